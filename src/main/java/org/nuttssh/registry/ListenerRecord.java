@@ -1,0 +1,45 @@
+package org.nuttssh.registry;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What the registry knows about one listening client: enough to route a circuit to it and to show it in {@code list}.
+ *
+ * @param id          unique for the lifetime of the connection, cluster-wide (node id plus a per-node counter)
+ * @param node        the node that holds the client's SSH connection
+ * @param hostname    the client's main name
+ * @param aliases     extra names
+ * @param ports       virtual port to the exact bind-host string the client sent in {@code tcpip-forward}; the
+ *                    {@code forwarded-tcpip} open must echo it or OpenSSH drops the circuit
+ * @param address     the client's address, for {@code list} and logs
+ * @param connectedAt when the SSH connection was authenticated
+ */
+public record ListenerRecord(String id, String node, String hostname, List<String> aliases,
+                             SortedMap<Integer, String> ports, String address, Instant connectedAt) {
+
+    public ListenerRecord {
+        aliases = List.copyOf(aliases);
+        ports = new TreeMap<>(ports);
+    }
+
+    /** The hostname first, then the aliases, without duplicates. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>(1 + aliases.size());
+        names.add(hostname);
+        for (String alias : aliases) {
+            if (!names.contains(alias)) {
+                names.add(alias);
+            }
+        }
+        return names;
+    }
+
+    public ListenerRecord withPorts(Map<Integer, String> newPorts) {
+        return new ListenerRecord(id, node, hostname, aliases, new TreeMap<>(newPorts), address, connectedAt);
+    }
+}

@@ -1,0 +1,27 @@
+package org.nuttssh.registry;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Maps client names to listening clients, newest first. The local implementation answers at once; a clustered one
+ * talks to a shared store, so every operation is asynchronous and none may block the caller's thread.
+ */
+public interface Registry {
+
+    /**
+     * Adds a listening client under all its names, or updates its ports when its id is already known. A client
+     * keeps its place in the newest-first order for as long as it stays registered.
+     */
+    CompletionStage<Void> register(ListenerRecord record);
+
+    /** Removes the client with this id from all its names; unknown ids are ignored. */
+    CompletionStage<Void> unregister(String id);
+
+    /** The client reached as {@code name~index}: index 0 is the newest client holding that name. */
+    CompletionStage<Optional<ListenerRecord>> resolve(String name, int index);
+
+    /** Every listening client once, under its hostname, newest first per name. */
+    CompletionStage<List<Listing>> list();
+}
