@@ -1,0 +1,160 @@
+package org.nuttssh.circuit;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.AbstractChannel;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.threads.ThreadUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A circuit end that is an SSH channel on this node. The channel forwards its data, EOF and close here; the circuit
+ * writes to it through a {@link ChannelAsyncOutputStream}, which waits for the client's window by itself.
+ *
+ * <p>Writes are made as an "internal" MINA thread: otherwise a write from another session's thread during this
+ * session's key re-exchange would block that thread until the exchange ends, instead of being queued. The queue is
+ * still bounded, because the pump has only one write outstanding and releases credit only when it completes.
+ */
+public final class ChannelEnd implements CircuitEnd {
+
+    private static final Logger log = LoggerFactory.getLogger(ChannelEnd.class);
+
+    /** How the channel sends EOF; MINA keeps that method to the channel class itself. */
+    @FunctionalInterface
+    public interface EofSender {
+        void sendEof() throws IOException;
+    }
+
+    private final AbstractChannel channel;
+    private final EofSender eofSender;
+    private final String description;
+    private volatile ChannelAsyncOutputStream out;
+
+    // Guarded by this: events that come before attach() are replayed by it.
+    private Circuit circuit;
+    private boolean closed;
+
+    public ChannelEnd(AbstractChannel channel, EofSender eofSender, String description) {
+        this.channel = channel;
+        this.eofSender = eofSender;
+        this.description = description;
+        channel.addCloseFutureListener(future -> closed());
+    }
+
+    /** The channel is open both ways (the client's window is known): writing may start. */
+    public void opened() {
+        out = new ChannelAsyncOutputStream(channel, SshConstants.SSH_MSG_CHANNEL_DATA);
+    }
+
+    /** Bytes from this end's client; MINA reuses {@code data}, so they are copied. */
+    public void data(byte[] data, int offset, long length) throws IOException {
+        Circuit target;
+        synchronized (this) {
+            target = circuit;
+        }
+        if (target == null) {
+            throw new IOException("data on " + description + " before its circuit was set up");
+        }
+        byte[] copy = Arrays.copyOfRange(data, offset, offset + (int) length);
+        target.onData(this, new ByteArrayBuffer(copy));
+    }
+
+    public void eof() {
+        Circuit target;
+        synchronized (this) {
+            target = circuit;
+        }
+        if (target != null) {
+            target.onEof(this);
+        }
+    }
+
+    /** The client granted more window: a write waiting for it may go on. */
+    public void windowExpanded() throws IOException {
+        ChannelAsyncOutputStream stream = out;
+        if (stream != null) {
+            stream.onWindowExpanded();
+        }
+    }
+
+    private void closed() {
+        ChannelAsyncOutputStream stream = out;
+        if (stream != null) {
+            stream.close(true); // fails a write still waiting for window, so the pump is not left hanging
+        }
+        Circuit target;
+        synchronized (this) {
+            closed = true;
+            target = circuit;
+        }
+        if (target != null) {
+            target.onClosed(this);
+        }
+    }
+
+    @Override
+    public void attach(Circuit circuit) {
+        boolean closedAlready;
+        synchronized (this) {
+            this.circuit = circuit;
+            closedAlready = closed;
+        }
+        if (closedAlready) {
+            circuit.onClosed(this);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> write(Buffer data) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        try {
+            ThreadUtils.runAsInternal(data, out::writeBuffer).addListener(future -> {
+                Throwable failure = future.getException();
+                if (failure == null) {
+                    written.complete(null);
+                } else {
+                    written.completeExceptionally(failure);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            written.completeExceptionally(e);
+        }
+        return written;
+    }
+
+    @Override
+    public void release(long bytes) {
+        try {
+            channel.getLocalWindow().release(bytes);
+        } catch (IOException | RuntimeException e) {
+            // The channel is closing; its close event reaches the circuit on its own.
+            log.debug("{}: window release failed: {}", description, e.toString());
+        }
+    }
+
+    @Override
+    public void shutdownOutput() {
+        try {
+            eofSender.sendEof();
+        } catch (IOException e) {
+            log.debug("{}: EOF failed: {}", description, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close(false);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+}

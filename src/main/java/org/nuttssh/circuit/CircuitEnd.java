@@ -1,0 +1,35 @@
+package org.nuttssh.circuit;
+
+import java.util.concurrent.CompletionStage;
+
+import org.apache.sshd.common.util.buffer.Buffer;
+
+/**
+ * One side of a circuit: an SSH channel on this node, or (in a cluster) a channel on another node. The circuit
+ * drives it; the end reports what its client does through {@link Circuit#onData}, {@link Circuit#onEof} and
+ * {@link Circuit#onClosed}, starting only after {@link #attach}.
+ */
+public interface CircuitEnd {
+
+    /** Starts delivering this end's events to the circuit. */
+    void attach(Circuit circuit);
+
+    /**
+     * Sends bytes to this end's client. The circuit has at most one write outstanding per end; the stage completes
+     * when the bytes have left this end, which is when the sender may be given the credit back.
+     * Ownership of {@code data} passes to the end.
+     */
+    CompletionStage<Void> write(Buffer data);
+
+    /** The bytes this end's client sent have been delivered: let it send that many more (an SSH window adjust). */
+    void release(long bytes);
+
+    /** Half-close: the other side will send nothing more. */
+    void shutdownOutput();
+
+    /** Closes this end; already-written bytes are still delivered. Idempotent. */
+    void close();
+
+    /** For logs: who this end is, e.g. {@code gw1:22} or {@code alice@127.0.0.1:50122}. */
+    String describe();
+}
