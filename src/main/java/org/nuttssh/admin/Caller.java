@@ -1,0 +1,21 @@
+package org.nuttssh.admin;
+
+import java.util.List;
+import java.util.Set;
+
+import org.nuttssh.auth.Access;
+
+/**
+ * Who runs a relay command.
+ *
+ * @param name        the client's name (SSH user name, or the key's hostname=)
+ * @param address     {@code ip:port}
+ * @param fingerprint of the key it logged in with
+ */
+public record Caller(String name, List<String> aliases, Set<Access> access, String address, String fingerprint) {
+
+    public Caller {
+        aliases = List.copyOf(aliases);
+        access = Set.copyOf(access);
+    }
+}
