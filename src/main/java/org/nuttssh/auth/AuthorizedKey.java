@@ -1,0 +1,70 @@
+package org.nuttssh.auth;
+
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One line of authorized_keys: a public key with the options Nuttssh understands.
+ *
+ * @param from one pattern list per {@code from=} option; a connection must match every one of them
+ * @param hostname the client name to use instead of the SSH user name, or null
+ * @param comment the text after the key data, or "" when there is none
+ * @param line 1-based line number in {@code file}
+ */
+public record AuthorizedKey(PublicKey key, String fingerprint, Set<Access> access, List<HostPatternList> from,
+                            String hostname, List<String> aliases, String comment, Path file, int line) {
+
+    public AuthorizedKey {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        Objects.requireNonNull(comment, "comment");
+        Objects.requireNonNull(file, "file");
+        EnumSet<Access> levels = EnumSet.noneOf(Access.class);
+        levels.addAll(access);
+        access = Collections.unmodifiableSet(levels);
+        from = List.copyOf(from);
+        aliases = List.copyOf(aliases);
+    }
+
+    public boolean has(Access a) {
+        return access.contains(a);
+    }
+
+    /** Whether the client passes every {@code from=} list of this line; true when there is none. */
+    public boolean allowsFrom(String address, String hostName) {
+        for (HostPatternList list : from) {
+            if (!list.matches(address, hostName)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether some {@code from=} pattern could match a host name, so that resolving the client's name matters. */
+    public boolean needsHostName() {
+        return from.stream().anyMatch(HostPatternList::needsHostName);
+    }
+
+    /** The access levels as written in the file, e.g. "listen,initiate", or "none". */
+    public String describeAccess() {
+        return access.isEmpty() ? "none" : access.stream().map(Access::label).collect(Collectors.joining(","));
+    }
+
+    /** Where the line is, e.g. "./authorized_keys:3", for messages. */
+    public String location() {
+        return DisplayPath.of(file) + ":" + line;
+    }
+
+    @Override
+    public String toString() {
+        return "AuthorizedKey[" + location() + " " + fingerprint + " access=" + describeAccess()
+                + (hostname != null ? " hostname=" + hostname : "") + (aliases.isEmpty() ? "" : " aliases=" + aliases)
+                + (from.isEmpty() ? "" : " from=" + from) + "]";
+    }
+}

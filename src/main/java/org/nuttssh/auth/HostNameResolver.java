@@ -1,0 +1,10 @@
+package org.nuttssh.auth;
+
+import java.util.Optional;
+
+/** Finds a trustworthy host name for a client address; blocking, so only ever called off the I/O threads. */
+interface HostNameResolver {
+
+    /** The lower-case host name of {@code address}, or empty when there is none that can be trusted. */
+    Optional<String> verifiedName(IpAddress address);
+}

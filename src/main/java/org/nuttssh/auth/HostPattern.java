@@ -1,0 +1,15 @@
+package org.nuttssh.auth;
+
+/** One element of a {@code from=} list, without its {@code !}. */
+sealed interface HostPattern permits CidrBlock, GlobPattern {
+
+    /**
+     * @param address the client address, or null when the caller's text was not an IP literal
+     * @param addressText the client address as text (canonical form when it is a literal)
+     * @param hostName the verified client host name, or null when unknown
+     */
+    boolean matches(IpAddress address, String addressText, String hostName);
+
+    /** Whether the outcome can change with the host name, i.e. whether a DNS lookup is worth doing. */
+    boolean dependsOnHostName();
+}
