@@ -1,0 +1,196 @@
+package org.nuttssh.ssh;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.auth.Access;
+import org.nuttssh.auth.AuthorizedKey;
+import org.nuttssh.circuit.CircuitEnd;
+import org.nuttssh.circuit.CircuitRefusedException;
+import org.nuttssh.circuit.ListeningClient;
+import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.registry.ListenerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated SSH connection: who it is, what it may do, and the virtual listeners it holds. Its names are
+ * published with its first listener and withdrawn with its last, or when it disconnects.
+ *
+ * <p>Registry calls may complete later (a clustered registry), yet SSH global-request replies must go out in request
+ * order; so listener changes run one after another on {@link #serial}.
+ */
+final class ClientConnection implements ListeningClient {
+
+    static final AttributeKey<ClientConnection> KEY = new AttributeKey<>();
+
+    /** Virtual ports follow TCP's range so that stock clients' port numbers mean the same thing here. */
+    private static final int MAX_PORT = 65535;
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final ServerSession session;
+    private final AuthorizedKey key;
+    private final String id;
+    private final String node;
+    private final String name;
+    private final String address;
+    private final Instant connectedAt = Instant.now();
+    private final Switchboard switchboard;
+
+    // Guarded by this.
+    private final SortedMap<Integer, String> listeners = new TreeMap<>();
+    private CompletionStage<?> serial = CompletableFuture.completedFuture(null);
+    private boolean disconnected;
+
+    ClientConnection(ServerSession session, AuthorizedKey key, String id, String node, InetSocketAddress address,
+                     Switchboard switchboard) {
+        this.session = session;
+        this.key = key;
+        this.id = id;
+        this.node = node;
+        this.name = key.hostname() != null ? key.hostname() : session.getUsername();
+        this.address = address.getAddress().getHostAddress() + ":" + address.getPort();
+        this.switchboard = switchboard;
+    }
+
+    static ClientConnection of(ServerSession session) {
+        return session.getAttribute(KEY);
+    }
+
+    String name() {
+        return name;
+    }
+
+    List<String> aliases() {
+        return key.aliases();
+    }
+
+    AuthorizedKey key() {
+        return key;
+    }
+
+    boolean may(Access access) {
+        return key.has(access);
+    }
+
+    String address() {
+        return address;
+    }
+
+    /** For logs: {@code name@address}. */
+    String describe() {
+        return name + "@" + address;
+    }
+
+    /**
+     * Adds a virtual listener.
+     *
+     * @param bindHost the host string exactly as the client sent it, echoed back when a circuit arrives
+     * @return completes with a refusal reason, or {@code null} when the listener is in place
+     */
+    CompletionStage<String> addListener(String bindHost, int port) {
+        return inOrder(() -> {
+            if (!may(Access.LISTEN)) {
+                return CompletableFuture.completedFuture("key " + key.fingerprint() + " lacks access=\"listen\"");
+            }
+            if (port <= 0 || port > MAX_PORT) {
+                return CompletableFuture.completedFuture("port " + port
+                        + " is not a fixed port (virtual listeners need a port from 1 to " + MAX_PORT + ")");
+            }
+            synchronized (this) {
+                if (disconnected) {
+                    return CompletableFuture.completedFuture("connection is closing");
+                }
+                if (listeners.containsKey(port)) {
+                    return CompletableFuture.completedFuture("port " + port + " is already forwarded on this connection");
+                }
+                listeners.put(port, bindHost);
+            }
+            return publish().thenApply(ignored -> {
+                log.info("listener added: {}:{} (bind host '{}') for {}", name, port, bindHost, describe());
+                return null;
+            });
+        });
+    }
+
+    /** @return completes with whether the listener existed */
+    CompletionStage<Boolean> cancelListener(int port) {
+        return inOrder(() -> {
+            boolean last;
+            synchronized (this) {
+                if (listeners.remove(port) == null) {
+                    return CompletableFuture.completedFuture(false);
+                }
+                last = listeners.isEmpty();
+            }
+            CompletionStage<Void> change = last ? switchboard.withdraw(id) : publish();
+            return change.thenApply(ignored -> {
+                log.info("listener removed: {}:{} for {}", name, port, describe());
+                return true;
+            });
+        });
+    }
+
+    /** The SSH connection is gone: withdraw its names. */
+    void disconnected() {
+        inOrder(() -> {
+            boolean hadListeners;
+            synchronized (this) {
+                disconnected = true;
+                hadListeners = !listeners.isEmpty();
+                listeners.clear();
+            }
+            return hadListeners ? switchboard.withdraw(id) : CompletableFuture.completedFuture(null);
+        });
+    }
+
+    @Override
+    public CompletionStage<CircuitEnd> openTarget(int port, String originHost, int originPort) {
+        String bindHost;
+        synchronized (this) {
+            bindHost = listeners.get(port);
+        }
+        if (bindHost == null) {
+            return CompletableFuture.failedFuture(CircuitRefusedException.connectFailed(
+                    name + " stopped listening on port " + port));
+        }
+        try {
+            ForwardedTcpipChannel channel = new ForwardedTcpipChannel(name + ":" + port, bindHost, port,
+                    originHost, originPort);
+            session.getService(ConnectionService.class).registerChannel(channel);
+            return channel.openEnd();
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(CircuitRefusedException.connectFailed(
+                    name + " cannot take circuits: " + e.getMessage()));
+        }
+    }
+
+    private CompletionStage<Void> publish() {
+        ListenerRecord record;
+        synchronized (this) {
+            record = new ListenerRecord(id, node, name, key.aliases(), listeners, address, connectedAt);
+        }
+        return switchboard.publish(record, this);
+    }
+
+    private synchronized <T> CompletionStage<T> inOrder(Supplier<CompletionStage<T>> step) {
+        CompletionStage<T> next = serial.handle((ignored, failure) -> null).thenCompose(ignored -> step.get());
+        serial = next;
+        return next;
+    }
+
+    Set<Access> access() {
+        return key.access();
+    }
+}

@@ -1,0 +1,76 @@
+package org.nuttssh.ssh;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.auth.AuthorizedKey;
+import org.nuttssh.auth.ClientAddress;
+import org.nuttssh.auth.KeyAuthenticator;
+import org.nuttssh.circuit.Switchboard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows each SSH connection through its life: logs it, turns an authenticated session into a
+ * {@link ClientConnection}, starts its keepalive, and withdraws its listeners when it goes.
+ */
+final class SessionTracker implements SessionListener {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionTracker.class);
+
+    private final String node;
+    private final Switchboard switchboard;
+    private final ScheduledExecutorService scheduler;
+    private final Duration keepAliveInterval;
+    private final int keepAliveCount;
+    private final AtomicLong connectionCounter = new AtomicLong();
+
+    SessionTracker(String node, Switchboard switchboard, ScheduledExecutorService scheduler,
+                   Duration keepAliveInterval, int keepAliveCount) {
+        this.node = node;
+        this.switchboard = switchboard;
+        this.scheduler = scheduler;
+        this.keepAliveInterval = keepAliveInterval;
+        this.keepAliveCount = keepAliveCount;
+    }
+
+    @Override
+    public void sessionCreated(Session session) {
+        log.info("connection from {}", ClientAddress.of(session));
+    }
+
+    @Override
+    public void sessionEvent(Session session, Event event) {
+        if (event != Event.Authenticated) {
+            return;
+        }
+        ServerSession serverSession = (ServerSession) session;
+        AuthorizedKey key = session.getAttribute(KeyAuthenticator.AUTHORIZED_KEY);
+        String id = node + "-" + connectionCounter.incrementAndGet();
+        ClientConnection client = new ClientConnection(serverSession, key, id, node, ClientAddress.of(session),
+                switchboard);
+        session.setAttribute(ClientConnection.KEY, client);
+        log.info("authenticated: {} as '{}' with key {} ({}:{}), aliases {}, access {}", ClientAddress.of(session),
+                client.name(), key.fingerprint(), key.file(), key.line(), key.aliases(), key.describeAccess());
+        if (key.access().isEmpty()) {
+            log.warn("{}: key {} has no access= option; it can neither listen nor initiate", client.describe(),
+                    key.fingerprint());
+        }
+        KeepAlive.start(session, scheduler, keepAliveInterval, keepAliveCount);
+    }
+
+    @Override
+    public void sessionClosed(Session session) {
+        ClientConnection client = session.getAttribute(ClientConnection.KEY);
+        if (client == null) {
+            log.info("connection closed: {} (not authenticated)", ClientAddress.of(session));
+            return;
+        }
+        client.disconnected();
+        log.info("connection closed: {}", client.describe());
+    }
+}
