@@ -1,0 +1,39 @@
+package org.nuttssh.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the relay needs to start, validated once by whoever builds it (the command line today).
+ *
+ * @param bind              address to listen on
+ * @param port              SSH port; 0 picks a free one
+ * @param hostKey           the server's private host key file
+ * @param authorizedKeys    the client keys file, re-read when it changes
+ * @param keepAliveInterval how often to probe an idle client; zero disables probing
+ * @param keepAliveCount    unanswered probes before a client is dropped
+ * @param useDns            resolve client addresses to names for {@code from=} globs (like OpenSSH's UseDNS)
+ */
+public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKeys,
+                          Duration keepAliveInterval, int keepAliveCount, boolean useDns) {
+
+    public static final String DEFAULT_BIND = "0.0.0.0";
+    /** The year the Nutt sisters became the first women telephone operators. */
+    public static final int DEFAULT_PORT = 1878;
+    public static final String DEFAULT_HOST_KEY = "./ssh_host_key";
+    public static final String DEFAULT_AUTHORIZED_KEYS = "./authorized_keys";
+    public static final int DEFAULT_KEEPALIVE_SECONDS = 30;
+    public static final int DEFAULT_KEEPALIVE_COUNT = 3;
+
+    public RelayConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+        }
+        if (keepAliveInterval.isNegative()) {
+            throw new IllegalArgumentException("keepalive interval: " + keepAliveInterval + " (expected: >= 0)");
+        }
+        if (keepAliveCount < 1) {
+            throw new IllegalArgumentException("keepalive count: " + keepAliveCount + " (expected: >= 1)");
+        }
+    }
+}

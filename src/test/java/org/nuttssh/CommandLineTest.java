@@ -1,0 +1,127 @@
+package org.nuttssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input on the command line: a clear, specific message and a non-zero exit, before anything listens. */
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int status, String output) {
+    }
+
+    private Result run(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        PrintStream stdout = System.out;
+        System.setOut(console); // picocli prints --help and --version to stdout
+        try {
+            int status = Main.commandLine(console).execute(args);
+            return new Result(status, bytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private String[] withFiles(String... args) throws Exception {
+        Path hostKey = dir.resolve("ssh_host_key");
+        if (!Files.exists(hostKey)) {
+            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString())
+                    .redirectErrorStream(true).start();
+            assertEquals(0, keygen.waitFor());
+            Files.writeString(dir.resolve("authorized_keys"),
+                    "access=\"listen\" " + Files.readString(Path.of(hostKey + ".pub")));
+        }
+        List<String> all = new ArrayList<>(List.of("--bind", "127.0.0.1",
+                "--host-key", hostKey.toString(), "--authorized-keys", dir.resolve("authorized_keys").toString()));
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void unknownFlagIsAUsageError() {
+        Result result = run("--prot", "22");
+        assertEquals(2, result.status());
+        assertTrue(result.output().contains("Unknown options: '--prot'"), result.output());
+    }
+
+    @Test
+    void badNumberNamesTheFlag() {
+        Result result = run("--port", "twenty-two");
+        assertEquals(2, result.status());
+        assertTrue(result.output().contains("--port"), result.output());
+    }
+
+    @Test
+    void outOfRangePortIsRefused() throws Exception {
+        Result result = run(withFiles("--port", "70000"));
+        assertEquals(1, result.status());
+        assertTrue(result.output().contains("port: 70000 (expected: 0-65535)"), result.output());
+    }
+
+    @Test
+    void missingHostKeySaysHowToCreateIt() throws Exception {
+        Path missing = dir.resolve("no_such_key");
+        Result result = run("--host-key", missing.toString(), "--authorized-keys", dir.resolve("ak").toString());
+        assertEquals(1, result.status());
+        assertEquals("nuttssh: host key " + missing + " not found; create one with: ssh-keygen -t ed25519 -N '' -f "
+                + missing + "\n", result.output());
+    }
+
+    @Test
+    void hostKeyThatIsNotAKeyIsRefused() throws Exception {
+        String[] args = withFiles();
+        Files.writeString(dir.resolve("ssh_host_key"), "not a key\n");
+        Result result = run(args);
+        assertEquals(1, result.status());
+        assertTrue(result.output().contains("host key " + dir.resolve("ssh_host_key") + " "), result.output());
+    }
+
+    @Test
+    void missingAuthorizedKeysNamesTheFile() throws Exception {
+        String[] args = withFiles();
+        Files.delete(dir.resolve("authorized_keys"));
+        Result result = run(args);
+        assertEquals(1, result.status());
+        assertTrue(result.output().contains(dir.resolve("authorized_keys").toString()), result.output());
+        assertTrue(result.output().contains("not found"), result.output());
+    }
+
+    @Test
+    void portInUseNamesThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Result result = run(withFiles("--port", String.valueOf(taken.getLocalPort())));
+            assertEquals(1, result.status());
+            assertTrue(result.output().contains("cannot listen on 127.0.0.1 port " + taken.getLocalPort()),
+                    result.output());
+        }
+    }
+
+    @Test
+    void versionAndHelp() {
+        Result version = run("--version");
+        assertEquals(0, version.status());
+        assertTrue(version.output().matches("nuttssh \\d+\\.\\d+\\.\\d+.*\\n"), version.output());
+
+        Result help = run("--help");
+        assertEquals(0, help.status());
+        for (String flag : List.of("--bind", "--port", "--host-key", "--authorized-keys", "--log-level", "--init")) {
+            assertTrue(help.output().contains(flag), flag);
+        }
+    }
+}
