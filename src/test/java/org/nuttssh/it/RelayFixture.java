@@ -1,0 +1,243 @@
+package org.nuttssh.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.nuttssh.auth.AuthorizedKeys;
+import org.nuttssh.config.RelayConfig;
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.ssh.HostKeys;
+import org.nuttssh.ssh.RelayServer;
+
+/**
+ * A relay started in-process on a random loopback port, client keys made with the real {@code ssh-keygen}, and an
+ * ssh_config so that the real {@code ssh} (including the extra one {@code -J} spawns) uses the right key for each
+ * role: {@code relay-NAME} logs in as NAME with key NAME.
+ */
+final class RelayFixture implements AutoCloseable {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path dir;
+    private final Map<String, Path> keys = new LinkedHashMap<>();
+    private final List<AutoCloseable> cleanups = new ArrayList<>();
+    private RelayServer server;
+    private Duration keepAliveInterval = Duration.ofSeconds(30);
+    private int keepAliveCount = 3;
+
+    RelayFixture(Path dir) {
+        this.dir = dir;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    RelayFixture keepAlive(Duration interval, int count) {
+        this.keepAliveInterval = interval;
+        this.keepAliveCount = count;
+        return this;
+    }
+
+    /** The private key file for a role, created on first use. */
+    Path key(String name) throws IOException, InterruptedException {
+        Path key = keys.get(name);
+        if (key == null) {
+            key = dir.resolve("key-" + name);
+            exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString()));
+            keys.put(name, key);
+            if (server != null) {
+                writeSshConfig();
+            }
+        }
+        return key;
+    }
+
+    /** The public key line for a role, as it would go into authorized_keys. */
+    String publicKey(String name) throws IOException, InterruptedException {
+        return Files.readString(Path.of(key(name) + ".pub"), StandardCharsets.UTF_8).trim();
+    }
+
+    /**
+     * Starts the relay. Each line is an authorized_keys line in which {@code {NAME}} stands for that role's public
+     * key, e.g. {@code access="listen" {gw}}.
+     */
+    RelayServer start(String... authorizedLines) throws Exception {
+        Path hostKey = dir.resolve("ssh_host_key");
+        exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
+        writeAuthorizedKeys(authorizedLines);
+        Path authorizedKeys = dir.resolve("authorized_keys");
+        RelayConfig config = new RelayConfig("127.0.0.1", 0, hostKey, authorizedKeys, keepAliveInterval,
+                keepAliveCount, false);
+        server = RelayServer.start(config, HostKeys.load(hostKey), AuthorizedKeys.load(authorizedKeys));
+        writeSshConfig();
+        return server;
+    }
+
+    void writeAuthorizedKeys(String... authorizedLines) throws IOException, InterruptedException {
+        StringBuilder text = new StringBuilder();
+        for (String line : authorizedLines) {
+            String expanded = line;
+            for (int open; (open = expanded.indexOf('{')) >= 0; ) {
+                int close = expanded.indexOf('}', open);
+                String role = expanded.substring(open + 1, close);
+                expanded = expanded.substring(0, open) + publicKey(role) + expanded.substring(close + 1);
+            }
+            text.append(expanded).append('\n');
+        }
+        Files.writeString(dir.resolve("authorized_keys"), text.toString(), StandardCharsets.UTF_8);
+    }
+
+    RelayServer server() {
+        return server;
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    Path sshConfig() {
+        return dir.resolve("ssh_config");
+    }
+
+    /** {@code ssh -F config ARGS...}; use host {@code relay-ROLE} to log in to the relay as that role. */
+    List<String> ssh(String... args) {
+        List<String> command = new ArrayList<>(List.of("ssh", "-F", sshConfig().toString()));
+        command.addAll(Arrays.asList(args));
+        return command;
+    }
+
+    SshProcess start(List<String> command) throws IOException {
+        return start(command, null);
+    }
+
+    SshProcess start(List<String> command, Path stdin) throws IOException {
+        SshProcess process = SshProcess.start(dir, command, stdin);
+        cleanups.add(process);
+        return process;
+    }
+
+    /** Runs a command to its end; stdin is empty. */
+    SshProcess run(List<String> command) throws IOException, InterruptedException {
+        Path empty = dir.resolve("empty-stdin");
+        if (!Files.exists(empty)) {
+            Files.createFile(empty);
+        }
+        return run(command, empty);
+    }
+
+    /** Runs a command to its end, reading stdin from a file. */
+    SshProcess run(List<String> command, Path stdin) throws IOException, InterruptedException {
+        SshProcess process = start(command, stdin);
+        process.waitFor(TIMEOUT);
+        return process;
+    }
+
+    /**
+     * Starts a listening client {@code ssh -N -R ...} as {@code user} with the role's key, and waits until the
+     * relay has registered every forwarded port under {@code expectedName}.
+     */
+    SshProcess listener(String role, String user, String expectedName, String... forwards) throws Exception {
+        List<String> command = new ArrayList<>(ssh("-N", "-o", "ExitOnForwardFailure=yes", "-l", user));
+        for (String forward : forwards) {
+            command.add("-R");
+            command.add(forward);
+        }
+        command.add("relay-" + role);
+        SshProcess process = start(command);
+        List<Integer> ports = Arrays.stream(forwards).map(f -> Integer.parseInt(f.split(":")[0])).toList();
+        await("listener " + expectedName + " on " + ports + " (" + process + ")", () -> {
+            if (!process.isAlive()) {
+                return true; // reported below
+            }
+            return newestRecord(expectedName).map(r -> r.ports().keySet().containsAll(ports)).orElse(false);
+        });
+        if (!process.isAlive()) {
+            fail("listener exited early: " + process + "\nstderr: " + process.stderr());
+        }
+        return process;
+    }
+
+    Optional<ListenerRecord> newestRecord(String name) {
+        return server.switchboard().registry().resolve(name, 0).toCompletableFuture().join();
+    }
+
+    void awaitGone(String name) throws InterruptedException {
+        await("name " + name + " to be withdrawn", () -> newestRecord(name).isEmpty());
+    }
+
+    /** Like {@link #await(String, BooleanSupplier)}, failing with its stderr as soon as {@code process} exits. */
+    static void await(SshProcess process, String what, BooleanSupplier condition) throws Exception {
+        await(what, () -> condition.getAsBoolean() || !process.isAlive());
+        if (!process.isAlive() && !condition.getAsBoolean()) {
+            fail("while waiting for " + what + ", exited: " + process + "\nstderr: " + process.stderr());
+        }
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    void onClose(AutoCloseable cleanup) {
+        cleanups.add(cleanup);
+    }
+
+    private void writeSshConfig() throws IOException {
+        StringBuilder config = new StringBuilder();
+        keys.forEach((role, key) -> config.append("Host relay-").append(role).append('\n')
+                .append("  HostName 127.0.0.1\n")
+                .append("  Port ").append(server.port()).append('\n')
+                .append("  User ").append(role).append('\n')
+                .append("  IdentityFile ").append(key).append('\n'));
+        config.append("""
+                Host *
+                  StrictHostKeyChecking no
+                  UserKnownHostsFile /dev/null
+                  GlobalKnownHostsFile /dev/null
+                  BatchMode yes
+                  IdentitiesOnly yes
+                  LogLevel INFO
+                  ConnectTimeout 10
+                  ControlPath none
+                  UpdateHostKeys no
+                """);
+        Files.writeString(sshConfig(), config.toString(), StandardCharsets.UTF_8);
+    }
+
+    static void exec(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
+            fail(command + " failed: " + output);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = cleanups.size() - 1; i >= 0; i--) {
+            cleanups.get(i).close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+}
