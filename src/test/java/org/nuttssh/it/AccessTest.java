@@ -157,4 +157,37 @@ class AccessTest {
         SshProcess pty = relay.run(relay.ssh("-tt", "relay-alice", "list"));
         assertTrue(pty.stderr().contains("PTY allocation request failed"), pty.stderr());
     }
+
+    @Test
+    void editedAuthorizedKeysTakeEffectWithoutRestart() throws Exception {
+        relay.key("newcomer");
+        SshProcess before = relay.run(relay.ssh("relay-newcomer", "list"));
+        assertEquals(255, before.process().exitValue(), "not in the file yet");
+        assertTrue(before.stderr().contains("Permission denied (publickey)"), before.stderr());
+
+        relay.writeAuthorizedKeys("access=\"initiate\" {newcomer}", "access=\"listen\" {gw}");
+        RelayFixture.await("new key accepted", () -> exitStatus(relay.ssh("relay-newcomer", "list")) == 0);
+
+        SshProcess removed = relay.run(relay.ssh("relay-alice", "list"));
+        assertEquals(255, removed.process().exitValue(), "alice's line is gone: " + removed.stderr());
+    }
+
+    @Test
+    void firstOfferedKeyThatTheFileAcceptsDecidesTheRights() throws Exception {
+        // ssh offers keys in IdentityFile order: an unknown key, then a listen-only one, then an initiate one.
+        SshProcess list = relay.run(relay.ssh("-o", "IdentityFile=" + relay.key("stranger"),
+                "-o", "IdentityFile=" + relay.key("gw"), "-o", "IdentityFile=" + relay.key("alice"),
+                "-p", String.valueOf(relay.port()), "-l", "multi", "127.0.0.1", "list"));
+
+        assertEquals(1, list.process().exitValue(), "the listen-only key was used: " + list.stderr());
+        assertTrue(list.stderr().contains("Permission denied"), list.stderr());
+    }
+
+    private int exitStatus(java.util.List<String> command) {
+        try {
+            return relay.run(command).process().exitValue();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
 }
