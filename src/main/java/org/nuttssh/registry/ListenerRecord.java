@@ -3,7 +3,6 @@ package org.nuttssh.registry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -18,9 +17,11 @@ import java.util.TreeMap;
  *                    {@code forwarded-tcpip} open must echo it or OpenSSH drops the circuit
  * @param address     the client's address, for {@code list} and logs
  * @param connectedAt when the SSH connection was authenticated
+ * @param sequence    assigned by the registry on first registration, higher is newer; 0 until then. Ordering
+ *                    by it rather than by time keeps "newest wins" independent of node clocks
  */
 public record ListenerRecord(String id, String node, String hostname, List<String> aliases,
-                             SortedMap<Integer, String> ports, String address, Instant connectedAt) {
+                             SortedMap<Integer, String> ports, String address, Instant connectedAt, long sequence) {
 
     public ListenerRecord {
         aliases = List.copyOf(aliases);
@@ -39,7 +40,7 @@ public record ListenerRecord(String id, String node, String hostname, List<Strin
         return names;
     }
 
-    public ListenerRecord withPorts(Map<Integer, String> newPorts) {
-        return new ListenerRecord(id, node, hostname, aliases, new TreeMap<>(newPorts), address, connectedAt);
+    public ListenerRecord withSequence(long newSequence) {
+        return new ListenerRecord(id, node, hostname, aliases, ports, address, connectedAt, newSequence);
     }
 }

@@ -1,0 +1,71 @@
+package org.nuttssh.registry;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Listening clients by id and by name, each name's clients newest first (highest sequence first, ties broken by id
+ * so every node orders alike). Both registries answer lookups from one of these; it never does I/O, so its lock is
+ * only held briefly on any thread.
+ */
+final class NameIndex {
+
+    private static final Comparator<ListenerRecord> NEWEST_FIRST =
+            Comparator.comparingLong(ListenerRecord::sequence).reversed().thenComparing(ListenerRecord::id);
+
+    private final Map<String, ListenerRecord> byId = new HashMap<>();
+    private final Map<String, List<ListenerRecord>> byName = new HashMap<>();
+
+    /** Adds a client, or replaces the one with the same id (its names may not change, its ports may). */
+    synchronized void put(ListenerRecord record) {
+        remove(record.id());
+        byId.put(record.id(), record);
+        for (String name : record.names()) {
+            List<ListenerRecord> clients = byName.computeIfAbsent(name, n -> new ArrayList<>());
+            int at = 0;
+            while (at < clients.size() && NEWEST_FIRST.compare(clients.get(at), record) < 0) {
+                at++;
+            }
+            clients.add(at, record);
+        }
+    }
+
+    synchronized Optional<ListenerRecord> remove(String id) {
+        ListenerRecord record = byId.remove(id);
+        if (record != null) {
+            for (String name : record.names()) {
+                List<ListenerRecord> clients = byName.get(name);
+                clients.removeIf(client -> client.id().equals(id));
+                if (clients.isEmpty()) {
+                    byName.remove(name);
+                }
+            }
+        }
+        return Optional.ofNullable(record);
+    }
+
+    synchronized Optional<ListenerRecord> get(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    synchronized Optional<ListenerRecord> resolve(String name, int index) {
+        List<ListenerRecord> clients = byName.getOrDefault(name, List.of());
+        return index < clients.size() ? Optional.of(clients.get(index)) : Optional.empty();
+    }
+
+    synchronized List<Listing> list() {
+        Map<String, List<ListenerRecord>> snapshot = new LinkedHashMap<>();
+        byName.forEach((name, clients) -> snapshot.put(name, List.copyOf(clients)));
+        return Listings.of(snapshot);
+    }
+
+    synchronized Collection<ListenerRecord> records() {
+        return List.copyOf(byId.values());
+    }
+}
