@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,11 +21,24 @@ import org.nuttssh.registry.Registry;
 public final class Switchboard {
 
     private final Registry registry;
+    private final String node;
     private final Map<String, ListeningClient> localClients = new ConcurrentHashMap<>();
     private final Set<Circuit> circuits = ConcurrentHashMap.newKeySet();
+    private volatile RemoteNodes remoteNodes;
 
-    public Switchboard(Registry registry) {
+    /** @param node this node's id, as the registry records it for the clients connected here */
+    public Switchboard(Registry registry, String node) {
         this.registry = registry;
+        this.node = node;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** In a cluster: how to reach listening clients connected to other nodes. */
+    public void useRemoteNodes(RemoteNodes nodes) {
+        this.remoteNodes = nodes;
     }
 
     public Registry registry() {
@@ -66,18 +80,54 @@ public final class Switchboard {
                                 name.get() + " does not listen on port " + port + " (it listens on "
                                         + portList(record.ports().keySet()) + ")"));
                     }
-                    ListeningClient client = localClients.get(record.id());
-                    if (client == null) {
-                        return refused(CircuitRefusedException.connectFailed(name.get() + " has just disconnected"));
+                    if (!record.node().equals(node)) {
+                        RemoteNodes nodes = remoteNodes;
+                        if (nodes == null) {
+                            return refused(CircuitRefusedException.connectFailed(
+                                    name.get() + " is on another node, and this node is not in a cluster"));
+                        }
+                        return nodes.openTarget(record, port, originHost, originPort, initiator.describe());
                     }
-                    return client.openTarget(port, originHost, originPort);
+                    return openLocal(record.id(), name.get().toString(), port, originHost, originPort);
                 })
-                .thenApply(targetEnd -> {
-                    Circuit circuit = new Circuit(initiator, targetEnd, circuits::remove);
-                    circuits.add(circuit);
-                    circuit.start();
-                    return circuit;
-                });
+                .thenApply(targetEnd -> startCircuit(initiator, targetEnd));
+    }
+
+    /**
+     * Opens a circuit for an initiator connected to another node, to a listening client connected here.
+     *
+     * @param initiator the stand-in for the initiator's end on its node
+     */
+    public CompletionStage<Circuit> acceptFromRemote(String listenerId, int port, String originHost, int originPort,
+                                                     CircuitEnd initiator) {
+        return openLocal(listenerId, listenerId, port, originHost, originPort)
+                .thenApply(targetEnd -> startCircuit(initiator, targetEnd));
+    }
+
+    /** The refusal a failed open stands for; unexpected failures become a generic "relay error". */
+    public static CircuitRefusedException asRefusal(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        return cause instanceof CircuitRefusedException refused
+                ? refused
+                : CircuitRefusedException.connectFailed("relay error: " + cause);
+    }
+
+    private CompletionStage<CircuitEnd> openLocal(String id, String name, int port, String originHost,
+                                                  int originPort) {
+        ListeningClient client = localClients.get(id);
+        if (client == null) {
+            return refused(CircuitRefusedException.connectFailed(name + " has just disconnected"));
+        }
+        return client.openTarget(port, originHost, originPort);
+    }
+
+    private Circuit startCircuit(CircuitEnd initiator, CircuitEnd target) {
+        Circuit circuit = new Circuit(initiator, target, circuits::remove);
+        circuits.add(circuit);
+        circuit.start();
+        return circuit;
     }
 
     /** Circuits open on this node right now. */

@@ -1,0 +1,153 @@
+package org.nuttssh.circuit;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.nuttssh.registry.ListenerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Cross-node circuits over the Vert.x event bus. Opening is a three-way handshake: the initiator's node asks the
+ * listener's node ({@code open}), which opens the SSH channel on its client and answers with its frame address; the
+ * initiator's node acknowledges, and only then does the listener's side start sending, so nothing is sent to an
+ * initiator node that has already given up. Refusals travel back with their reason code and text.
+ */
+public final class EventBusNodes implements RemoteNodes {
+
+    /** How long an initiator waits for the far node, which itself waits for its listening client. */
+    static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Logger log = LoggerFactory.getLogger(EventBusNodes.class);
+
+    private final EventBus eventBus;
+    private final String node;
+    private final Switchboard switchboard;
+    private final Map<String, Set<RemoteEnd>> endsByNode = new ConcurrentHashMap<>();
+
+    private EventBusNodes(EventBus eventBus, String node, Switchboard switchboard) {
+        this.eventBus = eventBus;
+        this.node = node;
+        this.switchboard = switchboard;
+    }
+
+    /** Starts answering other nodes' open requests, and lets the switchboard route to other nodes. */
+    public static EventBusNodes start(EventBus eventBus, String node, Switchboard switchboard) {
+        EventBusNodes nodes = new EventBusNodes(eventBus, node, switchboard);
+        eventBus.<JsonObject>consumer(openAddress(node), nodes::onOpenRequest);
+        switchboard.useRemoteNodes(nodes);
+        return nodes;
+    }
+
+    @Override
+    public CompletionStage<CircuitEnd> openTarget(ListenerRecord target, int port, String originHost, int originPort,
+                                                  String initiator) {
+        String circuit = UUID.randomUUID().toString();
+        String name = target.hostname() + ":" + port;
+        RemoteEnd end = newEnd(circuit, target.node(), name + " on node " + shortId(target.node()));
+        JsonObject request = new JsonObject()
+                .put("circuit", circuit)
+                .put("node", node)
+                .put("listener", target.id())
+                .put("port", port)
+                .put("originHost", originHost)
+                .put("originPort", originPort)
+                .put("initiator", initiator)
+                .put("replyTo", end.localAddress());
+        CompletableFuture<CircuitEnd> opened = new CompletableFuture<>();
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(OPEN_TIMEOUT.toMillis());
+        eventBus.<JsonObject>request(openAddress(target.node()), request, options).onComplete(reply -> {
+            if (reply.failed()) {
+                end.peerLost();
+                opened.completeExceptionally(refusal(reply.cause(), name, target.node()));
+                return;
+            }
+            end.connectTo(reply.result().body().getString("address"));
+            reply.result().reply(new JsonObject());
+            opened.complete(end);
+        });
+        return opened;
+    }
+
+    /** A node left the cluster: every circuit half talking to it closes now instead of hanging. */
+    public void nodeLeft(String departed) {
+        Set<RemoteEnd> ends = endsByNode.remove(departed);
+        if (ends != null && !ends.isEmpty()) {
+            log.info("node {} left: closing {} circuits through it", shortId(departed), ends.size());
+            ends.forEach(RemoteEnd::peerLost);
+        }
+    }
+
+    private void onOpenRequest(Message<JsonObject> message) {
+        JsonObject request = message.body();
+        String peer = request.getString("node");
+        RemoteEnd end = newEnd(request.getString("circuit"), peer,
+                request.getString("initiator") + " via node " + shortId(peer));
+        end.connectTo(request.getString("replyTo"));
+        switchboard.acceptFromRemote(request.getString("listener"), request.getInteger("port"),
+                request.getString("originHost"), request.getInteger("originPort"), end)
+                .whenComplete((circuit, failure) -> {
+                    if (failure != null) {
+                        end.peerLost();
+                        CircuitRefusedException reason = Switchboard.asRefusal(failure);
+                        message.fail(reason.reasonCode(), reason.getMessage());
+                        return;
+                    }
+                    DeliveryOptions options = new DeliveryOptions().setSendTimeout(OPEN_TIMEOUT.toMillis());
+                    message.replyAndRequest(new JsonObject().put("address", end.localAddress()), options)
+                            .onComplete(ack -> {
+                                if (ack.succeeded()) {
+                                    circuit.initiatorReady();
+                                } else {
+                                    log.info("circuit {}: initiator node gave up ({})", circuit, ack.cause().getMessage());
+                                    end.peerLost();
+                                }
+                            });
+                });
+    }
+
+    private RemoteEnd newEnd(String circuit, String peer, String description) {
+        Set<RemoteEnd> ends = endsByNode.computeIfAbsent(peer, p -> ConcurrentHashMap.newKeySet());
+        RemoteEnd end = new RemoteEnd(eventBus, "nuttssh.circuit." + circuit + "." + node, peer, description,
+                gone -> ends.remove(gone));
+        ends.add(end);
+        return end;
+    }
+
+    private static CircuitRefusedException refusal(Throwable failure, String name, String peer) {
+        if (failure instanceof ReplyException reply) {
+            switch (reply.failureType()) {
+                case RECIPIENT_FAILURE:
+                    return new CircuitRefusedException(reply.failureCode(), reply.getMessage());
+                case TIMEOUT:
+                    return CircuitRefusedException.connectFailed(name + ": node " + shortId(peer)
+                            + " did not answer within " + OPEN_TIMEOUT.toSeconds() + " s");
+                default:
+                    return CircuitRefusedException.connectFailed(name + ": node " + shortId(peer)
+                            + " is unreachable");
+            }
+        }
+        return CircuitRefusedException.connectFailed(name + ": " + failure.getMessage());
+    }
+
+    static String openAddress(String node) {
+        return "nuttssh.node." + node + ".open";
+    }
+
+    /** Node ids are UUIDs; their first group is enough for people to tell nodes apart. */
+    public static String shortId(String node) {
+        int dash = node.indexOf('-');
+        return dash > 0 ? node.substring(0, dash) : node;
+    }
+}
