@@ -6,6 +6,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.auth.AuthorizedKeysException;
+import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.FirstRun;
 import org.nuttssh.config.LogLevel;
 import org.nuttssh.config.RelayConfig;
@@ -65,6 +70,44 @@ public final class Main implements Callable<Integer> {
             description = "Resolve client addresses to host names for from= patterns, like OpenSSH's UseDNS.")
     boolean useDns;
 
+    @Option(names = "--proxy-protocol",
+            description = "Every connection starts with a PROXY v1 or v2 header (e.g. HAProxy send-proxy-v2); "
+                    + "from= and logs use the client address it names. Connections without one are dropped.")
+    boolean proxyProtocol;
+
+    @Option(names = "--cluster", description = "Join a cluster of relays sharing one name registry (Hazelcast).")
+    boolean cluster;
+
+    @Option(names = "--cluster-config", paramLabel = "FILE",
+            description = "Hazelcast XML (default: ./cluster.xml if present, else the one in the jar).")
+    Path clusterConfig;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = ClusterConfig.DEFAULT_NAME,
+            description = "Only nodes with the same name form a cluster (default: ${DEFAULT-VALUE}).")
+    String clusterName;
+
+    @Option(names = "--cluster-host", paramLabel = "ADDR",
+            description = "Address for Hazelcast and event-bus traffic between nodes.")
+    String clusterHost;
+
+    @Option(names = "--cluster-members", paramLabel = "LIST", split = ",",
+            description = "Comma-separated host[:port] of nodes to join; replaces the member list in the file.")
+    List<String> clusterMembers = new ArrayList<>();
+
+    @Option(names = "--cluster-public-host", paramLabel = "ADDR",
+            description = "Address other nodes use to reach this one, when behind NAT or in a container.")
+    String clusterPublicHost;
+
+    @Option(names = "--cluster-tls-cert", paramLabel = "FILE", description = "PEM certificate for event-bus TLS.")
+    Path clusterTlsCert;
+
+    @Option(names = "--cluster-tls-key", paramLabel = "FILE", description = "PEM private key for event-bus TLS.")
+    Path clusterTlsKey;
+
+    @Option(names = "--cluster-tls-ca", paramLabel = "FILE",
+            description = "PEM CA that signs every node's certificate; peers must present one (mutual TLS).")
+    Path clusterTlsCa;
+
     @Option(names = "--init",
             description = "First run: create the host key and an authorized_keys for your own public key "
                     + "(listen and initiate) when they do not exist, then start.")
@@ -95,7 +138,7 @@ public final class Main implements Callable<Integer> {
         RelayServer server;
         try {
             RelayConfig config = new RelayConfig(bind, port, hostKey, authorizedKeys,
-                    Duration.ofSeconds(keepAliveSeconds), keepAliveCount, useDns);
+                    Duration.ofSeconds(keepAliveSeconds), keepAliveCount, useDns, proxyProtocol, clusterConfig());
             if (init) {
                 FirstRun.prepare(hostKey, authorizedKeys, console);
             }
@@ -120,6 +163,27 @@ public final class Main implements Callable<Integer> {
         }, "nuttssh-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private ClusterConfig clusterConfig() throws StartupException {
+        ClusterConfig.ClusterTls tls = null;
+        List<Path> tlsFiles = Arrays.asList(clusterTlsCert, clusterTlsKey, clusterTlsCa);
+        if (tlsFiles.stream().anyMatch(Objects::nonNull)) {
+            if (tlsFiles.stream().anyMatch(Objects::isNull)) {
+                throw new StartupException("event-bus TLS needs all of --cluster-tls-cert, --cluster-tls-key and "
+                        + "--cluster-tls-ca");
+            }
+            tls = new ClusterConfig.ClusterTls(clusterTlsCert, clusterTlsKey, clusterTlsCa);
+        }
+        if (!cluster) {
+            boolean clusterFlags = clusterConfig != null || clusterHost != null || !clusterMembers.isEmpty()
+                    || clusterPublicHost != null || tls != null || !ClusterConfig.DEFAULT_NAME.equals(clusterName);
+            if (clusterFlags) {
+                throw new StartupException("--cluster-* options need --cluster");
+            }
+            return null;
+        }
+        return new ClusterConfig(clusterConfig, clusterName, clusterHost, clusterMembers, clusterPublicHost, tls);
     }
 
     /** Reads the version Maven wrote into the jar. */

@@ -34,15 +34,20 @@ public final class RelayCommand implements AsyncCommand {
     private final List<String> words;
     private final Caller caller;
     private final Registry registry;
+    private final boolean clustered;
     private IoOutputStream out;
     private IoOutputStream err;
     private ExitCallback exit;
 
-    /** @param commandLine what the client asked to run; empty for a shell */
-    public RelayCommand(String commandLine, Caller caller, Registry registry) {
+    /**
+     * @param commandLine what the client asked to run; empty for a shell
+     * @param clustered   whether listings should say which node each client is connected to
+     */
+    public RelayCommand(String commandLine, Caller caller, Registry registry, boolean clustered) {
         this.words = CommandFactory.split(commandLine == null ? "" : commandLine.trim());
         this.caller = caller;
         this.registry = registry;
+        this.clustered = clustered;
     }
 
     @Override
@@ -61,7 +66,7 @@ public final class RelayCommand implements AsyncCommand {
             if (failure != null) {
                 finish(err, "list failed: " + failure.getMessage() + "\n", EXIT_DENIED);
             } else {
-                finish(out, ListingTable.render(listings), EXIT_OK);
+                finish(out, ListingTable.render(listings, clustered), EXIT_OK);
             }
         });
     }

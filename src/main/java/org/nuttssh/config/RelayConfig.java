@@ -13,9 +13,32 @@ import java.time.Duration;
  * @param keepAliveInterval how often to probe an idle client; zero disables probing
  * @param keepAliveCount    unanswered probes before a client is dropped
  * @param useDns            resolve client addresses to names for {@code from=} globs (like OpenSSH's UseDNS)
+ * @param proxyProtocol     every connection starts with a PROXY v1/v2 header naming the real client
+ * @param cluster           how to join a cluster, or null for a single node (no Hazelcast at all)
  */
 public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKeys,
-                          Duration keepAliveInterval, int keepAliveCount, boolean useDns) {
+                          Duration keepAliveInterval, int keepAliveCount, boolean useDns,
+                          boolean proxyProtocol, ClusterConfig cluster) {
+
+    /** A single node with defaults for everything but the files and address; for tests and embedding. */
+    public static RelayConfig singleNode(String bind, int port, Path hostKey, Path authorizedKeys) {
+        return new RelayConfig(bind, port, hostKey, authorizedKeys, Duration.ofSeconds(DEFAULT_KEEPALIVE_SECONDS),
+                DEFAULT_KEEPALIVE_COUNT, false, false, null);
+    }
+
+    public RelayConfig withKeepAlive(Duration interval, int count) {
+        return new RelayConfig(bind, port, hostKey, authorizedKeys, interval, count, useDns, proxyProtocol, cluster);
+    }
+
+    public RelayConfig withProxyProtocol(boolean on) {
+        return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns, on,
+                cluster);
+    }
+
+    public RelayConfig withCluster(ClusterConfig newCluster) {
+        return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
+                proxyProtocol, newCluster);
+    }
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     /** The year the Nutt sisters became the first women telephone operators. */

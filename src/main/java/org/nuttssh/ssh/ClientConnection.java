@@ -179,7 +179,7 @@ final class ClientConnection implements ListeningClient {
     private CompletionStage<Void> publish() {
         ListenerRecord record;
         synchronized (this) {
-            record = new ListenerRecord(id, node, name, key.aliases(), listeners, address, connectedAt);
+            record = new ListenerRecord(id, node, name, key.aliases(), listeners, address, connectedAt, 0);
         }
         return switchboard.publish(record, this);
     }

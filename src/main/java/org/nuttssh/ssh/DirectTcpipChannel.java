@@ -1,7 +1,6 @@
 package org.nuttssh.ssh;
 
 import java.io.IOException;
-import java.util.concurrent.CompletionException;
 
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
@@ -51,7 +50,7 @@ final class DirectTcpipChannel extends AbstractServerChannel {
         end = new ChannelEnd(this, this::sendEof, initiator.describe());
         switchboard.connect(end, target, port, originHost, originPort).whenComplete((circuit, failure) -> {
             if (failure != null) {
-                refuse(result, route, failure instanceof CompletionException ? failure.getCause() : failure);
+                refuse(result, route, Switchboard.asRefusal(failure));
                 return;
             }
             end.opened();
@@ -63,10 +62,7 @@ final class DirectTcpipChannel extends AbstractServerChannel {
         return result;
     }
 
-    private void refuse(OpenFuture result, String route, Throwable failure) {
-        CircuitRefusedException reason = failure instanceof CircuitRefusedException refused
-                ? refused
-                : CircuitRefusedException.connectFailed("relay error: " + failure);
+    private void refuse(OpenFuture result, String route, CircuitRefusedException reason) {
         log.info("circuit refused: {}: {}", route, reason.getMessage());
         RelayConnectionService.of(getSession()).explainOpenFailure(getRecipient(), reason.getMessage());
         try {

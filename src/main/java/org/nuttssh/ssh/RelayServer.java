@@ -28,6 +28,7 @@ import org.nuttssh.admin.RelayCommand;
 import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.cluster.Cluster;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.registry.LocalRegistry;
 import org.slf4j.Logger;
@@ -50,22 +51,33 @@ public final class RelayServer implements AutoCloseable {
     private final Switchboard switchboard;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService dnsExecutor;
+    private final Cluster cluster;
 
     private RelayServer(SshServer sshd, Switchboard switchboard, ScheduledExecutorService scheduler,
-                        ExecutorService dnsExecutor) {
+                        ExecutorService dnsExecutor, Cluster cluster) {
         this.sshd = sshd;
         this.switchboard = switchboard;
         this.scheduler = scheduler;
         this.dnsExecutor = dnsExecutor;
+        this.cluster = cluster;
     }
 
     /** Starts listening; fails with a one-line reason if the port cannot be bound. */
     public static RelayServer start(RelayConfig config, KeyPairProvider hostKeys, AuthorizedKeys authorizedKeys)
             throws StartupException, IOException {
-        String node = UUID.randomUUID().toString().substring(0, 8);
-        Switchboard switchboard = new Switchboard(new LocalRegistry());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("nuttssh-timer"));
         ExecutorService dnsExecutor = Executors.newFixedThreadPool(DNS_THREADS, daemon("nuttssh-dns"));
+        Cluster cluster = null;
+        Switchboard switchboard;
+        if (config.cluster() != null) {
+            cluster = Cluster.join(config.cluster());
+            switchboard = new Switchboard(cluster.registry(), cluster.nodeId());
+            cluster.serve(switchboard, scheduler);
+        } else {
+            switchboard = new Switchboard(new LocalRegistry(), UUID.randomUUID().toString());
+        }
+        String node = switchboard.node();
+        boolean clustered = cluster != null;
 
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(config.bind());
@@ -88,8 +100,8 @@ public final class RelayServer implements AutoCloseable {
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE); // agent and X11; TCP forwards are ours
         sshd.setAgentFactory(null);
         sshd.setSubsystemFactories(List.of());
-        sshd.setShellFactory(channel -> command(channel, "", switchboard));
-        sshd.setCommandFactory((channel, commandLine) -> command(channel, commandLine, switchboard));
+        sshd.setShellFactory(channel -> command(channel, "", switchboard, clustered));
+        sshd.setCommandFactory((channel, commandLine) -> command(channel, commandLine, switchboard, clustered));
 
         // Listening clients sit idle for days (-N); liveness is the keepalive's job, not an idle timer's.
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
@@ -101,12 +113,16 @@ public final class RelayServer implements AutoCloseable {
             sshd.start();
         } catch (BindException e) {
             shutdown(scheduler, dnsExecutor);
+            if (cluster != null) {
+                cluster.close();
+            }
             throw new StartupException("cannot listen on " + config.bind() + " port " + config.port() + ": "
                     + e.getMessage() + (config.port() == 0 ? "" : "; pick another port with --port"));
         }
         authorizedKeys.startWatching(scheduler, AUTHORIZED_KEYS_POLL);
-        RelayServer server = new RelayServer(sshd, switchboard, scheduler, dnsExecutor);
-        log.info("nuttssh listening on {} port {} (node {})", config.bind(), server.port(), node);
+        RelayServer server = new RelayServer(sshd, switchboard, scheduler, dnsExecutor, cluster);
+        log.info("nuttssh listening on {} port {} (node {}{})", config.bind(), server.port(), node,
+                clustered ? ", clustered" : "");
         return server;
     }
 
@@ -125,14 +141,18 @@ public final class RelayServer implements AutoCloseable {
             sshd.stop(true);
         } finally {
             shutdown(scheduler, dnsExecutor);
+            if (cluster != null) {
+                cluster.close();
+            }
         }
     }
 
-    private static Command command(ChannelSession channel, String commandLine, Switchboard switchboard) {
+    private static Command command(ChannelSession channel, String commandLine, Switchboard switchboard,
+                                   boolean clustered) {
         ClientConnection client = ClientConnection.of(channel.getServerSession());
         Caller caller = new Caller(client.name(), client.aliases(), client.access(), client.address(),
                 client.key().fingerprint());
-        return new RelayCommand(commandLine, caller, switchboard.registry());
+        return new RelayCommand(commandLine, caller, switchboard.registry(), clustered);
     }
 
     private static void shutdown(ExecutorService... executors) {

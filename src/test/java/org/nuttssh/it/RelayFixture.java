@@ -80,8 +80,8 @@ final class RelayFixture implements AutoCloseable {
         exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
         writeAuthorizedKeys(authorizedLines);
         Path authorizedKeys = dir.resolve("authorized_keys");
-        RelayConfig config = new RelayConfig("127.0.0.1", 0, hostKey, authorizedKeys, keepAliveInterval,
-                keepAliveCount, false);
+        RelayConfig config = RelayConfig.singleNode("127.0.0.1", 0, hostKey, authorizedKeys)
+                .withKeepAlive(keepAliveInterval, keepAliveCount);
         server = RelayServer.start(config, HostKeys.load(hostKey), AuthorizedKeys.load(authorizedKeys));
         writeSshConfig();
         return server;
