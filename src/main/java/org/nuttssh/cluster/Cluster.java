@@ -46,6 +46,10 @@ public final class Cluster implements AutoCloseable {
         return registry;
     }
 
+    ClusterNode node() {
+        return node;
+    }
+
     /** Starts serving circuits for other nodes through {@code switchboard}, and watching membership. */
     public void serve(Switchboard switchboard, ScheduledExecutorService scheduler) {
         EventBusNodes nodes = EventBusNodes.start(node.vertx().eventBus(), node.nodeId(), switchboard);
