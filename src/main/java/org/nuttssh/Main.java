@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.auth.AuthorizedKeysException;
+import org.nuttssh.config.Ciphers;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.FirstRun;
 import org.nuttssh.config.LogLevel;
@@ -65,6 +66,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--keepalive-count", paramLabel = "N", defaultValue = "" + RelayConfig.DEFAULT_KEEPALIVE_COUNT,
             description = "Drop a client after this many unanswered probes (default: ${DEFAULT-VALUE}).")
     int keepAliveCount;
+
+    @Option(names = "--ciphers", paramLabel = "LIST", defaultValue = Ciphers.DEFAULT,
+            description = "SSH ciphers to offer; clients pick from these by their own preference "
+                    + "(default: ${DEFAULT-VALUE}; add aes128-ctr for clients without AES-GCM).")
+    String ciphers;
 
     @Option(names = "--use-dns",
             description = "Resolve client addresses to host names for from= patterns, like OpenSSH's UseDNS.")
@@ -138,7 +144,7 @@ public final class Main implements Callable<Integer> {
         RelayServer server;
         try {
             RelayConfig config = new RelayConfig(bind, port, hostKey, authorizedKeys,
-                    Duration.ofSeconds(keepAliveSeconds), keepAliveCount, useDns, proxyProtocol, clusterConfig());
+                    Duration.ofSeconds(keepAliveSeconds), keepAliveCount, useDns, proxyProtocol, clusterConfig(), ciphers);
             if (init) {
                 FirstRun.prepare(hostKey, authorizedKeys, console);
             }

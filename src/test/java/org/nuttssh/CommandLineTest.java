@@ -75,6 +75,21 @@ class CommandLineTest {
     }
 
     @Test
+    void unknownCipherIsNamedWithTheSupportedOnes() throws Exception {
+        Result result = run(withFiles("--ciphers", "aes128-gcm@openssh.com,rot13"));
+        assertEquals(1, result.status());
+        assertTrue(result.output().contains("ciphers: 'rot13' (expected: a comma-separated list of "), result.output());
+        assertTrue(result.output().contains("aes256-ctr"), result.output());
+    }
+
+    @Test
+    void clusterOptionsWithoutClusterAreRefused() throws Exception {
+        Result result = run(withFiles("--cluster-members", "10.1.2.3"));
+        assertEquals(1, result.status());
+        assertTrue(result.output().contains("--cluster-* options need --cluster"), result.output());
+    }
+
+    @Test
     void missingHostKeySaysHowToCreateIt() throws Exception {
         Path missing = dir.resolve("no_such_key");
         Result result = run("--host-key", missing.toString(), "--authorized-keys", dir.resolve("ak").toString());

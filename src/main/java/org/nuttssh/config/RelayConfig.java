@@ -15,29 +15,31 @@ import java.time.Duration;
  * @param useDns            resolve client addresses to names for {@code from=} globs (like OpenSSH's UseDNS)
  * @param proxyProtocol     every connection starts with a PROXY v1/v2 header naming the real client
  * @param cluster           how to join a cluster, or null for a single node (no Hazelcast at all)
+ * @param ciphers           comma-separated SSH ciphers to offer, see {@link Ciphers}
  */
 public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKeys,
                           Duration keepAliveInterval, int keepAliveCount, boolean useDns,
-                          boolean proxyProtocol, ClusterConfig cluster) {
+                          boolean proxyProtocol, ClusterConfig cluster, String ciphers) {
 
     /** A single node with defaults for everything but the files and address; for tests and embedding. */
     public static RelayConfig singleNode(String bind, int port, Path hostKey, Path authorizedKeys) {
         return new RelayConfig(bind, port, hostKey, authorizedKeys, Duration.ofSeconds(DEFAULT_KEEPALIVE_SECONDS),
-                DEFAULT_KEEPALIVE_COUNT, false, false, null);
+                DEFAULT_KEEPALIVE_COUNT, false, false, null, Ciphers.DEFAULT);
     }
 
     public RelayConfig withKeepAlive(Duration interval, int count) {
-        return new RelayConfig(bind, port, hostKey, authorizedKeys, interval, count, useDns, proxyProtocol, cluster);
+        return new RelayConfig(bind, port, hostKey, authorizedKeys, interval, count, useDns, proxyProtocol, cluster,
+                ciphers);
     }
 
     public RelayConfig withProxyProtocol(boolean on) {
         return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns, on,
-                cluster);
+                cluster, ciphers);
     }
 
     public RelayConfig withCluster(ClusterConfig newCluster) {
         return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
-                proxyProtocol, newCluster);
+                proxyProtocol, newCluster, ciphers);
     }
 
     public static final String DEFAULT_BIND = "0.0.0.0";
@@ -55,6 +57,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         if (keepAliveInterval.isNegative()) {
             throw new IllegalArgumentException("keepalive interval: " + keepAliveInterval + " (expected: >= 0)");
         }
+        Ciphers.parse(ciphers);
         if (keepAliveCount < 1) {
             throw new IllegalArgumentException("keepalive count: " + keepAliveCount + " (expected: >= 1)");
         }

@@ -29,6 +29,7 @@ import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.cluster.Cluster;
+import org.nuttssh.config.Ciphers;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.registry.LocalRegistry;
 import org.slf4j.Logger;
@@ -84,6 +85,7 @@ public final class RelayServer implements AutoCloseable {
         sshd.setPort(config.port());
         sshd.setKeyPairProvider(hostKeys);
 
+        sshd.setCipherFactories(Ciphers.parse(config.ciphers()));
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         KeyAuthenticator authenticator = new KeyAuthenticator(authorizedKeys, config.useDns(), dnsExecutor);
         sshd.setPublickeyAuthenticator(authenticator);
