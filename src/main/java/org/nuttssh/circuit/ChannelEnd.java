@@ -1,7 +1,9 @@
 package org.nuttssh.circuit;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -39,6 +41,8 @@ public final class ChannelEnd implements CircuitEnd {
 
     // Guarded by this: events that come before attach() are replayed by it.
     private Circuit circuit;
+    private final List<Buffer> early = new ArrayList<>();
+    private boolean eofBeforeAttach;
     private boolean closed;
 
     public ChannelEnd(AbstractChannel channel, EofSender eofSender, String description) {
@@ -53,26 +57,25 @@ public final class ChannelEnd implements CircuitEnd {
         out = new ChannelAsyncOutputStream(channel, SshConstants.SSH_MSG_CHANNEL_DATA);
     }
 
-    /** Bytes from this end's client; MINA reuses {@code data}, so they are copied. */
-    public void data(byte[] data, int offset, long length) throws IOException {
-        Circuit target;
-        synchronized (this) {
-            target = circuit;
+    /**
+     * Bytes from this end's client; MINA reuses {@code data}, so they are copied. They may arrive before the circuit
+     * is attached (the open completes on one thread, the circuit is built on another); they are then held, which
+     * the window bounds, since none of them is released before the circuit takes them.
+     */
+    public synchronized void data(byte[] data, int offset, long length) {
+        Buffer copy = new ByteArrayBuffer(Arrays.copyOfRange(data, offset, offset + (int) length));
+        if (circuit == null) {
+            early.add(copy);
+        } else {
+            circuit.onData(this, copy);
         }
-        if (target == null) {
-            throw new IOException("data on " + description + " before its circuit was set up");
-        }
-        byte[] copy = Arrays.copyOfRange(data, offset, offset + (int) length);
-        target.onData(this, new ByteArrayBuffer(copy));
     }
 
-    public void eof() {
-        Circuit target;
-        synchronized (this) {
-            target = circuit;
-        }
-        if (target != null) {
-            target.onEof(this);
+    public synchronized void eof() {
+        if (circuit == null) {
+            eofBeforeAttach = true;
+        } else {
+            circuit.onEof(this);
         }
     }
 
@@ -99,12 +102,21 @@ public final class ChannelEnd implements CircuitEnd {
         }
     }
 
+    /**
+     * Replays what came before, then lets events through. Data and EOF are delivered under this end's lock, so a
+     * replay cannot be overtaken by a newer event from the channel's thread.
+     */
     @Override
     public void attach(Circuit circuit) {
         boolean closedAlready;
         synchronized (this) {
-            this.circuit = circuit;
+            early.forEach(data -> circuit.onData(this, data));
+            early.clear();
+            if (eofBeforeAttach) {
+                circuit.onEof(this);
+            }
             closedAlready = closed;
+            this.circuit = circuit;
         }
         if (closedAlready) {
             circuit.onClosed(this);

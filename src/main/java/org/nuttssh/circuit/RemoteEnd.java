@@ -65,15 +65,13 @@ public final class RemoteEnd implements CircuitEnd {
         this.peerAddress = address;
     }
 
+    /** Replays held frames under the lock, so none can be overtaken by a newer one. */
     @Override
-    public void attach(Circuit circuit) {
-        Queue<io.vertx.core.buffer.Buffer> held;
-        synchronized (this) {
-            this.circuit = circuit;
-            held = new ArrayDeque<>(early);
-            early.clear();
+    public synchronized void attach(Circuit circuit) {
+        this.circuit = circuit;
+        while (!early.isEmpty()) {
+            receive(early.poll());
         }
-        held.forEach(this::receive);
     }
 
     @Override
@@ -120,14 +118,12 @@ public final class RemoteEnd implements CircuitEnd {
         return description;
     }
 
-    private void receive(io.vertx.core.buffer.Buffer frame) {
-        Circuit target;
-        synchronized (this) {
-            if (circuit == null) {
-                early.add(frame);
-                return;
-            }
-            target = circuit;
+    /** Frames are handled under this end's lock, in arrival order; see {@link #attach}. */
+    private synchronized void receive(io.vertx.core.buffer.Buffer frame) {
+        Circuit target = circuit;
+        if (target == null) {
+            early.add(frame);
+            return;
         }
         switch (Frame.type(frame)) {
             case DATA -> target.onData(this, new ByteArrayBuffer(Frame.payload(frame)));

@@ -84,6 +84,22 @@ class CircuitsTest {
     }
 
     @Test
+    void manyQuickCircuitsInARowKeepBothConnectionsUp() throws Exception {
+        // The target speaks first, so its bytes can reach the relay before the circuit is wired up.
+        SshProcess listener = relay.listener("gw", "gw1", "gw1", "80:localhost:" + echo.port());
+        int localPort = freePort();
+        SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
+                "-L", "127.0.0.1:" + localPort + ":gw1:80", "relay-alice"));
+        RelayFixture.await(forward, "local forward port", () -> canConnect(localPort));
+
+        for (int i = 0; i < 300; i++) {
+            assertEquals("echo\n", exchange(localPort, ""), "circuit " + i);
+        }
+        assertTrue(listener.isAlive() && forward.isAlive(), "no connection was dropped");
+        assertTrue(relay.newestRecord("gw1").isPresent());
+    }
+
+    @Test
     void socksProxyResolvesClientNamesRemotely() throws Exception {
         HttpTarget http = new HttpTarget("hello from gw1's web server");
         relay.onClose(http);
