@@ -1,0 +1,137 @@
+package org.nuttssh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nuttssh.proxy.ProxyProtocolAcceptor;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay with {@code --proxy-protocol} behind a real HAProxy. The ssh client binds to 127.0.0.3, so the PROXY
+ * header names 127.0.0.3 while the relay's TCP peer is HAProxy on 127.0.0.1: {@code from=} must follow the header.
+ */
+class ProxyProtocolHaproxyTest {
+
+    private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
+    /** A loopback address other than HAProxy's own, so the header and the TCP peer differ. */
+    private static final String CLIENT_ADDRESS = "127.0.0.3";
+
+    @TempDir
+    Path dir;
+    RelayFixture relay;
+    private final Logger acceptorLog = (Logger) LoggerFactory.getLogger(ProxyProtocolAcceptor.class);
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private Level previousLevel;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(Files.isExecutable(HAPROXY) || System.getenv("CI") != null, "haproxy is not installed");
+        previousLevel = acceptorLog.getLevel();
+        acceptorLog.setLevel(Level.DEBUG);
+        logs.start();
+        acceptorLog.addAppender(logs);
+        relay = new RelayFixture(dir).configure(config -> config.withProxyProtocol(true));
+        relay.start(
+                "access=\"initiate\",from=\"" + CLIENT_ADDRESS + "\" {behind}",
+                "access=\"initiate\",from=\"127.0.0.1\" {proxyhost}");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        acceptorLog.detachAppender(logs);
+        acceptorLog.setLevel(previousLevel);
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"send-proxy-v2", "send-proxy"})
+    void fromMatchesTheAddressInTheHeaderNotTheProxy(String sendProxy) throws Exception {
+        int haproxy = startHaproxy(sendProxy);
+
+        SshProcess behind = relay.run(viaClientAddress(haproxy, "behind", "list"));
+        assertEquals(0, behind.process().exitValue(), behind.stderr());
+
+        SshProcess proxyhost = relay.run(viaClientAddress(haproxy, "proxyhost", "list"));
+        assertEquals(255, proxyhost.process().exitValue(), proxyhost.stderr());
+        assertTrue(proxyhost.stderr().contains("Permission denied (publickey)"), proxyhost.stderr());
+
+        String version = sendProxy.endsWith("v2") ? "v2" : "v1";
+        Pattern header = Pattern.compile("DEBUG 127\\.0\\.0\\.1:\\d+: PROXY " + version
+                + " from 127\\.0\\.0\\.3:\\d+ to 127\\.0\\.0\\.1:" + haproxy + ", \\d+ bytes");
+        assertTrue(lines().stream().anyMatch(l -> header.matcher(l).matches()), "acceptor log: " + lines());
+    }
+
+    @Test
+    void directConnectionWithoutHeaderIsDroppedAndTheRelayKeepsServing() throws Exception {
+        int haproxy = startHaproxy("send-proxy-v2");
+
+        // From 127.0.0.3 this key would be let in, were the TCP peer trusted.
+        SshProcess direct = relay.run(viaClientAddress(relay.port(), "behind", "list"));
+        assertEquals(255, direct.process().exitValue(), direct.stderr());
+        assertFalse(direct.stderr().contains("Permission denied"), "dropped before authentication: "
+                + direct.stderr());
+        Pattern dropped = Pattern.compile(
+                "INFO dropping 127\\.0\\.0\\.3:\\d+: no PROXY header \\(got 'SSH-2\\.0-Op\\.\\.\\.'\\)");
+        RelayFixture.await("the drop to be logged",
+                () -> lines().stream().anyMatch(l -> dropped.matcher(l).matches()));
+
+        SshProcess after = relay.run(viaClientAddress(haproxy, "behind", "list"));
+        assertEquals(0, after.process().exitValue(), "still serving: " + after.stderr());
+    }
+
+    /** {@code ssh ... list} to {@code port} on 127.0.0.1 with the role's key, from {@link #CLIENT_ADDRESS}. */
+    private List<String> viaClientAddress(int port, String role, String command) throws Exception {
+        return relay.ssh("-b", CLIENT_ADDRESS, "-p", String.valueOf(port), "-i", relay.key(role).toString(),
+                "-l", role, "127.0.0.1", command);
+    }
+
+    /** HAProxy in the foreground, relaying 127.0.0.1:PORT to the relay with {@code sendProxy}; returns PORT. */
+    private int startHaproxy(String sendProxy) throws Exception {
+        int port = CircuitsTest.freePort();
+        Path config = dir.resolve("haproxy-" + sendProxy + ".cfg");
+        Files.writeString(config, String.join("\n",
+                "global",
+                "    maxconn 64",
+                "defaults",
+                "    mode tcp",
+                "    timeout connect 5s",
+                "    timeout client 30s",
+                "    timeout server 30s",
+                "listen relay",
+                "    bind 127.0.0.1:" + port,
+                "    server relay 127.0.0.1:" + relay.port() + " " + sendProxy,
+                ""), StandardCharsets.UTF_8);
+        SshProcess haproxy = relay.start(List.of(HAPROXY.toString(), "-db", "-q", "-f", config.toString()));
+        RelayFixture.await("haproxy on port " + port, () -> CircuitsTest.canConnect(port) || !haproxy.isAlive());
+        if (!haproxy.isAlive()) {
+            throw new AssertionError("haproxy did not start: " + haproxy.stderr());
+        }
+        return port;
+    }
+
+    private List<String> lines() {
+        synchronized (logs.list) {
+            return logs.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        }
+    }
+}

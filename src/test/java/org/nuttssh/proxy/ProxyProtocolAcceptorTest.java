@@ -1,0 +1,201 @@
+package org.nuttssh.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nuttssh.auth.ClientAddress;
+import org.slf4j.LoggerFactory;
+
+/** The acceptor driven the way MINA's readIdentification drives it, with MINA's own buffer class. */
+class ProxyProtocolAcceptorTest {
+
+    private static final String SSH_VERSION = "SSH-2.0-OpenSSH_9.2\r\n";
+    private static final InetSocketAddress PEER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 5555);
+    private static final InetSocketAddress CLIENT = new InetSocketAddress(ip(127, 0, 0, 3), 40000);
+
+    private final ProxyProtocolAcceptor acceptor = new ProxyProtocolAcceptor();
+    private final FakeServerSession fake = new FakeServerSession(PEER);
+    private final Logger logger = (Logger) LoggerFactory.getLogger(ProxyProtocolAcceptor.class);
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private Level previousLevel;
+
+    @BeforeEach
+    void captureLogs() {
+        previousLevel = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        logs.start();
+        logger.addAppender(logs);
+    }
+
+    @AfterEach
+    void releaseLogs() {
+        logger.detachAppender(logs);
+        logger.setLevel(previousLevel);
+    }
+
+    @Test
+    void v2HeaderSetsClientAddressAndLeavesSshVersionLine() throws Exception {
+        Buffer buffer = buffer(concat(v2Header(), ascii(SSH_VERSION)));
+
+        assertTrue(acceptor.acceptServerProxyMetadata(fake.session(), buffer));
+
+        assertEquals(SSH_VERSION, unread(buffer), "exactly the header is consumed");
+        assertEquals(CLIENT, fake.session().getAttribute(ClientAddress.OVERRIDE));
+        assertEquals(CLIENT, ClientAddress.of(fake.session()));
+        assertEquals(List.of("DEBUG 127.0.0.1:5555: PROXY v2 from 127.0.0.3:40000 to 127.0.0.1:2222, 28 bytes"),
+                lines());
+        assertEquals(0, fake.closes());
+    }
+
+    @Test
+    void v1HeaderSetsClientAddressAndLeavesSshVersionLine() throws Exception {
+        Buffer buffer = buffer(ascii("PROXY TCP4 127.0.0.3 127.0.0.1 40000 2222\r\n" + SSH_VERSION));
+
+        assertTrue(acceptor.acceptServerProxyMetadata(fake.session(), buffer));
+
+        assertEquals(SSH_VERSION, unread(buffer));
+        assertEquals(CLIENT, ClientAddress.of(fake.session()));
+    }
+
+    @Test
+    void headerArrivingByteByByteIsAcceptedOnceComplete() throws Exception {
+        byte[] header = v2Header();
+        byte[] stream = concat(header, ascii(SSH_VERSION));
+        Buffer buffer = new ByteArrayBuffer();
+        for (int i = 0; i < stream.length; i++) {
+            buffer.putByte(stream[i]);
+            int before = buffer.rpos();
+            boolean complete = acceptor.acceptServerProxyMetadata(fake.session(), buffer);
+            if (i < header.length - 1) {
+                assertFalse(complete, "after " + (i + 1) + " bytes");
+                assertEquals(before, buffer.rpos(), "nothing consumed while more bytes are needed");
+                assertNull(fake.session().getAttribute(ClientAddress.OVERRIDE));
+            } else {
+                // MINA puts the read position back whenever the version line after the header is incomplete.
+                assertTrue(complete, "after " + (i + 1) + " bytes");
+                assertEquals(header.length, buffer.rpos() - before);
+                assertEquals(new String(stream, header.length, i + 1 - header.length, StandardCharsets.US_ASCII),
+                        unread(buffer));
+                buffer.rpos(before);
+            }
+        }
+        assertEquals(CLIENT, ClientAddress.of(fake.session()));
+        assertEquals(1, lines().size(), "MINA's repeated calls log the header once: " + lines());
+        assertEquals(0, fake.closes());
+    }
+
+    @Test
+    void localCommandKeepsTheTcpPeer() throws Exception {
+        Buffer buffer = buffer(concat(HeaderBytes.v2(0x20, 0x00, HeaderBytes.payload()).bytes(),
+                ascii(SSH_VERSION)));
+
+        assertTrue(acceptor.acceptServerProxyMetadata(fake.session(), buffer));
+
+        assertEquals(SSH_VERSION, unread(buffer));
+        assertNull(fake.session().getAttribute(ClientAddress.OVERRIDE));
+        assertEquals(PEER, ClientAddress.of(fake.session()));
+    }
+
+    @Test
+    void v1UnknownKeepsTheTcpPeer() throws Exception {
+        Buffer buffer = buffer(ascii("PROXY UNKNOWN whatever\r\n" + SSH_VERSION));
+
+        assertTrue(acceptor.acceptServerProxyMetadata(fake.session(), buffer));
+
+        assertEquals(SSH_VERSION, unread(buffer));
+        assertEquals(PEER, ClientAddress.of(fake.session()));
+    }
+
+    @Test
+    void connectionWithoutHeaderIsDroppedWithOneLine() throws Exception {
+        Buffer buffer = buffer(ascii(SSH_VERSION));
+
+        assertFalse(acceptor.acceptServerProxyMetadata(fake.session(), buffer));
+
+        assertEquals(1, fake.closes());
+        assertEquals(SSH_VERSION, unread(buffer), "nothing consumed");
+        assertNull(fake.session().getAttribute(ClientAddress.OVERRIDE));
+        assertEquals(List.of("INFO dropping 127.0.0.1:5555: no PROXY header (got 'SSH-2.0-Op...')"), lines());
+
+        buffer.putRawBytes(ascii("more bytes before the close takes effect"));
+        assertFalse(acceptor.acceptServerProxyMetadata(fake.session(), buffer));
+        assertEquals(1, fake.closes(), "judged once");
+        assertEquals(1, lines().size(), "logged once");
+    }
+
+    @Test
+    void malformedHeaderIsDroppedWithItsReason() throws Exception {
+        Buffer buffer = buffer(ascii("PROXY TCP4 127.0.0.3 127.0.0.1 x 2222\r\n" + SSH_VERSION));
+
+        assertFalse(acceptor.acceptServerProxyMetadata(fake.session(), buffer));
+
+        assertEquals(1, fake.closes());
+        assertEquals(List.of("INFO dropping 127.0.0.1:5555: PROXY v1 header: bad source port 'x'"), lines());
+        assertEquals(PEER, ClientAddress.of(fake.session()));
+    }
+
+    @Test
+    void ipv6PeerIsBracketedInTheLog() throws Exception {
+        FakeServerSession v6 = new FakeServerSession(new InetSocketAddress(InetAddress.getByName("::1"), 6000));
+
+        assertFalse(acceptor.acceptServerProxyMetadata(v6.session(), buffer(ascii("GET / HTTP/1.1\r\n"))));
+
+        assertEquals(List.of("INFO dropping [0:0:0:0:0:0:0:1]:6000: no PROXY header (got 'GET / HTTP...')"),
+                lines());
+    }
+
+    private static byte[] v2Header() {
+        return HeaderBytes.v2(0x21, 0x11,
+                HeaderBytes.payload().ipv4(127, 0, 0, 3).ipv4(127, 0, 0, 1).u16(40000).u16(2222)).bytes();
+    }
+
+    private List<String> lines() {
+        return logs.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
+
+    private static Buffer buffer(byte[] bytes) {
+        Buffer buffer = new ByteArrayBuffer();
+        buffer.putRawBytes(bytes);
+        return buffer;
+    }
+
+    private static String unread(Buffer buffer) {
+        return new String(buffer.array(), buffer.rpos(), buffer.available(), StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = new byte[first.length + second.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    private static InetAddress ip(int a, int b, int c, int d) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
