@@ -1,12 +1,15 @@
 package org.nuttssh.circuit;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.slf4j.Logger;
@@ -34,7 +37,7 @@ public final class EventBusNodes implements RemoteNodes {
     private final EventBus eventBus;
     private final String node;
     private final Switchboard switchboard;
-    private final Map<String, Set<RemoteEnd>> endsByNode = new ConcurrentHashMap<>();
+    private final Map<UUID, RemoteEnd> ends = new ConcurrentHashMap<>();
 
     private EventBusNodes(EventBus eventBus, String node, Switchboard switchboard) {
         this.eventBus = eventBus;
@@ -42,10 +45,16 @@ public final class EventBusNodes implements RemoteNodes {
         this.switchboard = switchboard;
     }
 
-    /** Starts answering other nodes' open requests, and lets the switchboard route to other nodes. */
+    /**
+     * Starts answering other nodes' open requests and frames, and lets the switchboard route to other nodes. Blocks
+     * until both consumers are known cluster-wide: a frame sent to an address nobody has registered yet is dropped.
+     * One frame consumer per node, rather than per circuit, keeps circuit setup free of cluster-wide registrations.
+     */
     public static EventBusNodes start(EventBus eventBus, String node, Switchboard switchboard) {
         EventBusNodes nodes = new EventBusNodes(eventBus, node, switchboard);
-        eventBus.<JsonObject>consumer(openAddress(node), nodes::onOpenRequest);
+        await(eventBus.<JsonObject>consumer(openAddress(node), nodes::onOpenRequest).completion());
+        await(eventBus.<io.vertx.core.buffer.Buffer>consumer(framesAddress(node),
+                message -> nodes.dispatch(message.body())).completion());
         switchboard.useRemoteNodes(nodes);
         return nodes;
     }
@@ -53,18 +62,17 @@ public final class EventBusNodes implements RemoteNodes {
     @Override
     public CompletionStage<CircuitEnd> openTarget(ListenerRecord target, int port, String originHost, int originPort,
                                                   String initiator) {
-        String circuit = UUID.randomUUID().toString();
+        UUID circuit = UUID.randomUUID();
         String name = target.hostname() + ":" + port;
         RemoteEnd end = newEnd(circuit, target.node(), name + " on node " + shortId(target.node()));
         JsonObject request = new JsonObject()
-                .put("circuit", circuit)
+                .put("circuit", circuit.toString())
                 .put("node", node)
                 .put("listener", target.id())
                 .put("port", port)
                 .put("originHost", originHost)
                 .put("originPort", originPort)
-                .put("initiator", initiator)
-                .put("replyTo", end.localAddress());
+                .put("initiator", initiator);
         CompletableFuture<CircuitEnd> opened = new CompletableFuture<>();
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(OPEN_TIMEOUT.toMillis());
         eventBus.<JsonObject>request(openAddress(target.node()), request, options).onComplete(reply -> {
@@ -73,7 +81,6 @@ public final class EventBusNodes implements RemoteNodes {
                 opened.completeExceptionally(refusal(reply.cause(), name, target.node()));
                 return;
             }
-            end.connectTo(reply.result().body().getString("address"));
             reply.result().reply(new JsonObject());
             opened.complete(end);
         });
@@ -82,19 +89,26 @@ public final class EventBusNodes implements RemoteNodes {
 
     /** A node left the cluster: every circuit half talking to it closes now instead of hanging. */
     public void nodeLeft(String departed) {
-        Set<RemoteEnd> ends = endsByNode.remove(departed);
-        if (ends != null && !ends.isEmpty()) {
-            log.info("node {} left: closing {} circuits through it", shortId(departed), ends.size());
-            ends.forEach(RemoteEnd::peerLost);
+        List<RemoteEnd> lost = ends.values().stream().filter(end -> end.peerNode().equals(departed)).toList();
+        if (!lost.isEmpty()) {
+            log.info("node {} left: closing {} circuits through it", shortId(departed), lost.size());
+            lost.forEach(RemoteEnd::peerLost);
+        }
+    }
+
+    /** Hands a frame to its circuit's half on this node; frames of circuits already gone are dropped. */
+    private void dispatch(io.vertx.core.buffer.Buffer frame) {
+        RemoteEnd end = ends.get(Frame.circuit(frame));
+        if (end != null) {
+            end.receive(frame);
         }
     }
 
     private void onOpenRequest(Message<JsonObject> message) {
         JsonObject request = message.body();
         String peer = request.getString("node");
-        RemoteEnd end = newEnd(request.getString("circuit"), peer,
+        RemoteEnd end = newEnd(UUID.fromString(request.getString("circuit")), peer,
                 request.getString("initiator") + " via node " + shortId(peer));
-        end.connectTo(request.getString("replyTo"));
         switchboard.acceptFromRemote(request.getString("listener"), request.getInteger("port"),
                 request.getString("originHost"), request.getInteger("originPort"), end)
                 .whenComplete((circuit, failure) -> {
@@ -105,7 +119,7 @@ public final class EventBusNodes implements RemoteNodes {
                         return;
                     }
                     DeliveryOptions options = new DeliveryOptions().setSendTimeout(OPEN_TIMEOUT.toMillis());
-                    message.replyAndRequest(new JsonObject().put("address", end.localAddress()), options)
+                    message.replyAndRequest(new JsonObject(), options)
                             .onComplete(ack -> {
                                 if (ack.succeeded()) {
                                     circuit.initiatorReady();
@@ -117,12 +131,23 @@ public final class EventBusNodes implements RemoteNodes {
                 });
     }
 
-    private RemoteEnd newEnd(String circuit, String peer, String description) {
-        Set<RemoteEnd> ends = endsByNode.computeIfAbsent(peer, p -> ConcurrentHashMap.newKeySet());
-        RemoteEnd end = new RemoteEnd(eventBus, "nuttssh.circuit." + circuit + "." + node, peer, description,
-                gone -> ends.remove(gone));
-        ends.add(end);
+    private RemoteEnd newEnd(UUID circuit, String peer, String description) {
+        String peerFrames = framesAddress(peer);
+        RemoteEnd end = new RemoteEnd(circuit, peer, description, frame -> eventBus.send(peerFrames, frame),
+                gone -> ends.remove(gone.circuitId(), gone));
+        ends.put(circuit, end);
         return end;
+    }
+
+    private static void await(io.vertx.core.Future<?> future) {
+        try {
+            future.toCompletionStage().toCompletableFuture().get(OPEN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering event-bus consumers", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot register event-bus consumers: " + e, e);
+        }
     }
 
     private static CircuitRefusedException refusal(Throwable failure, String name, String peer) {
@@ -143,6 +168,10 @@ public final class EventBusNodes implements RemoteNodes {
 
     static String openAddress(String node) {
         return "nuttssh.node." + node + ".open";
+    }
+
+    static String framesAddress(String node) {
+        return "nuttssh.node." + node + ".frames";
     }
 
     /** Node ids are UUIDs; their first group is enough for people to tell nodes apart. */

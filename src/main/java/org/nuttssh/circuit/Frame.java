@@ -1,8 +1,13 @@
 package org.nuttssh.circuit;
 
+import java.util.UUID;
+
 import io.vertx.core.buffer.Buffer;
 
-/** The event-bus frames between the two halves of a cross-node circuit: a type byte, then its payload. */
+/**
+ * The event-bus frames between the two halves of a cross-node circuit: a type byte, the circuit id (16 bytes), then
+ * the payload. Every node has one frame consumer, so frames name their circuit.
+ */
 enum Frame {
     /** Bytes from the sender's client. */
     DATA,
@@ -14,21 +19,22 @@ enum Frame {
     CLOSE;
 
     private static final Frame[] BY_CODE = values();
+    private static final int HEADER = 1 + 16;
 
-    static Buffer data(byte[] bytes, int offset, int length) {
-        return Buffer.buffer(length + 1).appendByte((byte) DATA.ordinal()).appendBytes(bytes, offset, length);
+    static Buffer data(UUID circuit, byte[] bytes, int offset, int length) {
+        return header(DATA, circuit, length).appendBytes(bytes, offset, length);
     }
 
-    static Buffer ack(long bytes) {
-        return Buffer.buffer(9).appendByte((byte) ACK.ordinal()).appendLong(bytes);
+    static Buffer ack(UUID circuit, long bytes) {
+        return header(ACK, circuit, 8).appendLong(bytes);
     }
 
-    static Buffer eof() {
-        return Buffer.buffer(1).appendByte((byte) EOF.ordinal());
+    static Buffer eof(UUID circuit) {
+        return header(EOF, circuit, 0);
     }
 
-    static Buffer close() {
-        return Buffer.buffer(1).appendByte((byte) CLOSE.ordinal());
+    static Buffer close(UUID circuit) {
+        return header(CLOSE, circuit, 0);
     }
 
     static Frame type(Buffer frame) {
@@ -39,7 +45,21 @@ enum Frame {
         return BY_CODE[code];
     }
 
+    static UUID circuit(Buffer frame) {
+        return new UUID(frame.getLong(1), frame.getLong(9));
+    }
+
+    /** The byte count an ACK carries. */
+    static long count(Buffer frame) {
+        return frame.getLong(HEADER);
+    }
+
     static byte[] payload(Buffer frame) {
-        return frame.getBytes(1, frame.length());
+        return frame.getBytes(HEADER, frame.length());
+    }
+
+    private static Buffer header(Frame type, UUID circuit, int payload) {
+        return Buffer.buffer(HEADER + payload).appendByte((byte) type.ordinal())
+                .appendLong(circuit.getMostSignificantBits()).appendLong(circuit.getLeastSignificantBits());
     }
 }

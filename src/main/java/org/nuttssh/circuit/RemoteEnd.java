@@ -3,6 +3,7 @@ package org.nuttssh.circuit;
 import java.io.EOFException;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -10,59 +11,57 @@ import java.util.function.Consumer;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageConsumer;
 
 /**
  * A circuit end whose client is connected to another node: each side of a cross-node circuit runs a {@link Circuit}
  * with one local channel and one of these, and the two talk in frames over the event bus.
  *
- * <p>Credits: a {@code DATA} frame is one pump write; it completes only when the far node's {@code ACK} says the
- * bytes reached its SSH channel, so the local client's window is released only then, and at most one write's worth of
- * bytes (bounded by one SSH window) is in flight per direction. Frames of one direction therefore never overtake each
- * other, and {@code EOF} and {@code CLOSE} are only sent after the data before them was acknowledged.
+ * <p>Credits: a pump write goes out as {@code DATA} frames and completes only when the far node's {@code ACK}s say
+ * all its bytes reached the SSH channel there, so the local client's window is released only then, and at most one
+ * write's worth of bytes (bounded by one SSH window) is in flight per direction. {@code EOF} and {@code CLOSE} are
+ * only sent after the data before them was acknowledged.
  */
 public final class RemoteEnd implements CircuitEnd {
 
-    private final EventBus eventBus;
-    private final String localAddress;
+    /**
+     * Largest DATA frame. A pump write can be a whole SSH window (2 MiB); sent as one message it would be buffered
+     * entirely by both event buses before the far side could start writing. Smaller frames pipeline through both
+     * nodes; the credit is still the whole write.
+     */
+    static final int MAX_FRAME = 64 * 1024;
+
+    private final UUID circuitId;
     private final String peerNode;
     private final String description;
+    private final Consumer<io.vertx.core.buffer.Buffer> toPeer;
     private final Consumer<RemoteEnd> onGone;
-    private final MessageConsumer<io.vertx.core.buffer.Buffer> consumer;
 
     // Guarded by this.
-    private String peerAddress;
     private Circuit circuit;
     private final Queue<io.vertx.core.buffer.Buffer> early = new ArrayDeque<>();
     private CompletableFuture<Void> pendingWrite;
+    private long unacknowledged;
     private boolean closed;
 
     /**
-     * Starts receiving frames at {@code localAddress} at once; they are held until {@link #attach}.
-     *
+     * @param toPeer sends a frame to the far node, which hands it to its half of the same circuit
      * @param onGone called once when this end closes, so its owner can forget it
      */
-    RemoteEnd(EventBus eventBus, String localAddress, String peerNode, String description,
+    RemoteEnd(UUID circuitId, String peerNode, String description, Consumer<io.vertx.core.buffer.Buffer> toPeer,
               Consumer<RemoteEnd> onGone) {
-        this.eventBus = eventBus;
-        this.localAddress = localAddress;
+        this.circuitId = circuitId;
         this.peerNode = peerNode;
         this.description = description;
+        this.toPeer = toPeer;
         this.onGone = onGone;
-        this.consumer = eventBus.consumer(localAddress, message -> receive(message.body()));
     }
 
-    String localAddress() {
-        return localAddress;
+    UUID circuitId() {
+        return circuitId;
     }
 
     String peerNode() {
         return peerNode;
-    }
-
-    synchronized void connectTo(String address) {
-        this.peerAddress = address;
     }
 
     /** Replays held frames under the lock, so none can be overtaken by a newer one. */
@@ -83,25 +82,28 @@ public final class RemoteEnd implements CircuitEnd {
                 return written;
             }
             pendingWrite = written;
+            unacknowledged = data.available();
         }
-        send(Frame.data(data.array(), data.rpos(), data.available()));
+        for (int offset = data.rpos(); offset < data.wpos(); offset += MAX_FRAME) {
+            toPeer.accept(Frame.data(circuitId, data.array(), offset, Math.min(MAX_FRAME, data.wpos() - offset)));
+        }
         return written;
     }
 
     @Override
     public void release(long bytes) {
-        send(Frame.ack(bytes));
+        toPeer.accept(Frame.ack(circuitId, bytes));
     }
 
     @Override
     public void shutdownOutput() {
-        send(Frame.eof());
+        toPeer.accept(Frame.eof(circuitId));
     }
 
     @Override
     public void close() {
         if (markClosed()) {
-            send(Frame.close());
+            toPeer.accept(Frame.close(circuitId));
             closed();
         }
     }
@@ -118,8 +120,8 @@ public final class RemoteEnd implements CircuitEnd {
         return description;
     }
 
-    /** Frames are handled under this end's lock, in arrival order; see {@link #attach}. */
-    private synchronized void receive(io.vertx.core.buffer.Buffer frame) {
+    /** A frame from the far half; handled under this end's lock, in arrival order. */
+    synchronized void receive(io.vertx.core.buffer.Buffer frame) {
         Circuit target = circuit;
         if (target == null) {
             early.add(frame);
@@ -127,15 +129,20 @@ public final class RemoteEnd implements CircuitEnd {
         }
         switch (Frame.type(frame)) {
             case DATA -> target.onData(this, new ByteArrayBuffer(Frame.payload(frame)));
-            case ACK -> acknowledged();
+            case ACK -> acknowledged(Frame.count(frame));
             case EOF -> target.onEof(this);
             case CLOSE -> peerLost();
         }
     }
 
-    private void acknowledged() {
+    /** The far side wrote {@code bytes} more of the pending write; it completes when all of it is written. */
+    private void acknowledged(long bytes) {
         CompletableFuture<Void> written;
         synchronized (this) {
+            unacknowledged -= bytes;
+            if (unacknowledged > 0) {
+                return;
+            }
             written = pendingWrite;
             pendingWrite = null;
         }
@@ -153,7 +160,6 @@ public final class RemoteEnd implements CircuitEnd {
     }
 
     private void closed() {
-        consumer.unregister();
         CompletableFuture<Void> written;
         Circuit target;
         synchronized (this) {
@@ -168,13 +174,5 @@ public final class RemoteEnd implements CircuitEnd {
         if (target != null) {
             target.onClosed(this);
         }
-    }
-
-    private void send(io.vertx.core.buffer.Buffer frame) {
-        String address;
-        synchronized (this) {
-            address = peerAddress;
-        }
-        eventBus.send(address, frame);
     }
 }
