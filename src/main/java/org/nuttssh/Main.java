@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -19,15 +20,25 @@ import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.auth.AuthorizedKeysException;
 import org.nuttssh.config.Ciphers;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.config.ConfigFileException;
 import org.nuttssh.config.FirstRun;
+import org.nuttssh.config.Limits;
+import org.nuttssh.config.LogFormat;
 import org.nuttssh.config.LogLevel;
+import org.nuttssh.config.MetricsConfig;
 import org.nuttssh.config.RelayConfig;
+import org.nuttssh.config.SettingException;
+import org.nuttssh.config.SettingSources;
 import org.nuttssh.ssh.HostKeys;
 import org.nuttssh.ssh.RelayServer;
+import org.slf4j.LoggerFactory;
 
+import ch.qos.logback.classic.LoggerContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The {@code nuttssh} command: parses flags, checks files, starts the relay and runs until stopped. */
 @Command(name = "nuttssh", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -37,6 +48,14 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
 
     static final int EXIT_STARTUP_FAILED = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML file of settings named like these flags without the dashes (e.g. 'port: 2222'). "
+                    + "Precedence: flag, then environment NUTTSSH_<SETTING>, then this file, then the default.")
+    Path config;
 
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = RelayConfig.DEFAULT_BIND,
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -58,6 +77,10 @@ public final class Main implements Callable<Integer> {
             description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     LogLevel logLevel;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (one line per event) or json (one JSON object per line) (default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
     @Option(names = "--keepalive-interval", paramLabel = "SECONDS",
             defaultValue = "" + RelayConfig.DEFAULT_KEEPALIVE_SECONDS,
             description = "Probe each client this often; 0 disables (default: ${DEFAULT-VALUE}).")
@@ -72,16 +95,60 @@ public final class Main implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; add aes128-ctr for clients without AES-GCM).")
     String ciphers;
 
-    @Option(names = "--use-dns",
+    @Option(names = "--use-dns", arity = "0..1", paramLabel = "BOOL",
             description = "Resolve client addresses to host names for from= patterns, like OpenSSH's UseDNS.")
     boolean useDns;
 
-    @Option(names = "--proxy-protocol",
+    @Option(names = "--proxy-protocol", arity = "0..1", paramLabel = "BOOL",
             description = "Every connection starts with a PROXY v1 or v2 header (e.g. HAProxy send-proxy-v2); "
                     + "from= and logs use the client address it names. Connections without one are dropped.")
     boolean proxyProtocol;
 
-    @Option(names = "--cluster", description = "Join a cluster of relays sharing one name registry (Hazelcast).")
+    @Option(names = "--metrics-port", paramLabel = "N",
+            description = "Serve /metrics (Prometheus) and /health/live, /health/ready on this HTTP port; "
+                    + "0 picks a free one (default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDR", defaultValue = MetricsConfig.DEFAULT_BIND,
+            description = "Address for the metrics port (default: ${DEFAULT-VALUE}).")
+    String metricsBind;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + Limits.NO_LIMIT,
+            description = "SSH connections open at once; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connection-rate", paramLabel = "N", defaultValue = "" + Limits.NO_LIMIT,
+            description = "New connections per second from one source address; 0 for no limit "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxConnectionRate;
+
+    @Option(names = "--login-timeout", paramLabel = "SECONDS",
+            defaultValue = "" + Limits.DEFAULT_LOGIN_TIMEOUT_SECONDS,
+            description = "Drop connections not authenticated within this time; 0 waits forever "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int loginTimeoutSeconds;
+
+    @Option(names = "--max-auth-attempts", paramLabel = "N", defaultValue = "" + Limits.DEFAULT_MAX_AUTH_ATTEMPTS,
+            description = "Refused keys after which a connection is dropped (default: ${DEFAULT-VALUE}).")
+    int maxAuthAttempts;
+
+    @Option(names = "--max-listeners-per-client", paramLabel = "N", defaultValue = "" + Limits.NO_LIMIT,
+            description = "Virtual listeners (-R) one connection may hold; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    int maxListenersPerClient;
+
+    @Option(names = "--max-circuits-per-client", paramLabel = "N", defaultValue = "" + Limits.NO_LIMIT,
+            description = "Circuits one connection may have open as initiator; 0 for no limit "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxCircuitsPerClient;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS",
+            defaultValue = "" + RelayConfig.DEFAULT_SHUTDOWN_GRACE_SECONDS,
+            description = "On SIGTERM, let open circuits run this long before closing them (default: "
+                    + "${DEFAULT-VALUE}); a second SIGTERM stops at once.")
+    int shutdownGraceSeconds;
+
+    @Option(names = "--cluster", arity = "0..1", paramLabel = "BOOL",
+            description = "Join a cluster of relays sharing one name registry (Hazelcast).")
     boolean cluster;
 
     @Option(names = "--cluster-config", paramLabel = "FILE",
@@ -120,31 +187,59 @@ public final class Main implements Callable<Integer> {
     boolean init;
 
     private final PrintStream console;
+    private final SettingSources sources;
 
-    Main(PrintStream console) {
+    Main(PrintStream console, SettingSources sources) {
         this.console = console;
+        this.sources = sources;
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(System.err).execute(args));
+        int status = EXIT_STARTUP_FAILED;
+        try {
+            status = commandLine(System.err, System.getenv()).execute(args);
+        } catch (Throwable unexpected) {
+            // An Error escaping here would leave Hazelcast's threads keeping a node alive that never listens.
+            System.err.println("nuttssh: " + unexpected);
+        } finally {
+            System.exit(status);
+        }
     }
 
-    /** The parser; usage errors and help go to {@code console} too. */
-    static CommandLine commandLine(PrintStream console) {
-        CommandLine commandLine = new CommandLine(new Main(console));
+    /**
+     * The parser; usage errors and help go to {@code console} too.
+     *
+     * @param environment where {@code NUTTSSH_*} settings are read from
+     */
+    static CommandLine commandLine(PrintStream console, Map<String, String> environment) {
+        SettingSources sources = new SettingSources(environment);
+        CommandLine commandLine = new CommandLine(new Main(console, sources));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setDefaultValueProvider(sources);
         PrintWriter writer = new PrintWriter(console, true);
         commandLine.setErr(writer);
+        CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            // A bad value from the environment or the file: the usage text would not help, the one line does.
+            if (e.getCause() instanceof SettingException || e.getCause() instanceof ConfigFileException) {
+                console.println("nuttssh: " + e.getCause().getMessage());
+                return EXIT_STARTUP_FAILED;
+            }
+            return usage.handleParseException(e, args);
+        });
         return commandLine;
     }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         logLevel.apply();
+        logFormat.apply();
+        for (String variable : unknownVariables()) {
+            console.println("nuttssh: ignoring " + variable + ": no such setting");
+        }
         RelayServer server;
         try {
-            RelayConfig config = new RelayConfig(bind, port, hostKey, authorizedKeys,
-                    Duration.ofSeconds(keepAliveSeconds), keepAliveCount, useDns, proxyProtocol, clusterConfig(), ciphers);
+            RelayConfig config = relayConfig();
             if (init) {
                 FirstRun.prepare(hostKey, authorizedKeys, console);
             }
@@ -159,6 +254,18 @@ public final class Main implements Callable<Integer> {
             return EXIT_STARTUP_FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        ShutdownSignals.install(() -> {
+            try {
+                server.shutdown();
+            } catch (IOException e) {
+                console.println("nuttssh: error while stopping: " + e.getMessage());
+            }
+            stopped.countDown();
+        }, status -> {
+            flushLogs();
+            Runtime.getRuntime().halt(status); // skips the hooks: Hazelcast's would leave the cluster slowly
+        });
+        // Any other way out of the JVM (SIGHUP, an error elsewhere) still closes the server, at once.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -166,9 +273,36 @@ public final class Main implements Callable<Integer> {
                 console.println("nuttssh: error while stopping: " + e.getMessage());
             }
             stopped.countDown();
-        }, "nuttssh-shutdown"));
+        }, "nuttssh-exit"));
         stopped.await();
+        flushLogs();
         return 0;
+    }
+
+    /** {@code NUTTSSH_*} environment variables that are not settings, most likely typos. */
+    List<String> unknownVariables() {
+        return sources.unknownVariables(spec);
+    }
+
+    /** The settings, checked; a bad value says where it came from. */
+    RelayConfig relayConfig() throws StartupException {
+        try {
+            Limits limits = new Limits(maxConnections, maxConnectionRate, Duration.ofSeconds(loginTimeoutSeconds),
+                    maxAuthAttempts, maxListenersPerClient, maxCircuitsPerClient);
+            MetricsConfig metrics = metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort);
+            return new RelayConfig(bind, port, hostKey, authorizedKeys, Duration.ofSeconds(keepAliveSeconds),
+                    keepAliveCount, useDns, proxyProtocol, clusterConfig(), ciphers, limits, metrics,
+                    Duration.ofSeconds(shutdownGraceSeconds));
+        } catch (SettingException e) {
+            throw e.from(sources.origin(e.setting(), spec.commandLine().getParseResult()));
+        }
+    }
+
+    /** Writes out what Logback still holds, before the JVM goes. */
+    private static void flushLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
     }
 
     private ClusterConfig clusterConfig() throws StartupException {

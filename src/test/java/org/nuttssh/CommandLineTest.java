@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class CommandLineTest {
         PrintStream stdout = System.out;
         System.setOut(console); // picocli prints --help and --version to stdout
         try {
-            int status = Main.commandLine(console).execute(args);
+            int status = Main.commandLine(console, Map.of()).execute(args);
             return new Result(status, bytes.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);
@@ -71,14 +72,15 @@ class CommandLineTest {
     void outOfRangePortIsRefused() throws Exception {
         Result result = run(withFiles("--port", "70000"));
         assertEquals(1, result.status());
-        assertTrue(result.output().contains("port: 70000 (expected: 0-65535)"), result.output());
+        assertTrue(result.output().contains("port: '70000' from --port (expected: 0-65535)"), result.output());
     }
 
     @Test
     void unknownCipherIsNamedWithTheSupportedOnes() throws Exception {
         Result result = run(withFiles("--ciphers", "aes128-gcm@openssh.com,rot13"));
         assertEquals(1, result.status());
-        assertTrue(result.output().contains("ciphers: 'rot13' (expected: a comma-separated list of "), result.output());
+        assertTrue(result.output().contains("ciphers: 'rot13' from --ciphers (expected: a comma-separated list of "),
+                result.output());
         assertTrue(result.output().contains("aes256-ctr"), result.output());
     }
 

@@ -1,7 +1,9 @@
 package org.nuttssh.admin;
 
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.nuttssh.circuit.EventBusNodes;
@@ -12,6 +14,11 @@ final class ListingTable {
 
     private static final List<String> HEADER = List.of("NAME", "ADDRESS", "ALIASES", "PORTS");
     private static final List<String> CLUSTER_HEADER = List.of("NAME", "ADDRESS", "ALIASES", "PORTS", "NODE");
+    private static final List<String> VERBOSE_HEADER = List.of("NAME", "ADDRESS", "ALIASES", "PORTS", "NODE",
+            "CONNECTED", "CIRCUITS", "BYTES");
+    static final String NOBODY = "no listening clients\n";
+    /** Shown for a client whose node did not answer. */
+    static final String UNKNOWN = "?";
 
     private ListingTable() {
     }
@@ -19,36 +26,46 @@ final class ListingTable {
     /** @param withNodes add the node each client is connected to (cluster mode) */
     static String render(List<Listing> listings, boolean withNodes) {
         if (listings.isEmpty()) {
-            return "no listening clients\n";
+            return NOBODY;
         }
-        List<String> header = withNodes ? CLUSTER_HEADER : HEADER;
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(header);
+        TextTable table = new TextTable(withNodes ? CLUSTER_HEADER : HEADER);
         for (Listing listing : listings) {
-            List<String> row = new ArrayList<>(List.of(
-                    listing.connectName(),
-                    listing.record().address(),
-                    listing.aliasNames().isEmpty() ? "-" : String.join(",", listing.aliasNames()),
-                    listing.record().ports().keySet().stream().map(String::valueOf).collect(Collectors.joining(","))));
+            List<String> row = new ArrayList<>(columns(listing));
             if (withNodes) {
                 row.add(EventBusNodes.shortId(listing.record().node()));
             }
-            rows.add(row);
+            table.add(row);
         }
-        int[] widths = new int[header.size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
+        return table.render();
+    }
+
+    /**
+     * {@code list -v}: also the node, when the client connected (UTC), its open circuits and the bytes through them.
+     *
+     * @param traffic by client id; a client missing from it shows {@value #UNKNOWN}
+     */
+    static String renderVerbose(List<Listing> listings, Map<String, ClientTraffic> traffic) {
+        if (listings.isEmpty()) {
+            return NOBODY;
         }
-        StringBuilder text = new StringBuilder();
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                boolean last = i == row.size() - 1;
-                text.append(last ? row.get(i) : String.format("%-" + (widths[i] + 2) + "s", row.get(i)));
-            }
-            text.append('\n');
+        TextTable table = new TextTable(VERBOSE_HEADER);
+        for (Listing listing : listings) {
+            ClientTraffic counts = traffic.get(listing.record().id());
+            List<String> row = new ArrayList<>(columns(listing));
+            row.add(EventBusNodes.shortId(listing.record().node()));
+            row.add(listing.record().connectedAt().truncatedTo(ChronoUnit.SECONDS).toString());
+            row.add(counts == null ? UNKNOWN : String.valueOf(counts.openCircuits()));
+            row.add(counts == null ? UNKNOWN : String.valueOf(counts.bytes()));
+            table.add(row);
         }
-        return text.toString();
+        return table.render();
+    }
+
+    private static List<String> columns(Listing listing) {
+        return List.of(
+                listing.connectName(),
+                listing.record().address(),
+                listing.aliasNames().isEmpty() ? "-" : String.join(",", listing.aliasNames()),
+                listing.record().ports().keySet().stream().map(String::valueOf).collect(Collectors.joining(",")));
     }
 }

@@ -2,7 +2,15 @@ package org.nuttssh.admin;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoOutputStream;
@@ -13,6 +21,9 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.AsyncCommand;
 import org.apache.sshd.server.command.CommandFactory;
 import org.nuttssh.auth.Access;
+import org.nuttssh.circuit.EventBusNodes;
+import org.nuttssh.registry.ConnectName;
+import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,20 +31,36 @@ import org.slf4j.LoggerFactory;
 /**
  * A command run over SSH against the relay ({@code ssh relay list}); a shell request runs {@code list}. Output is
  * written asynchronously, so a long listing never blocks a MINA thread; exit codes follow the shell convention:
- * 0 done, 1 not allowed, 2 usage.
+ * 0 done, 1 not allowed or failed, 2 usage.
+ *
+ * <p>{@code whoami} is for every key; {@code list} for initiate or admin; {@code list -v}, {@code circuits} and
+ * {@code kick NAME[~N]} for admin, and they cover every node of a cluster.
  */
 public final class RelayCommand implements AsyncCommand {
 
     static final int EXIT_OK = 0;
     static final int EXIT_DENIED = 1;
     static final int EXIT_USAGE = 2;
-    static final String USAGE = "usage: list\n";
+    static final String USAGE = "usage: list [-v] | whoami | circuits | kick NAME[~N]\n";
+    static final String VERBOSE = "-v";
 
     private static final Logger log = LoggerFactory.getLogger(RelayCommand.class);
+
+    /** What a command printed and its exit status. */
+    private record Outcome(String out, String err, int status) {
+        static CompletionStage<Outcome> ok(String text) {
+            return CompletableFuture.completedFuture(new Outcome(text, "", EXIT_OK));
+        }
+
+        static CompletionStage<Outcome> failed(int status, String text) {
+            return CompletableFuture.completedFuture(new Outcome("", text, status));
+        }
+    }
 
     private final List<String> words;
     private final Caller caller;
     private final Registry registry;
+    private final Fleet fleet;
     private final boolean clustered;
     private IoOutputStream out;
     private IoOutputStream err;
@@ -41,43 +68,122 @@ public final class RelayCommand implements AsyncCommand {
 
     /**
      * @param commandLine what the client asked to run; empty for a shell
+     * @param fleet       every node of the relay, for the admin commands
      * @param clustered   whether listings should say which node each client is connected to
      */
-    public RelayCommand(String commandLine, Caller caller, Registry registry, boolean clustered) {
+    public RelayCommand(String commandLine, Caller caller, Registry registry, Fleet fleet, boolean clustered) {
         this.words = CommandFactory.split(commandLine == null ? "" : commandLine.trim());
         this.caller = caller;
         this.registry = registry;
+        this.fleet = fleet;
         this.clustered = clustered;
     }
 
     @Override
     public void start(ChannelSession channel, Environment env) {
-        String command = words.isEmpty() ? "list" : words.get(0);
         log.info("command '{}' from {}@{}", String.join(" ", words), caller.name(), caller.address());
-        if (!command.equals("list") || words.size() > 1) {
-            finish(err, USAGE, EXIT_USAGE);
-            return;
-        }
-        if (!caller.access().contains(Access.INITIATE)) {
-            finish(err, "Permission denied: 'list' needs access=\"initiate\"\n", EXIT_DENIED);
-            return;
-        }
-        registry.list().whenComplete((listings, failure) -> {
+        run().whenComplete((outcome, failure) -> {
             if (failure != null) {
-                finish(err, "list failed: " + failure.getMessage() + "\n", EXIT_DENIED);
+                finish(new Outcome("", "relay error: " + failure.getMessage() + "\n", EXIT_DENIED));
             } else {
-                finish(out, ListingTable.render(listings, clustered), EXIT_OK);
+                finish(outcome);
             }
         });
     }
 
-    /** Writes the text, then reports the exit status; the exit closes the channel, so it must come after. */
-    private void finish(IoOutputStream stream, String text, int status) {
+    private CompletionStage<Outcome> run() {
+        String command = words.isEmpty() ? "list" : words.get(0);
+        List<String> args = words.isEmpty() ? List.of() : words.subList(1, words.size());
+        switch (command) {
+            case "whoami":
+                return args.isEmpty() ? Outcome.ok(WhoAmI.render(caller)) : usage();
+            case "list":
+                if (args.isEmpty()) {
+                    return caller.access().contains(Access.INITIATE) || caller.access().contains(Access.ADMIN)
+                            ? list()
+                            : denied("list", "access=\"initiate\" or access=\"admin\"");
+                }
+                return args.equals(List.of(VERBOSE)) ? asAdmin("list -v", this::listVerbose) : usage();
+            case "circuits":
+                return args.isEmpty() ? asAdmin("circuits", this::circuits) : usage();
+            case "kick":
+                return args.size() == 1 ? asAdmin("kick", () -> kick(args.get(0))) : usage();
+            default:
+                return usage();
+        }
+    }
+
+    private CompletionStage<Outcome> list() {
+        return registry.list().thenApply(listings -> new Outcome(ListingTable.render(listings, clustered), "",
+                EXIT_OK));
+    }
+
+    private CompletionStage<Outcome> listVerbose() {
+        return registry.list().thenCombine(fleet.traffic(), (listings, traffic) -> {
+            Map<String, ClientTraffic> byClient = traffic.items().stream()
+                    .collect(Collectors.toMap(ClientTraffic::clientId, Function.identity(), (a, b) -> a));
+            return new Outcome(ListingTable.renderVerbose(listings, byClient), silent(traffic), EXIT_OK);
+        });
+    }
+
+    private CompletionStage<Outcome> circuits() {
+        return fleet.circuits().thenApply(circuits ->
+                new Outcome(CircuitTable.render(circuits.items(), Instant.now()), silent(circuits), EXIT_OK));
+    }
+
+    private CompletionStage<Outcome> kick(String target) {
+        Optional<ConnectName> name = ConnectName.parse(target);
+        if (name.isEmpty()) {
+            return Outcome.failed(EXIT_USAGE,
+                    "kick: '" + target + "' is not a client name (expected NAME or NAME~N)\n");
+        }
+        return registry.resolve(name.get().name(), name.get().index()).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return Outcome.failed(EXIT_DENIED, "kick: no listening client named '" + name.get() + "'\n");
+            }
+            ListenerRecord client = found.get();
+            String who = name.get() + " (" + client.hostname() + "@" + client.address() + " on node "
+                    + EventBusNodes.shortId(client.node()) + ")";
+            log.info("kick {} by {}@{}", who, caller.name(), caller.address());
+            return fleet.kick(client, caller.name()).thenApply(kicked -> kicked
+                    ? new Outcome("kicked " + who + "\n", "", EXIT_OK)
+                    : new Outcome("", "kick: " + who + " had already disconnected\n", EXIT_DENIED));
+        });
+    }
+
+    private CompletionStage<Outcome> asAdmin(String command, Supplier<CompletionStage<Outcome>> run) {
+        return caller.access().contains(Access.ADMIN) ? run.get() : denied(command, "access=\"admin\"");
+    }
+
+    private static CompletionStage<Outcome> denied(String command, String needs) {
+        return Outcome.failed(EXIT_DENIED, "Permission denied: '" + command + "' needs " + needs + "\n");
+    }
+
+    private static CompletionStage<Outcome> usage() {
+        return Outcome.failed(EXIT_USAGE, USAGE);
+    }
+
+    /** A note on stderr about nodes whose part of the answer is missing. */
+    private static String silent(FleetAnswer<?> answer) {
+        return answer.silentNodes().isEmpty() ? "" : "nodes that did not answer (their clients show ?): "
+                + answer.silentNodes().stream().map(EventBusNodes::shortId).collect(Collectors.joining(", ")) + "\n";
+    }
+
+    /** Writes stdout, then stderr, then reports the exit status; the exit closes the channel, so it comes last. */
+    private void finish(Outcome outcome) {
+        write(out, outcome.out(), () -> write(err, outcome.err(), () -> exit.onExit(outcome.status())));
+    }
+
+    private void write(IoOutputStream stream, String text, Runnable then) {
+        if (text.isEmpty()) {
+            then.run();
+            return;
+        }
         try {
             stream.writeBuffer(new ByteArrayBuffer(text.getBytes(StandardCharsets.UTF_8)))
-                    .addListener(written -> exit.onExit(status));
+                    .addListener(written -> then.run());
         } catch (IOException e) {
-            exit.onExit(status, e.getMessage());
+            exit.onExit(EXIT_DENIED, e.getMessage());
         }
     }
 

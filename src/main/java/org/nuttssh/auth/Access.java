@@ -8,7 +8,9 @@ public enum Access {
     /** Offer this client's forwards to others (ssh -R). */
     LISTEN,
     /** Open circuits to listening clients (ssh -W / -L / -J). */
-    INITIATE;
+    INITIATE,
+    /** Run the operator commands: list -v, circuits, kick. It does not include listen or initiate. */
+    ADMIN;
 
     /** The name used in authorized_keys and in messages. */
     public String label() {

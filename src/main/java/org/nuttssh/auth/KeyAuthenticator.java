@@ -5,6 +5,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
@@ -77,21 +78,42 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
         if (candidates.isEmpty()) {
             return refuse(session, username, key, addressText, "key not in " + DisplayPath.of(keys.file()));
         }
-        String hostName = useDns && candidates.stream().anyMatch(AuthorizedKey::needsHostName)
-                ? lookup(session, address).name(hostNameWait)
-                : null;
-        for (AuthorizedKey entry : candidates) {
-            if (entry.allowsFrom(addressText, hostName)) {
-                session.setAttribute(AUTHORIZED_KEY, entry);
-                log.debug("auth accepted: key {} user '{}' from {} by {} (access {})", entry.fingerprint(), username,
-                        addressText, entry.location(), entry.describeAccess());
-                return true;
-            }
+        String hostName = hostName(session, address, candidates);
+        Optional<AuthorizedKey> admitting = firstAdmitting(candidates, addressText, hostName);
+        if (admitting.isPresent()) {
+            AuthorizedKey entry = admitting.get();
+            session.setAttribute(AUTHORIZED_KEY, entry);
+            log.debug("auth accepted: key {} user '{}' from {} by {} (access {})", entry.fingerprint(), username,
+                    addressText, entry.location(), entry.describeAccess());
+            return true;
         }
         String lines = candidates.stream().map(AuthorizedKey::location).collect(Collectors.joining(", "));
         String client = hostName != null ? addressText + " (" + hostName + ")" : addressText;
         return refuse(session, username, key, addressText,
                 "from= " + lines + (candidates.size() == 1 ? " does" : " do") + " not match " + client);
+    }
+
+    /**
+     * The line that admits an authenticated session's key now, chosen as at login (the first line in file order whose
+     * {@code from=} matches), or empty if none does any more. For re-checking live sessions after a reload; it may
+     * wait for a host name lookup like a login does, so call it off the I/O threads.
+     */
+    public Optional<AuthorizedKey> admits(ServerSession session, PublicKey key) {
+        IpAddress address = clientAddress(session);
+        List<AuthorizedKey> candidates = keys.entriesFor(key);
+        return firstAdmitting(candidates, address.toString(), hostName(session, address, candidates));
+    }
+
+    private static Optional<AuthorizedKey> firstAdmitting(List<AuthorizedKey> candidates, String address,
+                                                          String hostName) {
+        return candidates.stream().filter(entry -> entry.allowsFrom(address, hostName)).findFirst();
+    }
+
+    /** The client's host name when some candidate's from= could need it and --use-dns allows looking; else null. */
+    private String hostName(Session session, IpAddress address, List<AuthorizedKey> candidates) {
+        return useDns && candidates.stream().anyMatch(AuthorizedKey::needsHostName)
+                ? lookup(session, address).name(hostNameWait)
+                : null;
     }
 
     private boolean refuse(ServerSession session, String username, PublicKey key, String address, String reason) {

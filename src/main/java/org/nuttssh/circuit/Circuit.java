@@ -30,6 +30,8 @@ public final class Circuit {
     private boolean initiatorClosed;
     private boolean targetClosed;
     private boolean finished;
+    /** What ended the circuit, for its audit record: the first of a close, a failed write, or {@link #close}. */
+    private String closeReason;
 
     /**
      * @param onFinished called once, after both ends have closed
@@ -79,6 +81,21 @@ public final class Circuit {
         return down.bytes();
     }
 
+    /** Why the circuit ended or is ending; null while both ends are open. */
+    public synchronized String closeReason() {
+        return closeReason;
+    }
+
+    /**
+     * Ends the circuit from the relay's side (a kick, a revoked key, a shutdown): both ends close, bytes already
+     * written are still delivered.
+     */
+    public void close(String reason) {
+        noteCloseReason(reason);
+        initiator.close();
+        target.close();
+    }
+
     public void onData(CircuitEnd from, Buffer data) {
         from(from).onData(data);
     }
@@ -88,6 +105,7 @@ public final class Circuit {
     }
 
     public void onClosed(CircuitEnd from) {
+        noteCloseReason(from == initiator ? "initiator closed" : "target closed");
         Pump outgoing = from(from);
         synchronized (this) {
             if (from == initiator) {
@@ -117,8 +135,15 @@ public final class Circuit {
             return; // expected: it closed while a write to it was under way; the other way may still be flushing
         }
         log.debug("circuit {}: write to {} failed: {}", this, sink.describe(), failure.toString());
+        noteCloseReason("write to " + sink.describe() + " failed");
         initiator.close();
         target.close();
+    }
+
+    private synchronized void noteCloseReason(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
     }
 
     private synchronized boolean isClosed(CircuitEnd end) {
@@ -132,8 +157,10 @@ public final class Circuit {
             }
             finished = true;
         }
-        log.info("circuit closed: {} -> {}, {} bytes up, {} bytes down, {} ms", initiator.describe(),
-                target.describe(), bytesUp(), bytesDown(), Duration.between(openedAt, Instant.now()).toMillis());
+        // The audit record is written by whoever knows who the initiator is (the switchboard); this is the detail.
+        log.debug("circuit closed: {} -> {}, {} bytes up, {} bytes down, {} ms, {}", initiator.describe(),
+                target.describe(), bytesUp(), bytesDown(), Duration.between(openedAt, Instant.now()).toMillis(),
+                closeReason());
         onFinished.accept(this);
     }
 

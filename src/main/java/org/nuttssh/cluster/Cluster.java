@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.nuttssh.StartupException;
+import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.EventBusNodes;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.ClusterConfig;
@@ -12,6 +13,8 @@ import org.nuttssh.registry.HazelcastRegistry;
 import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.vertx.core.Vertx;
 
 /**
  * Everything a relay node needs to be part of a cluster: membership, the shared registry, and cross-node circuits,
@@ -48,6 +51,26 @@ public final class Cluster implements AutoCloseable {
 
     ClusterNode node() {
         return node;
+    }
+
+    /** The clustered Vert.x; the metrics server runs on it too. */
+    public Vertx vertx() {
+        return node.vertx();
+    }
+
+    /** Whether this node is still a running cluster member, for readiness. */
+    public boolean joined() {
+        return node.hazelcast().getLifecycleService().isRunning();
+    }
+
+    /** Members as this node sees them, itself included. */
+    public int memberCount() {
+        return node.hazelcast().getCluster().getMembers().size();
+    }
+
+    /** Answers the other nodes' operator requests about the clients here, and asks them for theirs. */
+    public ClusterFleet serveAdmin(NodeAdmin admin) {
+        return ClusterFleet.start(node.vertx().eventBus(), admin, node::memberIds);
     }
 
     /** Starts serving circuits for other nodes through {@code switchboard}, and watching membership. */

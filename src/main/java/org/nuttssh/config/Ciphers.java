@@ -20,15 +20,14 @@ public final class Ciphers {
     private Ciphers() {
     }
 
-    /** @throws IllegalArgumentException naming the first name MINA does not know or cannot run here */
+    /** @throws SettingException naming the first name MINA does not know or cannot run here */
     public static List<NamedFactory<Cipher>> parse(String commaSeparated) {
         List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
         for (String name : commaSeparated.split(",")) {
             String trimmed = name.trim();
             BuiltinCiphers cipher = BuiltinCiphers.fromFactoryName(trimmed);
             if (cipher == null || !cipher.isSupported() || cipher == BuiltinCiphers.none) {
-                throw new IllegalArgumentException("ciphers: '" + trimmed + "' (expected: a comma-separated list of "
-                        + supported() + ")");
+                throw new SettingException("ciphers", trimmed, "a comma-separated list of " + supported());
             }
             ciphers.add(cipher);
         }

@@ -21,7 +21,7 @@ public record ClusterConfig(Path configFile, String name, String host, List<Stri
     public ClusterConfig {
         members = List.copyOf(members);
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("cluster name: '" + name + "' (expected: a non-empty name)");
+            throw new SettingException("cluster-name", name, "a non-empty name");
         }
     }
 

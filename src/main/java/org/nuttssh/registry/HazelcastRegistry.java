@@ -94,6 +94,11 @@ public final class HazelcastRegistry implements Registry {
         return CompletableFuture.completedFuture(mirror.list());
     }
 
+    @Override
+    public int size() {
+        return mirror.size();
+    }
+
     /** A member left: drop its clients. Every survivor does this; deleting twice is harmless. */
     public void purgeNode(String departed) {
         int purged = 0;

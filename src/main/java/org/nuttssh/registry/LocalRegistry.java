@@ -34,4 +34,9 @@ public final class LocalRegistry implements Registry {
     public CompletionStage<List<Listing>> list() {
         return CompletableFuture.completedFuture(index.list());
     }
+
+    @Override
+    public int size() {
+        return index.size();
+    }
 }

@@ -65,6 +65,10 @@ final class NameIndex {
         return Listings.of(snapshot);
     }
 
+    synchronized int size() {
+        return byId.size();
+    }
+
     synchronized Collection<ListenerRecord> records() {
         return List.copyOf(byId.values());
     }

@@ -24,4 +24,7 @@ public interface Registry {
 
     /** Every listening client once, under its hostname, newest first per name. */
     CompletionStage<List<Listing>> list();
+
+    /** How many listening clients there are, on every node; answered from memory, for metrics. */
+    int size();
 }

@@ -1,16 +1,20 @@
 package org.nuttssh.ssh;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.Access;
@@ -18,14 +22,17 @@ import org.nuttssh.auth.AuthorizedKey;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.ListeningClient;
+import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.config.Limit;
 import org.nuttssh.registry.ListenerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated SSH connection: who it is, what it may do, and the virtual listeners it holds. Its names are
- * published with its first listener and withdrawn with its last, or when it disconnects.
+ * published with its first listener and withdrawn with its last, or when it disconnects. What it may do follows
+ * authorized_keys while it is connected: {@link #reauthorize} applies the line that admits it after a reload.
  *
  * <p>Registry calls may complete later (a clustered registry), yet SSH global-request replies must go out in request
  * order; so listener changes run one after another on {@link #serial}.
@@ -40,13 +47,16 @@ final class ClientConnection implements ListeningClient {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
     private final ServerSession session;
-    private final AuthorizedKey key;
     private final String id;
     private final String node;
-    private final String name;
     private final String address;
     private final Instant connectedAt = Instant.now();
     private final Switchboard switchboard;
+    /** Virtual listeners this connection may hold; 0 for no limit. */
+    private final int maxListeners;
+    private final LimitRefusals limitRefusals;
+    private volatile AuthorizedKey key;
+    private final AtomicBoolean disconnecting = new AtomicBoolean();
 
     // Guarded by this.
     private final SortedMap<Integer, String> listeners = new TreeMap<>();
@@ -54,22 +64,38 @@ final class ClientConnection implements ListeningClient {
     private boolean disconnected;
 
     ClientConnection(ServerSession session, AuthorizedKey key, String id, String node, InetSocketAddress address,
-                     Switchboard switchboard) {
+                     Switchboard switchboard, int maxListeners, LimitRefusals limitRefusals) {
         this.session = session;
         this.key = key;
         this.id = id;
         this.node = node;
-        this.name = key.hostname() != null ? key.hostname() : session.getUsername();
         this.address = address.getAddress().getHostAddress() + ":" + address.getPort();
         this.switchboard = switchboard;
+        this.maxListeners = maxListeners;
+        this.limitRefusals = limitRefusals;
     }
 
     static ClientConnection of(ServerSession session) {
         return session.getAttribute(KEY);
     }
 
+    /** Unique in the cluster for the lifetime of the connection; also its registry id. */
+    String id() {
+        return id;
+    }
+
+    /** The key's hostname=, else the SSH user name; it changes if a reload changes hostname=. */
     String name() {
-        return name;
+        AuthorizedKey current = key;
+        return current.hostname() != null ? current.hostname() : session.getUsername();
+    }
+
+    Instant connectedAt() {
+        return connectedAt;
+    }
+
+    ServerSession session() {
+        return session;
     }
 
     List<String> aliases() {
@@ -90,7 +116,61 @@ final class ClientConnection implements ListeningClient {
 
     /** For logs: {@code name@address}. */
     String describe() {
-        return name + "@" + address;
+        return name() + "@" + address;
+    }
+
+    /** Ends the connection, telling the client why (OpenSSH prints it); later calls do nothing. */
+    void disconnect(String reason) {
+        if (!disconnecting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, reason);
+        } catch (IOException e) {
+            log.debug("{}: disconnect failed ({}); closing", describe(), e.toString());
+            session.close(true);
+        }
+    }
+
+    /**
+     * authorized_keys changed and {@code next} is the line that admits this connection now: rights it lost are gone
+     * (listeners removed now, new circuits and commands refused), names follow hostname= and alias=.
+     */
+    void reauthorize(AuthorizedKey next) {
+        AuthorizedKey previous = key;
+        key = next;
+        boolean renamed = !Objects.equals(previous.hostname(), next.hostname())
+                || !previous.aliases().equals(next.aliases());
+        if (!previous.access().equals(next.access()) || renamed) {
+            log.info("{}: authorized_keys changed: access {} -> {}, aliases {} -> {}", describe(),
+                    previous.describeAccess(), next.describeAccess(), previous.aliases(), next.aliases());
+        }
+        if (previous.has(Access.LISTEN) && !next.has(Access.LISTEN)) {
+            dropListeners("key lost access=\"listen\"");
+        } else if (renamed) {
+            inOrder(() -> isListening() ? publish() : CompletableFuture.completedFuture(null));
+        }
+    }
+
+    /** Removes every listener and withdraws the names, keeping the connection. */
+    private void dropListeners(String why) {
+        inOrder(() -> {
+            Set<Integer> ports;
+            synchronized (this) {
+                ports = Set.copyOf(listeners.keySet());
+                listeners.clear();
+            }
+            if (ports.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return switchboard.withdraw(id).thenRun(() ->
+                    log.info("listeners removed: {} port(s) {} for {}: {}", name(), ports, describe(), why));
+        });
+    }
+
+    /** Whether it holds a virtual listener now. */
+    synchronized boolean isListening() {
+        return !listeners.isEmpty();
     }
 
     /**
@@ -108,6 +188,9 @@ final class ClientConnection implements ListeningClient {
                 return CompletableFuture.completedFuture("port " + port
                         + " is not a fixed port (virtual listeners need a port from 1 to " + MAX_PORT + ")");
             }
+            if (switchboard.isDraining()) {
+                return CompletableFuture.completedFuture("the relay is shutting down");
+            }
             synchronized (this) {
                 if (disconnected) {
                     return CompletableFuture.completedFuture("connection is closing");
@@ -115,10 +198,15 @@ final class ClientConnection implements ListeningClient {
                 if (listeners.containsKey(port)) {
                     return CompletableFuture.completedFuture("port " + port + " is already forwarded on this connection");
                 }
+                if (maxListeners > 0 && listeners.size() >= maxListeners) {
+                    limitRefusals.count(Limit.MAX_LISTENERS_PER_CLIENT);
+                    return CompletableFuture.completedFuture(name() + " holds " + listeners.size()
+                            + " listeners, the most one client may (max-listeners-per-client)");
+                }
                 listeners.put(port, bindHost);
             }
             return publish().thenApply(ignored -> {
-                log.info("listener added: {}:{} (bind host '{}') for {}", name, port, bindHost, describe());
+                log.info("listener added: {}:{} (bind host '{}') for {}", name(), port, bindHost, describe());
                 return null;
             });
         });
@@ -136,7 +224,7 @@ final class ClientConnection implements ListeningClient {
             }
             CompletionStage<Void> change = last ? switchboard.withdraw(id) : publish();
             return change.thenApply(ignored -> {
-                log.info("listener removed: {}:{} for {}", name, port, describe());
+                log.info("listener removed: {}:{} for {}", name(), port, describe());
                 return true;
             });
         });
@@ -162,24 +250,24 @@ final class ClientConnection implements ListeningClient {
             bindHost = listeners.get(port);
         }
         if (bindHost == null) {
-            return CompletableFuture.failedFuture(CircuitRefusedException.connectFailed(
-                    name + " stopped listening on port " + port));
+            return CompletableFuture.failedFuture(CircuitRefusedException.of(RefusalReason.TARGET_GONE,
+                    name() + " stopped listening on port " + port));
         }
         try {
-            ForwardedTcpipChannel channel = new ForwardedTcpipChannel(name + ":" + port, bindHost, port,
+            ForwardedTcpipChannel channel = new ForwardedTcpipChannel(name() + ":" + port, bindHost, port,
                     originHost, originPort);
             session.getService(ConnectionService.class).registerChannel(channel);
             return channel.openEnd();
         } catch (Exception e) {
-            return CompletableFuture.failedFuture(CircuitRefusedException.connectFailed(
-                    name + " cannot take circuits: " + e.getMessage()));
+            return CompletableFuture.failedFuture(CircuitRefusedException.of(RefusalReason.TARGET_GONE,
+                    name() + " cannot take circuits: " + e.getMessage()));
         }
     }
 
     private CompletionStage<Void> publish() {
         ListenerRecord record;
         synchronized (this) {
-            record = new ListenerRecord(id, node, name, key.aliases(), listeners, address, connectedAt, 0);
+            record = new ListenerRecord(id, node, name(), key.aliases(), listeners, address, connectedAt, 0);
         }
         return switchboard.publish(record, this);
     }

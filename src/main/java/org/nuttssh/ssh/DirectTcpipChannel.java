@@ -11,7 +11,10 @@ import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.Access;
 import org.nuttssh.circuit.ChannelEnd;
 import org.nuttssh.circuit.CircuitRefusedException;
+import org.nuttssh.circuit.Initiator;
+import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.config.Limit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +28,13 @@ final class DirectTcpipChannel extends AbstractServerChannel {
     private static final Logger log = LoggerFactory.getLogger(DirectTcpipChannel.class);
 
     private final Switchboard switchboard;
+    private final LimitRefusals limitRefusals;
     private ChannelEnd end;
 
-    DirectTcpipChannel(Switchboard switchboard) {
+    DirectTcpipChannel(Switchboard switchboard, LimitRefusals limitRefusals) {
         super(null);
         this.switchboard = switchboard;
+        this.limitRefusals = limitRefusals;
     }
 
     @Override
@@ -43,12 +48,16 @@ final class DirectTcpipChannel extends AbstractServerChannel {
         ClientConnection initiator = ClientConnection.of((ServerSession) getSession());
         String route = initiator.describe() + " -> " + target + ":" + port;
         if (!initiator.may(Access.INITIATE)) {
-            refuse(result, route, CircuitRefusedException.prohibited(
-                    "key " + initiator.key().fingerprint() + " lacks access=\"initiate\""));
+            CircuitRefusedException reason = CircuitRefusedException.prohibited(
+                    "key " + initiator.key().fingerprint() + " lacks access=\"initiate\"");
+            switchboard.countRefusal(reason);
+            refuse(result, route, reason);
             return result;
         }
         end = new ChannelEnd(this, this::sendEof, initiator.describe());
-        switchboard.connect(end, target, port, originHost, originPort).whenComplete((circuit, failure) -> {
+        Initiator who = new Initiator(initiator.id(), initiator.name(), initiator.address(),
+                initiator.key().fingerprint());
+        switchboard.connect(end, who, target, port, originHost, originPort).whenComplete((circuit, failure) -> {
             if (failure != null) {
                 refuse(result, route, Switchboard.asRefusal(failure));
                 return;
@@ -64,6 +73,9 @@ final class DirectTcpipChannel extends AbstractServerChannel {
 
     private void refuse(OpenFuture result, String route, CircuitRefusedException reason) {
         log.info("circuit refused: {}: {}", route, reason.getMessage());
+        if (reason.reason() == RefusalReason.LIMIT) {
+            limitRefusals.count(Limit.MAX_CIRCUITS_PER_CLIENT);
+        }
         RelayConnectionService.of(getSession()).explainOpenFailure(getRecipient(), reason.getMessage());
         try {
             result.setException(new SshChannelOpenException(getChannelId(), reason.reasonCode(), reason.getMessage()));

@@ -9,9 +9,11 @@ import org.nuttssh.circuit.Switchboard;
 final class DirectTcpipChannelFactory implements ChannelFactory {
 
     private final Switchboard switchboard;
+    private final LimitRefusals limitRefusals;
 
-    DirectTcpipChannelFactory(Switchboard switchboard) {
+    DirectTcpipChannelFactory(Switchboard switchboard, LimitRefusals limitRefusals) {
         this.switchboard = switchboard;
+        this.limitRefusals = limitRefusals;
     }
 
     @Override
@@ -21,6 +23,6 @@ final class DirectTcpipChannelFactory implements ChannelFactory {
 
     @Override
     public Channel createChannel(Session session) {
-        return new DirectTcpipChannel(switchboard);
+        return new DirectTcpipChannel(switchboard, limitRefusals);
     }
 }

@@ -14,6 +14,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.nuttssh.circuit.ChannelEnd;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.CircuitRefusedException;
+import org.nuttssh.circuit.RefusalReason;
 
 /**
  * The target end of a circuit: a {@code forwarded-tcpip} channel this relay opens on a listening client's connection,
@@ -56,10 +57,11 @@ final class ForwardedTcpipChannel extends AbstractClientChannel {
             if (failure == null) {
                 result.complete(end);
             } else if (failure instanceof SshChannelOpenException refused) {
-                result.completeExceptionally(new CircuitRefusedException(refused.getReasonCode(),
-                        target + ": " + refused.getMessage()));
+                result.completeExceptionally(new CircuitRefusedException(RefusalReason.TARGET_REFUSED,
+                        refused.getReasonCode(), target + ": " + refused.getMessage()));
             } else {
-                result.completeExceptionally(CircuitRefusedException.connectFailed(target + ": " + failure));
+                result.completeExceptionally(CircuitRefusedException.of(RefusalReason.TARGET_GONE,
+                        target + ": " + failure));
             }
         });
         return result;

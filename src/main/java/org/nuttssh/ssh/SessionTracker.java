@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows each SSH connection through its life: logs it, turns an authenticated session into a
- * {@link ClientConnection}, starts its keepalive, and withdraws its listeners when it goes.
+ * {@link ClientConnection} known to {@link ConnectedClients}, starts its keepalive, and withdraws its listeners when
+ * it goes.
  */
 final class SessionTracker implements SessionListener {
 
@@ -24,23 +25,31 @@ final class SessionTracker implements SessionListener {
 
     private final String node;
     private final Switchboard switchboard;
+    private final ConnectedClients clients;
     private final ScheduledExecutorService scheduler;
     private final Duration keepAliveInterval;
     private final int keepAliveCount;
+    private final int maxListenersPerClient;
+    private final LimitRefusals limitRefusals;
     private final AtomicLong connectionCounter = new AtomicLong();
 
-    SessionTracker(String node, Switchboard switchboard, ScheduledExecutorService scheduler,
-                   Duration keepAliveInterval, int keepAliveCount) {
+    SessionTracker(String node, Switchboard switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
+                   Duration keepAliveInterval, int keepAliveCount, int maxListenersPerClient,
+                   LimitRefusals limitRefusals) {
         this.node = node;
         this.switchboard = switchboard;
+        this.clients = clients;
         this.scheduler = scheduler;
         this.keepAliveInterval = keepAliveInterval;
         this.keepAliveCount = keepAliveCount;
+        this.maxListenersPerClient = maxListenersPerClient;
+        this.limitRefusals = limitRefusals;
     }
 
     @Override
     public void sessionCreated(Session session) {
-        log.info("connection from {}", ClientAddress.of(session));
+        // Debug only: load-balancer health checks open a connection every few seconds per node.
+        log.debug("connection from {}", ClientAddress.of(session));
     }
 
     @Override
@@ -52,8 +61,9 @@ final class SessionTracker implements SessionListener {
         AuthorizedKey key = session.getAttribute(KeyAuthenticator.AUTHORIZED_KEY);
         String id = node + "-" + connectionCounter.incrementAndGet();
         ClientConnection client = new ClientConnection(serverSession, key, id, node, ClientAddress.of(session),
-                switchboard);
+                switchboard, maxListenersPerClient, limitRefusals);
         session.setAttribute(ClientConnection.KEY, client);
+        clients.add(client);
         log.info("authenticated: {} as '{}' with key {} ({}:{}), aliases {}, access {}", ClientAddress.of(session),
                 client.name(), key.fingerprint(), key.file(), key.line(), key.aliases(), key.describeAccess());
         if (key.access().isEmpty()) {
@@ -67,9 +77,10 @@ final class SessionTracker implements SessionListener {
     public void sessionClosed(Session session) {
         ClientConnection client = session.getAttribute(ClientConnection.KEY);
         if (client == null) {
-            log.info("connection closed: {} (not authenticated)", ClientAddress.of(session));
+            log.debug("connection closed: {} (not authenticated)", ClientAddress.of(session));
             return;
         }
+        clients.remove(client);
         client.disconnected();
         log.info("connection closed: {}", client.describe());
     }

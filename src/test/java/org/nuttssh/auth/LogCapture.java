@@ -8,19 +8,26 @@ import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
 /** Collects what one logger writes, so tests can check the messages users will see. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LogCapture(Class<?> source) {
+    public LogCapture(Class<?> source) {
         logger = (Logger) LoggerFactory.getLogger(source);
         appender.start();
         logger.addAppender(appender);
     }
 
     /** "LEVEL message" lines, formatted. */
-    List<String> lines() {
-        return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    public List<String> lines() {
+        return events().stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
+
+    /** The events so far, with their key-value pairs; safe while other threads log. */
+    public List<ILoggingEvent> events() {
+        synchronized (appender) { // the lock AppenderBase.doAppend holds while it appends
+            return List.copyOf(appender.list);
+        }
     }
 
     @Override

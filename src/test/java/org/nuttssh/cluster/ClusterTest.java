@@ -171,7 +171,7 @@ class ClusterTest {
         await("registration on A", () -> a.resolve("slow", 0).isPresent());
 
         RecordingEnd initiator = new RecordingEnd("initiator", false);
-        Circuit circuit = a.switchboard().connect(initiator, "slow", 80, "127.0.0.1", 5000)
+        Circuit circuit = a.switchboard().connect(initiator, RecordingEnd.WHO, "slow", 80, "127.0.0.1", 5000)
                 .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         circuit.initiatorReady();
         RecordingEnd target = listener.lastTarget();
@@ -203,7 +203,7 @@ class ClusterTest {
         await("registration on A", () -> a.resolve("echo", 0).isPresent());
 
         RecordingEnd initiator = new RecordingEnd("initiator", false);
-        Circuit circuit = a.switchboard().connect(initiator, "echo", 22, "127.0.0.1", 5000)
+        Circuit circuit = a.switchboard().connect(initiator, RecordingEnd.WHO, "echo", 22, "127.0.0.1", 5000)
                 .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         circuit.initiatorReady();
         RecordingEnd target = listener.lastTarget();
@@ -234,8 +234,8 @@ class ClusterTest {
                 new FakeListener(false, "refuses:22: Connection refused")).toCompletableFuture().join();
         await("registration on A", () -> a.resolve("refuses", 0).isPresent());
 
-        Throwable failure = a.switchboard().connect(new RecordingEnd("initiator", false), "refuses", 22,
-                "127.0.0.1", 5000).toCompletableFuture().handle((ok, error) -> error).join();
+        Throwable failure = a.switchboard().connect(new RecordingEnd("initiator", false), RecordingEnd.WHO,
+                "refuses", 22, "127.0.0.1", 5000).toCompletableFuture().handle((ok, error) -> error).join();
 
         CircuitRefusedException refusal = Switchboard.asRefusal(failure);
         assertEquals("refuses:22: Connection refused", refusal.getMessage());
@@ -252,7 +252,7 @@ class ClusterTest {
         c.switchboard().publish(record(c, "doomed-c", "doomed", 22), listener).toCompletableFuture().join();
         await("registration on A", () -> a.resolve("doomed", 0).isPresent());
         RecordingEnd initiator = new RecordingEnd("initiator", false);
-        Circuit circuit = a.switchboard().connect(initiator, "doomed", 22, "127.0.0.1", 5000)
+        Circuit circuit = a.switchboard().connect(initiator, RecordingEnd.WHO, "doomed", 22, "127.0.0.1", 5000)
                 .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         circuit.initiatorReady();
 

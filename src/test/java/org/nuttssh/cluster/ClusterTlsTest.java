@@ -62,13 +62,14 @@ class ClusterTlsTest {
         waitUntil(() -> a.registry().resolve("gw", 0).toCompletableFuture().join().isPresent());
 
         RecordingEnd initiator = new RecordingEnd("initiator", false);
-        Circuit circuit = a.connect(initiator, "gw", 22, "127.0.0.1", 1).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        Circuit circuit = a.connect(initiator, RecordingEnd.WHO, "gw", 22, "127.0.0.1", 1).toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
         circuit.initiatorReady();
         initiator.send("over tls");
         waitUntil(() -> target[0] != null && target[0].received().equals("over tls"));
 
-        Throwable refused = a.connect(new RecordingEnd("initiator", false), "rogue", 22, "127.0.0.1", 1)
-                .toCompletableFuture().handle((ok, failure) -> failure).get(30, TimeUnit.SECONDS);
+        Throwable refused = a.connect(new RecordingEnd("initiator", false), RecordingEnd.WHO, "rogue", 22,
+                "127.0.0.1", 1).toCompletableFuture().handle((ok, failure) -> failure).get(30, TimeUnit.SECONDS);
         assertTrue(refused != null, "a circuit to a node outside the CA must fail");
         String reason = Switchboard.asRefusal(refused).getMessage();
         assertTrue(reason.startsWith("rogue:22: node "), reason);

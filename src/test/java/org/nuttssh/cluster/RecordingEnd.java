@@ -10,9 +10,13 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.nuttssh.circuit.Circuit;
 import org.nuttssh.circuit.CircuitEnd;
+import org.nuttssh.circuit.Initiator;
 
 /** A thread-safe stand-in for an SSH channel end: records what reaches it, and holds writes until told. */
 final class RecordingEnd implements CircuitEnd {
+
+    /** The client test circuits are opened for. */
+    static final Initiator WHO = new Initiator("test-client-1", "alice", "127.0.0.1:5000", "SHA256:test");
 
     private final String name;
     private final boolean holdWrites;

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.config.RelayConfig;
@@ -35,8 +36,11 @@ final class RelayFixture implements AutoCloseable {
     private final Map<String, Path> keys = new LinkedHashMap<>();
     private final List<AutoCloseable> cleanups = new ArrayList<>();
     private RelayServer server;
+    /** The relay's SSH port, in-process or in a child JVM. */
+    private int port;
     private Duration keepAliveInterval = Duration.ofSeconds(30);
     private int keepAliveCount = 3;
+    private UnaryOperator<RelayConfig> configuration = UnaryOperator.identity();
 
     RelayFixture(Path dir) {
         this.dir = dir;
@@ -52,6 +56,13 @@ final class RelayFixture implements AutoCloseable {
         return this;
     }
 
+    /** Changes the relay's settings before it starts, e.g. {@code c -> c.withLimits(...)}. */
+    RelayFixture configure(UnaryOperator<RelayConfig> change) {
+        UnaryOperator<RelayConfig> before = configuration;
+        configuration = config -> change.apply(before.apply(config));
+        return this;
+    }
+
     /** The private key file for a role, created on first use. */
     Path key(String name) throws IOException, InterruptedException {
         Path key = keys.get(name);
@@ -59,7 +70,7 @@ final class RelayFixture implements AutoCloseable {
             key = dir.resolve("key-" + name);
             exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString()));
             keys.put(name, key);
-            if (server != null) {
+            if (port != 0) {
                 writeSshConfig();
             }
         }
@@ -76,15 +87,38 @@ final class RelayFixture implements AutoCloseable {
      * key, e.g. {@code access="listen" {gw}}.
      */
     RelayServer start(String... authorizedLines) throws Exception {
+        Path hostKey = hostKeyAndAuthorizedKeys(authorizedLines);
+        Path authorizedKeys = dir.resolve("authorized_keys");
+        RelayConfig config = configuration.apply(RelayConfig.singleNode("127.0.0.1", 0, hostKey, authorizedKeys)
+                .withKeepAlive(keepAliveInterval, keepAliveCount));
+        server = RelayServer.start(config, HostKeys.load(hostKey), AuthorizedKeys.load(authorizedKeys));
+        port = server.port();
+        writeSshConfig();
+        return server;
+    }
+
+    /**
+     * Starts the relay as an operator would, {@code java ... org.nuttssh.Main} in a child JVM, on a free loopback
+     * port with this fixture's files, plus {@code flags}. {@link #server()} stays null; the process is stopped at
+     * {@link #close()} if it is still running.
+     */
+    RelayProcess startProcess(List<String> flags, String... authorizedLines) throws Exception {
+        Path hostKey = hostKeyAndAuthorizedKeys(authorizedLines);
+        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", "0",
+                "--host-key", hostKey.toString(), "--authorized-keys", dir.resolve("authorized_keys").toString()));
+        args.addAll(flags);
+        RelayProcess process = RelayProcess.start(dir, args);
+        cleanups.add(process);
+        port = process.sshPort(TIMEOUT);
+        writeSshConfig();
+        return process;
+    }
+
+    private Path hostKeyAndAuthorizedKeys(String... authorizedLines) throws Exception {
         Path hostKey = dir.resolve("ssh_host_key");
         exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
         writeAuthorizedKeys(authorizedLines);
-        Path authorizedKeys = dir.resolve("authorized_keys");
-        RelayConfig config = RelayConfig.singleNode("127.0.0.1", 0, hostKey, authorizedKeys)
-                .withKeepAlive(keepAliveInterval, keepAliveCount);
-        server = RelayServer.start(config, HostKeys.load(hostKey), AuthorizedKeys.load(authorizedKeys));
-        writeSshConfig();
-        return server;
+        return hostKey;
     }
 
     void writeAuthorizedKeys(String... authorizedLines) throws IOException, InterruptedException {
@@ -106,7 +140,7 @@ final class RelayFixture implements AutoCloseable {
     }
 
     int port() {
-        return server.port();
+        return port;
     }
 
     Path sshConfig() {
@@ -205,7 +239,7 @@ final class RelayFixture implements AutoCloseable {
         StringBuilder config = new StringBuilder();
         keys.forEach((role, key) -> config.append("Host relay-").append(role).append('\n')
                 .append("  HostName 127.0.0.1\n")
-                .append("  Port ").append(server.port()).append('\n')
+                .append("  Port ").append(port).append('\n')
                 .append("  User ").append(role).append('\n')
                 .append("  IdentityFile ").append(key).append('\n'));
         config.append("""

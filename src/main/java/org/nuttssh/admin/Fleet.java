@@ -1,0 +1,22 @@
+package org.nuttssh.admin;
+
+import java.util.concurrent.CompletionStage;
+
+import org.nuttssh.registry.ListenerRecord;
+
+/** The operator commands' view of the whole relay: every node, which may be just this one. */
+public interface Fleet {
+
+    /** The circuits of every listening client, from every node that answers. */
+    CompletionStage<FleetAnswer<ClientTraffic>> traffic();
+
+    /** Every open circuit, from every node that answers. */
+    CompletionStage<FleetAnswer<CircuitView>> circuits();
+
+    /**
+     * Disconnects a listening client on whichever node holds it.
+     *
+     * @return false if it had already gone
+     */
+    CompletionStage<Boolean> kick(ListenerRecord client, String by);
+}

@@ -1,0 +1,90 @@
+package org.nuttssh.metrics;
+
+import org.nuttssh.circuit.RefusalReason;
+import org.nuttssh.config.Limit;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+
+/**
+ * Every meter the relay exports, in one place. Micrometer names are dotted; Prometheus sees them with underscores,
+ * counters with {@code _total}, e.g. {@code nuttssh.circuits} is {@code nuttssh_circuits_total}. Meters read the
+ * relay's own counts when scraped, so nothing is counted twice and the relay's parts stay free of metrics code.
+ */
+public final class Meters {
+
+    public static final String CONNECTIONS_OPEN = "nuttssh.connections.open";
+    public static final String CONNECTIONS = "nuttssh.connections";
+    public static final String CLIENTS_AUTHENTICATED = "nuttssh.clients.authenticated";
+    public static final String CLIENTS_LISTENING = "nuttssh.clients.listening";
+    public static final String LISTENERS = "nuttssh.listeners";
+    public static final String CIRCUITS_OPEN = "nuttssh.circuits.open";
+    public static final String CIRCUITS = "nuttssh.circuits";
+    public static final String CIRCUIT_FAILURES = "nuttssh.circuit.failures";
+    public static final String RELAYED = "nuttssh.relayed";
+    public static final String AUTH_FAILURES = "nuttssh.auth.failures";
+    public static final String LIMIT_REFUSALS = "nuttssh.limit.refusals";
+    public static final String CLUSTER_MEMBERS = "nuttssh.cluster.members";
+    public static final String REGISTRY_CLIENTS = "nuttssh.registry.clients";
+
+    public static final String TAG_REASON = "reason";
+    public static final String TAG_DIRECTION = "direction";
+    public static final String TAG_LIMIT = "limit";
+
+    private Meters() {
+    }
+
+    /** Registers the relay's meters, and the JVM's basic ones, reading from {@code stats}. */
+    public static void bind(MeterRegistry registry, RelayStatistics stats) {
+        Gauge.builder(CONNECTIONS_OPEN, stats, RelayStatistics::connectionsOpen)
+                .description("SSH connections open, authenticated or not").register(registry);
+        FunctionCounter.builder(CONNECTIONS, stats, RelayStatistics::connectionsAccepted)
+                .description("SSH connections accepted").register(registry);
+        Gauge.builder(CLIENTS_AUTHENTICATED, stats, RelayStatistics::authenticatedClients)
+                .description("Authenticated clients connected").register(registry);
+        Gauge.builder(CLIENTS_LISTENING, stats, RelayStatistics::listeningClients)
+                .description("Clients connected here with at least one virtual listener").register(registry);
+        Gauge.builder(LISTENERS, stats, RelayStatistics::listeners)
+                .description("Virtual listeners of the clients connected here").register(registry);
+        Gauge.builder(CIRCUITS_OPEN, stats, RelayStatistics::circuitsOpen)
+                .description("Circuits open on this node").register(registry);
+        FunctionCounter.builder(CIRCUITS, stats, RelayStatistics::circuitsOpened)
+                .description("Circuits opened on this node").register(registry);
+        for (RefusalReason reason : RefusalReason.values()) {
+            if (reason != RefusalReason.REMOTE) {
+                FunctionCounter.builder(CIRCUIT_FAILURES, stats, s -> s.circuitRefusals(reason))
+                        .tag(TAG_REASON, reason.label())
+                        .description("Circuits that could not be opened, counted by the node that decided")
+                        .register(registry);
+            }
+        }
+        FunctionCounter.builder(RELAYED, stats, RelayStatistics::bytesUp).baseUnit(BaseUnits.BYTES)
+                .tag(TAG_DIRECTION, "up").description("Bytes relayed, up: initiator to listening client")
+                .register(registry);
+        FunctionCounter.builder(RELAYED, stats, RelayStatistics::bytesDown).baseUnit(BaseUnits.BYTES)
+                .tag(TAG_DIRECTION, "down").description("Bytes relayed, down: listening client to initiator")
+                .register(registry);
+        FunctionCounter.builder(AUTH_FAILURES, stats, RelayStatistics::authFailures)
+                .description("Public keys refused at login").register(registry);
+        for (Limit limit : Limit.values()) {
+            FunctionCounter.builder(LIMIT_REFUSALS, stats, s -> s.limitRefusals(limit))
+                    .tag(TAG_LIMIT, limit.setting())
+                    .description("Connections, listeners and circuits turned away by a limit").register(registry);
+        }
+        Gauge.builder(CLUSTER_MEMBERS, stats, RelayStatistics::clusterMembers)
+                .description("Relay nodes in the cluster, as this node sees it").register(registry);
+        Gauge.builder(REGISTRY_CLIENTS, stats, RelayStatistics::registryClients)
+                .description("Listening clients in the name registry, on every node").register(registry);
+
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+}

@@ -1,0 +1,52 @@
+package org.nuttssh.metrics;
+
+import org.nuttssh.circuit.RefusalReason;
+import org.nuttssh.config.Limit;
+
+/**
+ * What a relay node counts about itself, read when metrics are scraped. Every method is cheap and never blocks, as
+ * scrapes are answered on an event loop.
+ */
+public interface RelayStatistics {
+
+    /** SSH connections open now, authenticated or not. */
+    int connectionsOpen();
+
+    /** SSH connections accepted since start. */
+    long connectionsAccepted();
+
+    /** Authenticated clients connected now. */
+    int authenticatedClients();
+
+    /** Clients with at least one virtual listener, connected to this node. */
+    int listeningClients();
+
+    /** Virtual listeners (ports) of the clients connected to this node. */
+    int listeners();
+
+    int circuitsOpen();
+
+    /** Circuits opened on this node since start. */
+    long circuitsOpened();
+
+    /** Circuits refused for this reason, by decisions taken on this node. */
+    long circuitRefusals(RefusalReason reason);
+
+    /** Bytes relayed from initiators to listening clients. */
+    long bytesUp();
+
+    /** Bytes relayed from listening clients to initiators. */
+    long bytesDown();
+
+    /** Public keys refused at login. */
+    long authFailures();
+
+    /** Connections, listeners or circuits turned away by this limit. */
+    long limitRefusals(Limit limit);
+
+    /** Nodes in the cluster as this node sees it; 1 for a single node. */
+    int clusterMembers();
+
+    /** Listening clients in the registry, on every node. */
+    int registryClients();
+}

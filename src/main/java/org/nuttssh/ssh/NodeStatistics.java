@@ -1,0 +1,100 @@
+package org.nuttssh.ssh;
+
+import java.util.function.IntSupplier;
+
+import org.nuttssh.circuit.RefusalReason;
+import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.RelayStatistics;
+
+/** This node's counts, gathered from the parts that keep them. */
+final class NodeStatistics implements RelayStatistics {
+
+    private final ConnectionGate gate;
+    private final ConnectedClients clients;
+    private final Switchboard switchboard;
+    private final AttemptLimit attempts;
+    private final LimitRefusals limits;
+    private final IntSupplier members;
+
+    /** @param members cluster members as this node sees them; a single node counts itself */
+    NodeStatistics(ConnectionGate gate, ConnectedClients clients, Switchboard switchboard, AttemptLimit attempts,
+                   LimitRefusals limits, IntSupplier members) {
+        this.gate = gate;
+        this.clients = clients;
+        this.switchboard = switchboard;
+        this.attempts = attempts;
+        this.limits = limits;
+        this.members = members;
+    }
+
+    @Override
+    public int connectionsOpen() {
+        return gate.open();
+    }
+
+    @Override
+    public long connectionsAccepted() {
+        return gate.accepted();
+    }
+
+    @Override
+    public int authenticatedClients() {
+        return clients.count();
+    }
+
+    @Override
+    public int listeningClients() {
+        return switchboard.localListeningClients();
+    }
+
+    @Override
+    public int listeners() {
+        return switchboard.localListeners();
+    }
+
+    @Override
+    public int circuitsOpen() {
+        return switchboard.openCircuitCount();
+    }
+
+    @Override
+    public long circuitsOpened() {
+        return switchboard.openedCircuits();
+    }
+
+    @Override
+    public long circuitRefusals(RefusalReason reason) {
+        return switchboard.refusals().get(reason);
+    }
+
+    @Override
+    public long bytesUp() {
+        return switchboard.bytesUp();
+    }
+
+    @Override
+    public long bytesDown() {
+        return switchboard.bytesDown();
+    }
+
+    @Override
+    public long authFailures() {
+        return attempts.failures();
+    }
+
+    @Override
+    public long limitRefusals(Limit limit) {
+        return limits.get(limit);
+    }
+
+    @Override
+    public int clusterMembers() {
+        return members.getAsInt();
+    }
+
+    @Override
+    public int registryClients() {
+        return switchboard.registry().size();
+    }
+}

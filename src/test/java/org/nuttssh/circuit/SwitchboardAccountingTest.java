@@ -1,0 +1,171 @@
+package org.nuttssh.circuit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.junit.jupiter.api.Test;
+import org.nuttssh.auth.LogCapture;
+import org.nuttssh.circuit.CircuitTest.FakeEnd;
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.LocalRegistry;
+import org.slf4j.event.KeyValuePair;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+
+/** What the switchboard counts and enforces around circuits: limits, refusals, bytes, the audit record, draining. */
+class SwitchboardAccountingTest {
+
+    private static final String NODE = "relay1";
+    private static final Initiator ALICE = new Initiator("relay1-1", "alice", "10.0.0.1:5000", "SHA256:alice");
+    private static final Initiator BOB = new Initiator("relay1-2", "bob", "10.0.0.2:5000", "SHA256:bob");
+
+    /** A listening client whose circuits end in fake ends the test drives. */
+    static final class FakeListener implements ListeningClient {
+        FakeEnd last;
+
+        @Override
+        public CompletionStage<CircuitEnd> openTarget(int port, String originHost, int originPort) {
+            last = new FakeEnd();
+            return CompletableFuture.completedFuture(last);
+        }
+    }
+
+    private final Switchboard switchboard = new Switchboard(new LocalRegistry(), NODE, 1);
+    private final FakeListener gw = new FakeListener();
+
+    SwitchboardAccountingTest() {
+        TreeMap<Integer, String> ports = new TreeMap<>(Map.of(22, "localhost"));
+        switchboard.publish(new ListenerRecord("relay1-9", NODE, "gw1", List.of(), ports, "10.0.0.9:4000",
+                Instant.now(), 0), gw).toCompletableFuture().join();
+    }
+
+    private Circuit connect(Initiator who, FakeEnd initiator, String target, int port) {
+        return switchboard.connect(initiator, who, target, port, "10.0.0.1", 5000).toCompletableFuture().join();
+    }
+
+    private RefusalReason refusal(Initiator who, String target, int port) {
+        Throwable failure = switchboard.connect(new FakeEnd(), who, target, port, "10.0.0.1", 5000)
+                .toCompletableFuture().handle((circuit, error) -> error).join();
+        return Switchboard.asRefusal(failure).reason();
+    }
+
+    private static void finish(Circuit circuit, FakeEnd initiator, FakeEnd target) {
+        circuit.onClosed(initiator);
+        circuit.onClosed(target);
+    }
+
+    @Test
+    void aClientMayHaveOnlyItsLimitOfCircuitsOthersAreNotAffected() {
+        FakeEnd first = new FakeEnd();
+        Circuit circuit = connect(ALICE, first, "gw1", 22);
+
+        assertEquals(RefusalReason.LIMIT, refusal(ALICE, "gw1", 22));
+        FakeEnd bobs = new FakeEnd();
+        connect(BOB, bobs, "gw1", 22);
+
+        finish(circuit, first, targetOf(circuit));
+        connect(ALICE, new FakeEnd(), "gw1", 22);
+        assertEquals(1, switchboard.refusals().get(RefusalReason.LIMIT));
+    }
+
+    @Test
+    void refusalsAreCountedByReasonExceptThoseDecidedElsewhere() {
+        assertEquals(RefusalReason.BAD_NAME, refusal(ALICE, "gw1~x", 22));
+        assertEquals(RefusalReason.NO_SUCH_NAME, refusal(ALICE, "gw9", 22));
+        assertEquals(RefusalReason.NO_SUCH_PORT, refusal(ALICE, "gw1", 80));
+        switchboard.countRefusal(new CircuitRefusedException(2, "refused by the far node"));
+
+        assertEquals(1, switchboard.refusals().get(RefusalReason.BAD_NAME));
+        assertEquals(1, switchboard.refusals().get(RefusalReason.NO_SUCH_NAME));
+        assertEquals(1, switchboard.refusals().get(RefusalReason.NO_SUCH_PORT));
+        assertEquals(0, switchboard.refusals().get(RefusalReason.REMOTE));
+    }
+
+    @Test
+    void byteTotalsKeepClosedCircuitsAndTheAuditRecordHasEveryField() {
+        FakeEnd initiator = new FakeEnd();
+        Circuit circuit = connect(ALICE, initiator, "gw1", 22);
+        circuit.initiatorReady();
+        FakeEnd target = targetOf(circuit);
+        circuit.onData(initiator, bytes("hello"));
+        target.completeWrite();
+        circuit.onData(target, bytes("hi"));
+        initiator.completeWrite();
+        assertEquals(5, switchboard.bytesUp());
+        assertEquals(2, switchboard.bytesDown());
+        assertEquals(new ListenerTraffic(1, 7), switchboard.traffic("relay1-9"));
+
+        try (LogCapture audit = new LogCapture(CircuitAudit.class)) {
+            finish(circuit, initiator, target);
+
+            assertEquals(5, switchboard.bytesUp(), "closing does not lose bytes");
+            assertEquals(2, switchboard.bytesDown());
+            assertEquals(new ListenerTraffic(0, 7), switchboard.traffic("relay1-9"));
+            assertEquals(1, switchboard.openedCircuits());
+            assertEquals(0, switchboard.openCircuitCount());
+            List<ILoggingEvent> records = audit.events();
+            assertEquals(1, records.size());
+            assertTrue(records.get(0).getFormattedMessage().startsWith("circuit closed: alice@10.0.0.1:5000 (key "
+                    + "SHA256:alice) -> gw1:22 via node relay1, 5 bytes up, 2 bytes down, "), records.get(0)
+                    .getFormattedMessage());
+            Map<String, Object> fields = new HashMap<>();
+            for (KeyValuePair pair : records.get(0).getKeyValuePairs()) {
+                fields.put(pair.key, pair.value);
+            }
+            assertEquals("alice", fields.get("initiator"));
+            assertEquals("SHA256:alice", fields.get("initiator_key"));
+            assertEquals("gw1", fields.get("target"));
+            assertEquals(22, fields.get("port"));
+            assertEquals(NODE, fields.get("initiator_node"));
+            assertEquals(NODE, fields.get("target_node"));
+            assertEquals(5L, fields.get("bytes_up"));
+            assertEquals(2L, fields.get("bytes_down"));
+            assertEquals("initiator closed", fields.get("close_reason"));
+            assertTrue(fields.get("duration_ms") instanceof Long);
+        }
+    }
+
+    @Test
+    void drainingWithdrawsNamesAndRefusesWhatIsNew() {
+        switchboard.drain().toCompletableFuture().join();
+
+        assertTrue(switchboard.registry().resolve("gw1", 0).toCompletableFuture().join().isEmpty());
+        assertEquals(RefusalReason.SHUTTING_DOWN, refusal(BOB, "gw1", 22));
+        Throwable publish = switchboard.publish(new ListenerRecord("relay1-10", NODE, "late", List.of(),
+                new TreeMap<>(Map.of(22, "localhost")), "10.0.0.10:4000", Instant.now(), 0), new FakeListener())
+                .toCompletableFuture().handle((ok, error) -> error).join();
+        assertTrue(publish.getMessage().contains("shutting down"), publish.toString());
+    }
+
+    @Test
+    void aCircuitClosedByTheRelayKeepsItsReason() {
+        FakeEnd initiator = new FakeEnd();
+        Circuit circuit = connect(ALICE, initiator, "gw1", 22);
+        assertNull(circuit.closeReason());
+
+        circuit.close("kicked");
+        circuit.onClosed(targetOf(circuit));
+
+        assertEquals("kicked", circuit.closeReason(), "the first reason stays");
+        assertEquals(List.of("close"), initiator.events);
+    }
+
+    private FakeEnd targetOf(Circuit circuit) {
+        return (FakeEnd) circuit.target();
+    }
+
+    private static ByteArrayBuffer bytes(String text) {
+        return new ByteArrayBuffer(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

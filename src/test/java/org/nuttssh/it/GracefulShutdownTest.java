@@ -1,0 +1,131 @@
+package org.nuttssh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.auth.LogCapture;
+import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.config.MetricsConfig;
+
+/** A draining relay, as after SIGTERM: no new connections, names withdrawn at once, open circuits carry on. */
+class GracefulShutdownTest {
+
+    @TempDir
+    Path dir;
+    RelayFixture relay;
+    TcpTarget echo;
+
+    @BeforeEach
+    void prepare() throws Exception {
+        relay = new RelayFixture(dir).configure(c -> c.withMetrics(new MetricsConfig("127.0.0.1", 0)));
+        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
+        relay.onClose(echo);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        relay.close();
+    }
+
+    private CompletableFuture<Void> shutdownInBackground() {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                relay.server().shutdown();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    void openCircuitsFinishWhileEverythingElseStops() throws Exception {
+        relay.configure(c -> c.withShutdownGrace(Duration.ofSeconds(60)));
+        relay.start("access=\"listen\" {gw}", "access=\"listen\" {idle}", "access=\"initiate\" {alice}");
+        SshProcess target = relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
+        SshProcess idle = relay.listener("idle", "idle1", "idle1", "22:localhost:" + echo.port());
+        SshProcess circuit = relay.start(relay.ssh("-W", "gw1:22", "relay-alice"), null);
+        OutputStream stdin = circuit.stdin();
+        send(stdin, "before\n");
+        RelayFixture.await(circuit, "the first echo", () -> stdout(circuit).equals("echo\nbefore\n"));
+        int metricsPort = relay.server().metricsPort();
+
+        CompletableFuture<Void> shutdown = shutdownInBackground();
+
+        RelayFixture.await("names withdrawn", () -> relay.newestRecord("gw1").isEmpty()
+                && relay.newestRecord("idle1").isEmpty());
+        assertEquals(503, MetricsScrape.get(metricsPort, "/health/ready").statusCode());
+        assertEquals(255, idle.waitFor(RelayFixture.TIMEOUT), "a client without circuits is let go at once");
+        assertTrue(idle.stderr().contains("the relay is shutting down"), idle.stderr());
+        SshProcess latecomer = relay.run(relay.ssh("relay-alice", "list"));
+        assertEquals(255, latecomer.process().exitValue());
+        assertTrue(latecomer.stderr().contains("Connection refused"), latecomer.stderr());
+
+        send(stdin, "during\n");
+        RelayFixture.await(circuit, "the echo while draining", () -> stdout(circuit).endsWith("during\n"));
+        assertTrue(target.isAlive() && !shutdown.isDone(), "the circuit's clients stay until it ends");
+
+        stdin.close();
+        assertEquals(0, circuit.waitFor(RelayFixture.TIMEOUT), circuit.stderr());
+        shutdown.get(RelayFixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(255, target.waitFor(RelayFixture.TIMEOUT));
+    }
+
+    @Test
+    void circuitsStillOpenWhenTheGraceEndsAreClosed() throws Exception {
+        relay.configure(c -> c.withShutdownGrace(Duration.ofSeconds(1)));
+        relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
+        relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
+        SshProcess circuit = relay.start(relay.ssh("-W", "gw1:22", "relay-alice"), null);
+        send(circuit.stdin(), "hello\n");
+        RelayFixture.await(circuit, "the echo", () -> stdout(circuit).equals("echo\nhello\n"));
+
+        try (LogCapture audit = new LogCapture(Class.forName("org.nuttssh.circuit.CircuitAudit"))) {
+            long started = System.nanoTime();
+            relay.server().shutdown();
+            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+
+            assertTrue(seconds >= 1 && seconds < 10, "took " + seconds + " s");
+            circuit.waitFor(RelayFixture.TIMEOUT);
+            assertTrue(audit.lines().stream().anyMatch(line -> line.startsWith("INFO circuit closed: alice@")
+                    && line.endsWith(", the relay is shutting down")), String.join("\n", audit.lines()));
+        }
+    }
+
+    @Test
+    void nothingOpenMeansAQuickShutdown() throws Exception {
+        relay.start("access=\"listen\" {gw}");
+        SshProcess listener = relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
+        Switchboard switchboard = relay.server().switchboard();
+
+        long started = System.nanoTime();
+        relay.server().shutdown();
+
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 5);
+        assertEquals(255, listener.waitFor(RelayFixture.TIMEOUT));
+        assertTrue(switchboard.isDraining());
+    }
+
+    private static void send(OutputStream stdin, String text) throws Exception {
+        stdin.write(text.getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    private static String stdout(SshProcess process) {
+        try {
+            return process.stdout();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package org.nuttssh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.circuit.RefusalReason;
+import org.nuttssh.config.Limit;
+import org.nuttssh.config.Limits;
+import org.nuttssh.metrics.RelayStatistics;
+
+/** Each limit turns away only what exceeds it, is counted, and leaves other clients alone. */
+class LimitsTest {
+
+    /** Another loopback address, to be a different source address than the clients at 127.0.0.1. */
+    private static final String OTHER_ADDRESS = "127.0.0.2";
+
+    @TempDir
+    Path dir;
+    RelayFixture relay;
+    TcpTarget echo;
+
+    @BeforeEach
+    void prepare() throws Exception {
+        relay = new RelayFixture(dir);
+        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
+        relay.onClose(echo);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        relay.close();
+    }
+
+    private void start(UnaryOperator<Limits> limits) throws Exception {
+        relay.configure(c -> c.withLimits(limits.apply(Limits.defaults())));
+        relay.start("access=\"listen\" {gw}", "access=\"listen\" {gw2}", "access=\"initiate\" {alice}",
+                "access=\"initiate\" {bob}");
+    }
+
+    private RelayStatistics stats() {
+        return relay.server().statistics();
+    }
+
+    @Test
+    void connectionsBeyondTheMaximumAreRefused() throws Exception {
+        start(l -> l.withMaxConnections(2));
+        SshProcess gw1 = relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
+        SshProcess gw2 = relay.listener("gw2", "gw2", "gw2", "22:localhost:" + echo.port());
+
+        SshProcess third = relay.run(relay.ssh("relay-alice", "list"));
+
+        assertEquals(255, third.process().exitValue(), third.stderr());
+        assertEquals(1, stats().limitRefusals(Limit.MAX_CONNECTIONS));
+        assertTrue(gw1.isAlive() && gw2.isAlive(), "the connections within the limit stay");
+        gw2.close();
+        RelayFixture.await("a free connection slot", () -> stats().connectionsOpen() == 1);
+        assertEquals(0, relay.run(relay.ssh("relay-alice", "list")).process().exitValue());
+    }
+
+    @Test
+    void newConnectionsPerSecondFromOneAddressAreCapped() throws Exception {
+        start(l -> l.withMaxConnectionRate(2));
+        List<Socket> burst = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                Socket socket = new Socket();
+                socket.bind(new InetSocketAddress(OTHER_ADDRESS, 0));
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port()));
+                socket.getOutputStream().write("SSH-2.0-burst\r\n".getBytes(StandardCharsets.US_ASCII));
+                burst.add(socket);
+            }
+            RelayFixture.await("refusals beyond the rate", () -> stats().limitRefusals(Limit.MAX_CONNECTION_RATE) >= 2);
+
+            SshProcess elsewhere = relay.run(relay.ssh("relay-alice", "list"));
+            assertEquals(0, elsewhere.process().exitValue(), "127.0.0.1 has its own budget: " + elsewhere.stderr());
+        } finally {
+            for (Socket socket : burst) {
+                socket.close();
+            }
+        }
+        assertTrue(stats().limitRefusals(Limit.MAX_CONNECTION_RATE) <= 3,
+                "a burst of 5 within the rate of 2 per second loses 3 at most");
+        RelayFixture.await("the budget to refill", () -> exitStatus("-b", OTHER_ADDRESS, "relay-alice", "list") == 0);
+    }
+
+    @Test
+    void connectionsThatDoNotAuthenticateInTimeAreDropped() throws Exception {
+        start(l -> l.withLoginTimeout(Duration.ofSeconds(1)));
+        try (Socket idle = new Socket(InetAddress.getLoopbackAddress(), relay.port())) {
+            idle.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
+            long started = System.nanoTime();
+            InputStream in = idle.getInputStream();
+            try {
+                while (in.read() >= 0) {
+                    // the server's version line and key exchange offer, then nothing until it hangs up
+                }
+            } catch (SocketException reset) {
+                // a reset is a hang-up too
+            }
+            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+            assertTrue(seconds >= 1 && seconds < 10, "dropped after " + seconds + " s");
+        }
+        assertEquals(1, stats().limitRefusals(Limit.LOGIN_TIMEOUT));
+        assertEquals(0, relay.run(relay.ssh("relay-alice", "list")).process().exitValue());
+    }
+
+    @Test
+    void refusedKeysBeyondTheMaximumEndTheConnection() throws Exception {
+        start(l -> l.withMaxAuthAttempts(2));
+        List<String> twoStrangersFirst = relay.ssh("-o", "IdentityFile=" + relay.key("stranger1"),
+                "-o", "IdentityFile=" + relay.key("stranger2"), "-o", "IdentityFile=" + relay.key("alice"),
+                "-p", String.valueOf(relay.port()), "-l", "alice", "127.0.0.1", "list");
+        List<String> oneStrangerFirst = relay.ssh("-o", "IdentityFile=" + relay.key("stranger1"),
+                "-o", "IdentityFile=" + relay.key("alice"),
+                "-p", String.valueOf(relay.port()), "-l", "alice", "127.0.0.1", "list");
+
+        SshProcess dropped = relay.run(twoStrangersFirst);
+        assertEquals(255, dropped.process().exitValue());
+        assertTrue(dropped.stderr().contains("Too many authentication failures"), dropped.stderr());
+        assertEquals(1, stats().limitRefusals(Limit.MAX_AUTH_ATTEMPTS));
+        assertEquals(2, stats().authFailures());
+
+        SshProcess admitted = relay.run(oneStrangerFirst);
+        assertEquals(0, admitted.process().exitValue(), "one refusal is within the limit: " + admitted.stderr());
+    }
+
+    @Test
+    void listenersBeyondTheMaximumPerClientAreRefused() throws Exception {
+        start(l -> l.withMaxListenersPerClient(2));
+        SshProcess withinLimit = relay.listener("gw2", "gw2", "gw2", "22:localhost:" + echo.port(),
+                "23:localhost:" + echo.port());
+
+        SshProcess tooMany = relay.run(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes", "-R", "22:localhost:1",
+                "-R", "23:localhost:1", "-R", "24:localhost:1", "-l", "gw1", "relay-gw"));
+
+        assertNotEquals(0, tooMany.process().exitValue());
+        assertTrue(tooMany.stderr().contains("remote port forwarding failed for listen port 24"), tooMany.stderr());
+        assertEquals(1, stats().limitRefusals(Limit.MAX_LISTENERS_PER_CLIENT));
+        assertTrue(withinLimit.isAlive());
+        assertEquals(2, relay.newestRecord("gw2").orElseThrow().ports().size());
+    }
+
+    @Test
+    void circuitsBeyondTheMaximumPerClientAreRefused() throws Exception {
+        start(l -> l.withMaxCircuitsPerClient(1));
+        relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
+        int localPort = CircuitsTest.freePort();
+        SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
+                "-L", "127.0.0.1:" + localPort + ":gw1:22", "relay-alice"));
+        RelayFixture.await(forward, "local forward port", () -> CircuitsTest.canConnect(localPort));
+        // The port probe opened a circuit of its own; it must be over before the limit of one is tested.
+        RelayFixture.await("the probe's circuit to close",
+                () -> stats().circuitsOpened() == 1 && stats().circuitsOpen() == 0);
+
+        try (Socket first = new Socket(InetAddress.getLoopbackAddress(), localPort)) {
+            first.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
+            assertEquals("echo", readLine(first.getInputStream()), "the first circuit is open");
+
+            assertTrue(closedWithoutData(localPort), "a second one is refused");
+            RelayFixture.await(forward, "the refusal reason", () -> stderr(forward).contains(
+                    "open failed: resource shortage: alice has 1 circuits open, the most one client may"));
+            assertEquals(1, stats().limitRefusals(Limit.MAX_CIRCUITS_PER_CLIENT));
+            assertEquals(1, stats().circuitRefusals(RefusalReason.LIMIT));
+
+            SshProcess bob = relay.run(relay.ssh("-W", "gw1:22", "relay-bob"));
+            assertEquals("echo\n", bob.stdout(), "another client is not limited by alice's circuits");
+
+            OutputStream out = first.getOutputStream();
+            out.write("still here\n".getBytes(StandardCharsets.UTF_8));
+            assertEquals("still here", readLine(first.getInputStream()));
+        }
+    }
+
+    private int exitStatus(String... args) {
+        try {
+            return relay.run(relay.ssh(args)).process().exitValue();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String stderr(SshProcess process) {
+        try {
+            return process.stderr();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** ssh closes (or resets) a -L connection whose channel the relay refused, before any byte comes through. */
+    private static boolean closedWithoutData(int port) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
+            return socket.getInputStream().read() < 0;
+        } catch (SocketException reset) {
+            return true;
+        }
+    }
+
+    private static String readLine(InputStream in) throws Exception {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+}
