@@ -56,6 +56,12 @@ public final class RelayServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
 
+    /**
+     * MINA's per-connection socket read buffer, held for the connection's life. Its 32 KiB default is most of an idle
+     * listening client's cost; at 8 KiB, 2000 idle clients took 107 KB of RSS each instead of 145, and 1 GiB through
+     * one circuit ran as fast (the SSH decoder assembles packets across reads anyway).
+     */
+    private static final int READ_BUFFER_SIZE = 8 * 1024;
     /** How often authorized_keys is checked for changes; edits take effect within this time. */
     private static final Duration AUTHORIZED_KEYS_POLL = Duration.ofSeconds(1);
     /** Reverse lookups for from= are rare and slow; two threads keep a burst of them from queuing long. */
@@ -156,6 +162,7 @@ public final class RelayServer implements AutoCloseable {
         // A circuit's open and first bytes are small packets answered across two connections; with Nagle's algorithm
         // each waits for a delayed ACK (~40 ms), capping circuit setup at ~25 per second.
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+        CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, READ_BUFFER_SIZE);
         // MINA's own timer enforces the login timeout; zero turns it off, as the setting's zero means.
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, limits.loginTimeout());
         // MINA counts authentication requests of every kind; AttemptLimit counts refused keys. Set just above it,
