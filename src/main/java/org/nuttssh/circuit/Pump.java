@@ -1,5 +1,8 @@
 package org.nuttssh.circuit;
 
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+
 import org.apache.sshd.common.util.buffer.Buffer;
 
 /**
@@ -7,18 +10,23 @@ import org.apache.sshd.common.util.buffer.Buffer;
  *
  * <p>Back-pressure is credit based, like SSH windows: the source's bytes are released (its window re-opened) only when
  * the sink has taken them. What waits here while a write is outstanding is therefore bounded by the source's window,
- * however slow the sink is. Waiting bytes are coalesced so the next write takes all of them at once.
+ * however slow the sink is. Small waiting pieces are merged up to {@link #MERGE_LIMIT}, so a burst of tiny packets
+ * becomes one write; larger pieces are written as they came, which avoids copying bulk data again (and allocating
+ * window-sized arrays that the garbage collector treats as humongous).
  *
  * <p>EOF is passed on only after every byte received before it has been written.
  */
 final class Pump {
+
+    /** Pieces merge while the result stays within one SSH packet's worth of data. */
+    static final int MERGE_LIMIT = 32 * 1024;
 
     private final Circuit circuit;
     private final CircuitEnd source;
     private final CircuitEnd sink;
 
     // Guarded by this.
-    private Buffer waiting;
+    private final ArrayDeque<Buffer> waiting = new ArrayDeque<>();
     private boolean writing;
     private boolean started;
     private boolean eofReceived;
@@ -41,7 +49,7 @@ final class Pump {
             }
             writing = true;
         }
-        writeNext();
+        write(takeNext());
     }
 
     void onData(Buffer data) {
@@ -50,10 +58,11 @@ final class Pump {
                 return;
             }
             if (writing || !started) {
-                if (waiting == null) {
-                    waiting = data; // ours already; later bytes are appended to it
+                Buffer last = waiting.peekLast();
+                if (last != null && last.available() + data.available() <= MERGE_LIMIT) {
+                    last.putBuffer(data); // pieces are ours (the ends hand over copies), so appending is safe
                 } else {
-                    waiting.putBuffer(data);
+                    waiting.add(data);
                 }
                 return;
             }
@@ -70,14 +79,14 @@ final class Pump {
             }
             writing = true;
         }
-        writeNext();
+        write(takeNext());
     }
 
     /** The sink is gone: drop what waits; the source is being closed too. */
     void stop() {
         synchronized (this) {
             stopped = true;
-            waiting = null;
+            waiting.clear();
         }
     }
 
@@ -89,34 +98,52 @@ final class Pump {
         return bytes;
     }
 
+    /**
+     * Writes {@code data}, then whatever waits. A sink may complete a write at once (a remote end with room in
+     * flight); that case loops here instead of recursing, so a busy circuit cannot grow the stack.
+     */
     private void write(Buffer data) {
-        int length = data.available();
-        sink.write(data).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                circuit.onWriteFailed(sink, failure);
+        for (Buffer next = data; next != null; next = takeNext()) {
+            int length = next.available();
+            CompletableFuture<Void> written = sink.write(next).toCompletableFuture();
+            if (!written.isDone()) {
+                written.whenComplete((ignored, failure) -> {
+                    if (written(length, failure)) {
+                        write(takeNext());
+                    }
+                });
                 return;
             }
-            synchronized (this) {
-                bytes += length;
+            if (!written(length, written.handle((ignored, failure) -> failure).join())) {
+                return;
             }
-            source.release(length);
-            writeNext();
-        });
+        }
     }
 
-    /** Called with {@code writing} set: starts the next write, or passes EOF on, or goes idle. */
-    private void writeNext() {
+    /** Accounts for a finished write and gives its credit back; false if it failed (the circuit is closing). */
+    private boolean written(int length, Throwable failure) {
+        if (failure != null) {
+            circuit.onWriteFailed(sink, failure);
+            return false;
+        }
+        synchronized (this) {
+            bytes += length;
+        }
+        source.release(length);
+        return true;
+    }
+
+    /** Called with {@code writing} set: the next bytes to write, or null after passing EOF on or going idle. */
+    private Buffer takeNext() {
         Buffer next = null;
         boolean sendEof = false;
         synchronized (this) {
             if (stopped) {
                 writing = false;
-                return;
+                return null;
             }
-            if (waiting != null && waiting.available() > 0) {
-                next = waiting;
-                waiting = null;
-            } else {
+            next = waiting.poll();
+            if (next == null) {
                 writing = false;
                 if (eofReceived && !eofSent) {
                     eofSent = true;
@@ -124,11 +151,10 @@ final class Pump {
                 }
             }
         }
-        if (next != null) {
-            write(next);
-        } else if (sendEof) {
+        if (sendEof) {
             sink.shutdownOutput();
             circuit.onDrained(this);
         }
+        return next;
     }
 }
