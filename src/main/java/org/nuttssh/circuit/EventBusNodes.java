@@ -53,7 +53,8 @@ public final class EventBusNodes implements RemoteNodes {
     public static EventBusNodes start(EventBus eventBus, String node, Switchboard switchboard) {
         EventBusNodes nodes = new EventBusNodes(eventBus, node, switchboard);
         await(eventBus.<JsonObject>consumer(openAddress(node), nodes::onOpenRequest).completion());
-        await(eventBus.<io.vertx.core.buffer.Buffer>consumer(framesAddress(node),
+        eventBus.registerDefaultCodec(Frame.class, new FrameCodec());
+        await(eventBus.<Frame>consumer(framesAddress(node),
                 message -> nodes.dispatch(message.body())).completion());
         switchboard.useRemoteNodes(nodes);
         return nodes;
@@ -97,8 +98,8 @@ public final class EventBusNodes implements RemoteNodes {
     }
 
     /** Hands a frame to its circuit's half on this node; frames of circuits already gone are dropped. */
-    private void dispatch(io.vertx.core.buffer.Buffer frame) {
-        RemoteEnd end = ends.get(Frame.circuit(frame));
+    private void dispatch(Frame frame) {
+        RemoteEnd end = ends.get(frame.circuit());
         if (end != null) {
             end.receive(frame);
         }

@@ -16,10 +16,12 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
  * A circuit end whose client is connected to another node: each side of a cross-node circuit runs a {@link Circuit}
  * with one local channel and one of these, and the two talk in frames over the event bus.
  *
- * <p>Credits: a pump write goes out as {@code DATA} frames and completes only when the far node's {@code ACK}s say
- * all its bytes reached the SSH channel there, so the local client's window is released only then, and at most one
- * write's worth of bytes (bounded by one SSH window) is in flight per direction. {@code EOF} and {@code CLOSE} are
- * only sent after the data before them was acknowledged.
+ * <p>Credits: a pump write goes out at once as {@code DATA} frames, and the far node's {@code ACK}s count bytes as
+ * they reach the SSH channel there. A write completes (and the local client's window reopens) as soon as no more
+ * than {@link #IN_FLIGHT_LIMIT} bytes are unacknowledged, so bytes keep flowing while earlier ones cross the event
+ * bus, and what one direction can have in flight stays below that limit plus one write (itself bounded by one SSH
+ * window). Frames of one circuit arrive in order, so {@code EOF} and {@code CLOSE} never overtake the data before
+ * them; the far half writes that data before it passes EOF or closes its channel.
  */
 public final class RemoteEnd implements CircuitEnd {
 
@@ -30,15 +32,24 @@ public final class RemoteEnd implements CircuitEnd {
      */
     static final int MAX_FRAME = 64 * 1024;
 
+    /**
+     * Unacknowledged bytes past which a write waits for ACKs. Waiting for every byte of a write to be acknowledged
+     * turned each window into a round trip through both nodes (cross-node ran at half the single-node speed); one
+     * SSH window's worth in flight keeps the pipe full on loopback and LAN links while bounding the far side's queue.
+     */
+    public static final long IN_FLIGHT_LIMIT = 2 * 1024 * 1024;
+
+    private static final CompletionStage<Void> ACCEPTED = CompletableFuture.completedStage(null);
+
     private final UUID circuitId;
     private final String peerNode;
     private final String description;
-    private final Consumer<io.vertx.core.buffer.Buffer> toPeer;
+    private final Consumer<Frame> toPeer;
     private final Consumer<RemoteEnd> onGone;
 
     // Guarded by this.
     private Circuit circuit;
-    private final Queue<io.vertx.core.buffer.Buffer> early = new ArrayDeque<>();
+    private final Queue<Frame> early = new ArrayDeque<>();
     private CompletableFuture<Void> pendingWrite;
     private long unacknowledged;
     private boolean closed;
@@ -47,7 +58,7 @@ public final class RemoteEnd implements CircuitEnd {
      * @param toPeer sends a frame to the far node, which hands it to its half of the same circuit
      * @param onGone called once when this end closes, so its owner can forget it
      */
-    RemoteEnd(UUID circuitId, String peerNode, String description, Consumer<io.vertx.core.buffer.Buffer> toPeer,
+    RemoteEnd(UUID circuitId, String peerNode, String description, Consumer<Frame> toPeer,
               Consumer<RemoteEnd> onGone) {
         this.circuitId = circuitId;
         this.peerNode = peerNode;
@@ -75,19 +86,21 @@ public final class RemoteEnd implements CircuitEnd {
 
     @Override
     public CompletionStage<Void> write(Buffer data) {
-        CompletableFuture<Void> written = new CompletableFuture<>();
+        CompletableFuture<Void> held = null;
         synchronized (this) {
             if (closed) {
-                written.completeExceptionally(new EOFException(description + " is closed"));
-                return written;
+                return CompletableFuture.failedStage(new EOFException(description + " is closed"));
             }
-            pendingWrite = written;
-            unacknowledged = data.available();
+            unacknowledged += data.available();
+            if (unacknowledged > IN_FLIGHT_LIMIT) {
+                held = new CompletableFuture<>();
+                pendingWrite = held;
+            }
         }
         for (int offset = data.rpos(); offset < data.wpos(); offset += MAX_FRAME) {
             toPeer.accept(Frame.data(circuitId, data.array(), offset, Math.min(MAX_FRAME, data.wpos() - offset)));
         }
-        return written;
+        return held != null ? held : ACCEPTED;
     }
 
     @Override
@@ -121,26 +134,26 @@ public final class RemoteEnd implements CircuitEnd {
     }
 
     /** A frame from the far half; handled under this end's lock, in arrival order. */
-    synchronized void receive(io.vertx.core.buffer.Buffer frame) {
+    synchronized void receive(Frame frame) {
         Circuit target = circuit;
         if (target == null) {
             early.add(frame);
             return;
         }
-        switch (Frame.type(frame)) {
-            case DATA -> target.onData(this, new ByteArrayBuffer(Frame.payload(frame)));
-            case ACK -> acknowledged(Frame.count(frame));
+        switch (frame.kind()) {
+            case DATA -> target.onData(this, new ByteArrayBuffer(frame.bytes(), frame.offset(), frame.length()));
+            case ACK -> acknowledged(frame.count());
             case EOF -> target.onEof(this);
             case CLOSE -> peerLost();
         }
     }
 
-    /** The far side wrote {@code bytes} more of the pending write; it completes when all of it is written. */
+    /** The far side wrote {@code bytes} more; a held write goes on once the rest in flight is within the limit. */
     private void acknowledged(long bytes) {
         CompletableFuture<Void> written;
         synchronized (this) {
             unacknowledged -= bytes;
-            if (unacknowledged > 0) {
+            if (unacknowledged > IN_FLIGHT_LIMIT) {
                 return;
             }
             written = pendingWrite;

@@ -29,6 +29,7 @@ import org.nuttssh.circuit.Circuit;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.ListeningClient;
+import org.nuttssh.circuit.RemoteEnd;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.registry.ConnectName;
@@ -163,7 +164,7 @@ class ClusterTest {
 
     @Test
     @Order(2)
-    void creditsHoldTheInitiatorBackWhileTheFarReaderIsSlow(VertxTestContext test) throws Exception {
+    void creditsHoldTheInitiatorBackPastTheInFlightLimitWhileTheFarReaderIsSlow(VertxTestContext test) throws Exception {
         Node a = nodes.get(0);
         Node b = nodes.get(1);
         FakeListener listener = new FakeListener(true, null);
@@ -176,19 +177,30 @@ class ClusterTest {
         circuit.initiatorReady();
         RecordingEnd target = listener.lastTarget();
 
+        int limit = (int) RemoteEnd.IN_FLIGHT_LIMIT;
+        String block = "x".repeat(limit);
         initiator.send("first");
         await("first bytes on B", () -> target.received().equals("first"));
-        initiator.send("second");
+        await("credit for bytes in flight", () -> initiator.released() == 5);
+        initiator.send(block);
         initiator.send("third");
         TimeUnit.MILLISECONDS.sleep(300);
-        assertEquals("first", target.received(), "nothing more crosses until B's reader takes the first write");
-        assertEquals(0, initiator.released(), "the initiator's window stays closed meanwhile");
+        assertEquals("first", target.received(), "B's reader has not taken the first write yet");
+        assertEquals(5, initiator.released(), "past the in-flight limit, the initiator's window stays closed");
 
         target.completeOneWrite();
-        await("credit back on A", () -> initiator.released() == 5);
-        await("the waiting bytes cross in one write", () -> target.received().equals("firstsecondthird"));
+        await("credit for the block once the first write is acknowledged", () -> initiator.released() == 5 + limit);
+        await("the block's first frame on B", () -> target.received().length() > 5);
+        TimeUnit.MILLISECONDS.sleep(300);
+        assertEquals(5 + limit, initiator.released(), "the block is unacknowledged: still no credit for \"third\"");
         target.completeOneWrite();
-        await("all credit back", () -> initiator.released() == 16);
+        await("credit for the rest once one frame is acknowledged", () -> initiator.released() == 10 + limit);
+        while (!target.received().endsWith("xthird")) {
+            await("a write held on B", () -> target.heldWrites() > 0);
+            target.completeOneWrite();
+        }
+        assertEquals(10 + limit, target.received().length());
+        target.completeOneWrite();
         assertEquals(0, target.heldWrites());
         test.completeNow();
     }

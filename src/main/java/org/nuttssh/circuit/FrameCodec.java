@@ -1,0 +1,65 @@
+package org.nuttssh.circuit;
+
+import java.util.UUID;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+
+/**
+ * Wire form of a {@link Frame}: kind (1 byte), circuit id (16), then a DATA frame's length (4) and bytes, or an ACK's
+ * count (8). Compared with sending frames as event-bus buffers, the payload is copied once on each side instead of
+ * twice, which matters at hundreds of megabytes per second.
+ */
+final class FrameCodec implements MessageCodec<Frame, Frame> {
+
+    static final String NAME = "nuttssh-frame";
+
+    private static final Frame.Kind[] KINDS = Frame.Kind.values();
+
+    @Override
+    public void encodeToWire(Buffer wire, Frame frame) {
+        wire.appendByte((byte) frame.kind().ordinal())
+                .appendLong(frame.circuit().getMostSignificantBits())
+                .appendLong(frame.circuit().getLeastSignificantBits());
+        switch (frame.kind()) {
+            case DATA -> wire.appendInt(frame.length()).appendBytes(frame.bytes(), frame.offset(), frame.length());
+            case ACK -> wire.appendLong(frame.count());
+            default -> { }
+        }
+    }
+
+    @Override
+    public Frame decodeFromWire(int pos, Buffer wire) {
+        int code = wire.getByte(pos);
+        if (code < 0 || code >= KINDS.length) {
+            throw new IllegalArgumentException("unknown circuit frame kind " + code);
+        }
+        UUID circuit = new UUID(wire.getLong(pos + 1), wire.getLong(pos + 9));
+        int body = pos + 17;
+        return switch (KINDS[code]) {
+            case DATA -> {
+                int length = wire.getInt(body);
+                yield Frame.data(circuit, wire.getBytes(body + 4, body + 4 + length), 0, length);
+            }
+            case ACK -> Frame.ack(circuit, wire.getLong(body));
+            case EOF -> Frame.eof(circuit);
+            case CLOSE -> Frame.close(circuit);
+        };
+    }
+
+    /** Same-node delivery never happens (frames go to other nodes), but a frame is immutable anyway. */
+    @Override
+    public Frame transform(Frame frame) {
+        return frame;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public byte systemCodecID() {
+        return -1;
+    }
+}
