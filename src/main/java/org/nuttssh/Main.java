@@ -234,6 +234,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         logLevel.apply();
         logFormat.apply();
+        HeapPolicy.apply();
         for (String variable : unknownVariables()) {
             console.println("nuttssh: ignoring " + variable + ": no such setting");
         }
