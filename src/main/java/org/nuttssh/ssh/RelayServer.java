@@ -162,6 +162,10 @@ public final class RelayServer implements AutoCloseable {
         // A circuit's open and first bytes are small packets answered across two connections; with Nagle's algorithm
         // each waits for a delayed ACK (~40 ms), capping circuit setup at ~25 per second.
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+        // One I/O thread per core rather than MINA's cores + 1: opening a circuit is a chain of small packets across
+        // two connections, and the extra thread only added context switches (~1350 -> ~1590 circuits/s on 2 cores,
+        // same bulk throughput).
+        CoreModuleProperties.NIO_WORKERS.set(sshd, Runtime.getRuntime().availableProcessors());
         CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, READ_BUFFER_SIZE);
         // MINA's own timer enforces the login timeout; zero turns it off, as the setting's zero means.
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, limits.loginTimeout());
