@@ -15,7 +15,8 @@ import com.sun.management.VMOption;
  * 25 KB of live heap each), but every handshake makes garbage; with the JVM's defaults the heap grows during a burst
  * of logins and keeps that size, so resident memory per idle client ended up at four times its live size (~110 KB).
  * With these settings the collector runs when the relay has been idle for a few seconds and shrinks the heap to
- * 10-30 % free space: ~50 KB resident per idle client at 5000 clients, at the same throughput (docs/performance.md).
+ * 5-20 % free space: ~44-50 KB resident per idle client at 5000 clients (docs/performance.md). G1 applies the ratios
+ * only after a full or concurrent cycle, not after the young collections of a busy relay, so throughput is as before.
  *
  * <p>The settings are "manageable" HotSpot flags, so the relay sets them itself at start and {@code java -jar} needs
  * no extra options. Any of them given on the java command line wins.
@@ -32,8 +33,8 @@ final class HeapPolicy {
 
     private static Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("MinHeapFreeRatio", "10");
-        settings.put("MaxHeapFreeRatio", "30");
+        settings.put("MinHeapFreeRatio", "5");
+        settings.put("MaxHeapFreeRatio", "20");
         settings.put("G1PeriodicGCInterval", "5000"); // ms without a collection before an idle-time one
         return settings;
     }
