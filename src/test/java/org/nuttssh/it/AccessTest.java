@@ -4,24 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every refusal, seen from stock OpenSSH clients: permissions, from=, bad names and ports, commands. */
 class AccessTest {
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
     TcpTarget echo;
 
     @BeforeEach
     void start() throws Exception {
-        relay = new RelayFixture(dir);
         relay.start(
                 "access=\"listen\" {gw}",
                 "access=\"initiate\" {alice}",
@@ -33,11 +28,6 @@ class AccessTest {
                 "access=\"initiate\",from=\"127.0.0.1\",from=\"10.*\" {half}");
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         relay.onClose(echo);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
     }
 
     @Test

@@ -5,24 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** whoami, list, list -v, circuits and kick, run with stock OpenSSH by keys with different access. */
 class AdminCommandsTest {
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
     TcpTarget echo;
 
     @BeforeEach
     void start() throws Exception {
-        relay = new RelayFixture(dir);
         relay.start(
                 "access=\"listen\" {gw}",
                 "access=\"initiate\",alias=\"ops\",alias=\"oncall\" {alice}",
@@ -30,11 +26,6 @@ class AdminCommandsTest {
                 "{nobody}");
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         relay.onClose(echo);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
     }
 
     @Test

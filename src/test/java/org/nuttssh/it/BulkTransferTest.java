@@ -3,16 +3,14 @@ package org.nuttssh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 1 GiB through one circuit between two real OpenSSH clients, with both clients re-keying every 256 MiB, must arrive
@@ -24,19 +22,12 @@ class BulkTransferTest {
     private static final long SIZE = 1L << 30;
     private static final int CHUNK = 1 << 20;
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
 
     @BeforeEach
     void start() throws Exception {
-        relay = new RelayFixture(dir);
         relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
     }
 
     @Test

@@ -18,22 +18,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Circuits between stock OpenSSH clients through the relay: -W, -L, -D, and names with ~N, hostname= and alias=. */
 class CircuitsTest {
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
     TcpTarget echo;
 
     @BeforeEach
     void start() throws Exception {
-        relay = new RelayFixture(dir);
         relay.start(
                 "access=\"listen\" {gw}",
                 "access=\"listen\" {gw2}",
@@ -41,11 +38,6 @@ class CircuitsTest {
                 "access=\"initiate\" {alice}");
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         relay.onClose(echo);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
     }
 
     @Test
@@ -164,7 +156,7 @@ class CircuitsTest {
     }
 
     private Path text(String content) throws Exception {
-        Path file = Files.createTempFile(dir, "stdin", ".txt");
+        Path file = Files.createTempFile(relay.dir(), "stdin", ".txt");
         Files.writeString(file, content, StandardCharsets.UTF_8);
         return file;
     }

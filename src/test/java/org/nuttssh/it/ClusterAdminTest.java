@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.circuit.EventBusNodes;
 import org.nuttssh.config.ClusterConfig;
@@ -26,18 +26,10 @@ class ClusterAdminTest {
 
     @TempDir
     Path dir;
-    RelayFixture a;
-    RelayFixture b;
-    TcpTarget echo;
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {a, b, echo}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
-    }
+    @RegisterExtension
+    final RelayFixture a = new RelayFixture();
+    @RegisterExtension
+    final RelayFixture b = new RelayFixture();
 
     /** Hazelcast XML: members on a free port range, found over TCP on loopback only. */
     private Path hazelcastConfig() throws Exception {
@@ -69,10 +61,11 @@ class ClusterAdminTest {
     void anAdminOnOneNodeSeesAndKicksAClientOnAnother() throws Exception {
         ClusterConfig cluster = new ClusterConfig(hazelcastConfig(), "nuttssh-admin-" + UUID.randomUUID(),
                 "127.0.0.1", List.of(), null, null);
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        a = new RelayFixture(Files.createDirectories(dir.resolve("a"))).configure(c -> c.withCluster(cluster));
+        TcpTarget echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
+        b.onClose(echo);
+        a.configure(c -> c.withCluster(cluster));
         a.start("access=\"admin\" {root}", "access=\"initiate\" {alice}");
-        b = new RelayFixture(Files.createDirectories(dir.resolve("b"))).configure(c -> c.withCluster(cluster));
+        b.configure(c -> c.withCluster(cluster));
         b.start("access=\"listen\" {gw}");
         RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
         String nodeB = EventBusNodes.shortId(b.server().switchboard().node());

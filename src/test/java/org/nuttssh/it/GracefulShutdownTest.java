@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nuttssh.auth.LogCapture;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.MetricsConfig;
@@ -21,21 +19,15 @@ import org.nuttssh.config.MetricsConfig;
 /** A draining relay, as after SIGTERM: no new connections, names withdrawn at once, open circuits carry on. */
 class GracefulShutdownTest {
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
     TcpTarget echo;
 
     @BeforeEach
     void prepare() throws Exception {
-        relay = new RelayFixture(dir).configure(c -> c.withMetrics(new MetricsConfig("127.0.0.1", 0)));
+        relay.configure(c -> c.withMetrics(new MetricsConfig("127.0.0.1", 0)));
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         relay.onClose(echo);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
     }
 
     private CompletableFuture<Void> shutdownInBackground() {

@@ -8,10 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The original use case end to end: a real sshd behind a listening client, reached by name with
@@ -21,20 +20,13 @@ class JumpHostTest {
 
     private static final Path SSHD = Path.of("/usr/sbin/sshd");
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
 
     @BeforeEach
     void start() throws Exception {
         assumeTrue(Files.isExecutable(SSHD) || System.getenv("CI") != null, "openssh-server is not installed");
-        relay = new RelayFixture(dir);
         relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
     }
 
     @Test
@@ -52,13 +44,13 @@ class JumpHostTest {
 
     /** A throwaway sshd on a loopback port that lets {@code authorizedKey} in as the current user. */
     private int startSshd(String authorizedKey) throws Exception {
-        Path hostKey = dir.resolve("sshd_host_key");
+        Path hostKey = relay.dir().resolve("sshd_host_key");
         RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
-        Path authorized = dir.resolve("sshd_authorized_keys");
+        Path authorized = relay.dir().resolve("sshd_authorized_keys");
         Files.writeString(authorized, authorizedKey + "\n", StandardCharsets.UTF_8);
         Files.createDirectories(Path.of("/run/sshd")); // privilege separation directory sshd insists on
         int port = CircuitsTest.freePort();
-        Path config = dir.resolve("sshd_config");
+        Path config = relay.dir().resolve("sshd_config");
         Files.writeString(config, String.join("\n",
                 "ListenAddress 127.0.0.1",
                 "Port " + port,

@@ -11,16 +11,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.config.Limit;
 import org.nuttssh.config.Limits;
@@ -32,21 +30,14 @@ class LimitsTest {
     /** Another loopback address, to be a different source address than the clients at 127.0.0.1. */
     private static final String OTHER_ADDRESS = "127.0.0.2";
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
     TcpTarget echo;
 
     @BeforeEach
     void prepare() throws Exception {
-        relay = new RelayFixture(dir);
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         relay.onClose(echo);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
     }
 
     private void start(UnaryOperator<Limits> limits) throws Exception {

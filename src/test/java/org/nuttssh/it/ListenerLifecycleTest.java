@@ -3,40 +3,32 @@ package org.nuttssh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How listeners come and go: cancel on a ControlMaster, and keepalive dropping a client that stopped answering. */
 class ListenerLifecycleTest {
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
     TcpTarget echo;
 
     @BeforeEach
     void start() throws Exception {
-        relay = new RelayFixture(dir).keepAlive(Duration.ofSeconds(1), 2);
+        relay.keepAlive(Duration.ofSeconds(1), 2);
         relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         relay.onClose(echo);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
-    }
-
     @Test
     void cancelOnControlMasterRemovesListenerThenName() throws Exception {
-        String socket = dir.resolve("ctl").toString();
+        String socket = relay.dir().resolve("ctl").toString();
         String http = "80:localhost:" + echo.port();
         String ssh = "22:localhost:" + echo.port();
         SshProcess master = relay.start(relay.ssh("-M", "-S", socket, "-N", "-o", "ExitOnForwardFailure=yes",

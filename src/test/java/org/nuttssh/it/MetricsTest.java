@@ -9,10 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nuttssh.config.MetricsConfig;
 
 /** /metrics scraped over HTTP while stock OpenSSH clients use the relay, and the health endpoints. */
@@ -21,23 +20,17 @@ class MetricsTest {
     /** Large enough to take many SSH packets each way. */
     private static final int PAYLOAD = 200_000;
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
     TcpTarget echo;
 
     @BeforeEach
     void start() throws Exception {
-        relay = new RelayFixture(dir).configure(c -> c.withMetrics(new MetricsConfig("127.0.0.1", 0)));
+        relay.configure(c -> c.withMetrics(new MetricsConfig("127.0.0.1", 0)));
         relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
         relay.key("stranger");
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         relay.onClose(echo);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
     }
 
     @Test
@@ -61,7 +54,7 @@ class MetricsTest {
     void countersMoveWithRealOpenSshTraffic() throws Exception {
         int port = relay.server().metricsPort();
         relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
-        Path input = dir.resolve("input");
+        Path input = relay.dir().resolve("input");
         Files.writeString(input, "x".repeat(PAYLOAD - 1) + "\n", StandardCharsets.UTF_8);
 
         SshProcess circuit = relay.run(relay.ssh("-W", "gw1:22", "relay-alice"), input);

@@ -18,7 +18,7 @@ import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nuttssh.proxy.ProxyProtocolAcceptor;
@@ -34,9 +34,8 @@ class ProxyProtocolHaproxyTest {
     /** A loopback address other than HAProxy's own, so the header and the TCP peer differ. */
     private static final String CLIENT_ADDRESS = "127.0.0.3";
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
     private final Logger acceptorLog = (Logger) LoggerFactory.getLogger(ProxyProtocolAcceptor.class);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private Level previousLevel;
@@ -48,7 +47,7 @@ class ProxyProtocolHaproxyTest {
         acceptorLog.setLevel(Level.DEBUG);
         logs.start();
         acceptorLog.addAppender(logs);
-        relay = new RelayFixture(dir).configure(config -> config.withProxyProtocol(true));
+        relay.configure(config -> config.withProxyProtocol(true));
         relay.start(
                 "access=\"initiate\",from=\"" + CLIENT_ADDRESS + "\" {behind}",
                 "access=\"initiate\",from=\"127.0.0.1\" {proxyhost}");
@@ -58,9 +57,6 @@ class ProxyProtocolHaproxyTest {
     void stop() throws Exception {
         acceptorLog.detachAppender(logs);
         acceptorLog.setLevel(previousLevel);
-        if (relay != null) {
-            relay.close();
-        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -108,7 +104,7 @@ class ProxyProtocolHaproxyTest {
     /** HAProxy in the foreground, relaying 127.0.0.1:PORT to the relay with {@code sendProxy}; returns PORT. */
     private int startHaproxy(String sendProxy) throws Exception {
         int port = CircuitsTest.freePort();
-        Path config = dir.resolve("haproxy-" + sendProxy + ".cfg");
+        Path config = relay.dir().resolve("haproxy-" + sendProxy + ".cfg");
         Files.writeString(config, String.join("\n",
                 "global",
                 "    maxconn 64",

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.config.RelayConfig;
@@ -27,12 +33,16 @@ import org.nuttssh.ssh.RelayServer;
  * A relay started in-process on a random loopback port, client keys made with the real {@code ssh-keygen}, and an
  * ssh_config so that the real {@code ssh} (including the extra one {@code -J} spawns) uses the right key for each
  * role: {@code relay-NAME} logs in as NAME with key NAME.
+ *
+ * <p>A JUnit extension: register it as a field ({@code @RegisterExtension final RelayFixture relay = new
+ * RelayFixture();}); each test gets a fresh directory, and after the test everything started through the fixture is
+ * stopped, in reverse order, and the directory removed. A test's {@code @BeforeEach} configures and starts it.
  */
-final class RelayFixture implements AutoCloseable {
+final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final Path dir;
+    private Path dir;
     private final Map<String, Path> keys = new LinkedHashMap<>();
     private final List<AutoCloseable> cleanups = new ArrayList<>();
     private RelayServer server;
@@ -42,8 +52,22 @@ final class RelayFixture implements AutoCloseable {
     private int keepAliveCount = 3;
     private UnaryOperator<RelayConfig> configuration = UnaryOperator.identity();
 
-    RelayFixture(Path dir) {
-        this.dir = dir;
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("nuttssh-it-");
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        try {
+            close();
+        } finally {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
     }
 
     Path dir() {
@@ -265,8 +289,7 @@ final class RelayFixture implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws Exception {
+    private void close() throws Exception {
         for (int i = cleanups.size() - 1; i >= 0; i--) {
             cleanups.get(i).close();
         }

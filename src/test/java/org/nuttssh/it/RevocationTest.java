@@ -3,31 +3,21 @@ package org.nuttssh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Editing authorized_keys reaches sessions already logged in: removed keys are cut off, shrunk rights shrink. */
 class RevocationTest {
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
     TcpTarget echo;
 
     @BeforeEach
     void start() throws Exception {
-        relay = new RelayFixture(dir);
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         relay.onClose(echo);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
     }
 
     @Test

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,21 +24,14 @@ class ShutdownSignalTest {
     /** A JVM start plus the relay's; generous for a loaded machine. */
     private static final Duration START = Duration.ofSeconds(60);
 
-    @TempDir
-    Path dir;
-    RelayFixture relay;
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
     TcpTarget echo;
 
     @BeforeEach
     void prepare() throws Exception {
-        relay = new RelayFixture(dir);
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         relay.onClose(echo);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
     }
 
     @Test
