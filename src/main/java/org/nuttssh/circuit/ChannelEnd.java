@@ -141,8 +141,9 @@ public final class ChannelEnd implements CircuitEnd {
         return written;
     }
 
+    /** MINA's window sends an adjustment only once half the window is used, so every release can go to it. */
     @Override
-    public void release(long bytes) {
+    public void release(long bytes, boolean moreWaiting) {
         try {
             channel.getLocalWindow().release(bytes);
         } catch (IOException | RuntimeException e) {

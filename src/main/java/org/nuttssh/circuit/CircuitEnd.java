@@ -21,8 +21,13 @@ public interface CircuitEnd {
      */
     CompletionStage<Void> write(Buffer data);
 
-    /** The bytes this end's client sent have been delivered: let it send that many more (an SSH window adjust). */
-    void release(long bytes);
+    /**
+     * The bytes this end's client sent have been delivered: let it send that many more (an SSH window adjust).
+     *
+     * @param moreWaiting whether more of this end's bytes wait to be delivered, so another release is sure to follow;
+     *                    an end may then hold a small credit back and give it with the next one
+     */
+    void release(long bytes, boolean moreWaiting);
 
     /** Half-close: the other side will send nothing more. */
     void shutdownOutput();

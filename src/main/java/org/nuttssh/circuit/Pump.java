@@ -126,10 +126,12 @@ final class Pump {
             circuit.onWriteFailed(sink, failure);
             return false;
         }
+        boolean moreWaiting;
         synchronized (this) {
             bytes += length;
+            moreWaiting = !waiting.isEmpty(); // the write loop takes them next, so their release will come
         }
-        source.release(length);
+        source.release(length, moreWaiting);
         return true;
     }
 

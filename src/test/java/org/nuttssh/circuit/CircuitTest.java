@@ -24,6 +24,7 @@ class CircuitTest {
         final List<CompletableFuture<Void>> pending = new ArrayList<>();
         final List<String> events = new ArrayList<>();
         long released;
+        final List<String> releases = new ArrayList<>();
         Circuit circuit;
 
         @Override
@@ -46,8 +47,9 @@ class CircuitTest {
         }
 
         @Override
-        public void release(long bytes) {
+        public void release(long bytes, boolean moreWaiting) {
             released += bytes;
+            releases.add(bytes + (moreWaiting ? " more waiting" : ""));
         }
 
         @Override
@@ -100,6 +102,18 @@ class CircuitTest {
         assertEquals(1, initiator.released);
         target.completeWrite();
         assertEquals(3, initiator.released);
+    }
+
+    @Test
+    void aReleaseSaysWhetherMoreOfTheSourcesBytesWait() {
+        circuit.start();
+        initiator.send("1");
+        initiator.send("22");
+        target.completeWrite();
+        target.completeWrite();
+        initiator.send("333");
+        target.completeWrite();
+        assertEquals(List.of("1 more waiting", "2", "3"), initiator.releases);
     }
 
     @Test

@@ -23,7 +23,9 @@ final class RecordingEnd implements CircuitEnd {
     private final StringBuilder received = new StringBuilder();
     private final List<String> events = new ArrayList<>();
     private final List<CompletableFuture<Void>> held = new ArrayList<>();
+    private final List<Integer> heldSizes = new ArrayList<>();
     private long released;
+    private long completed;
     private Circuit circuit;
 
     RecordingEnd(String name, boolean holdWrites) {
@@ -44,6 +46,7 @@ final class RecordingEnd implements CircuitEnd {
             events.add("data");
             if (holdWrites) {
                 held.add(written);
+                heldSizes.add(data.available());
                 return written;
             }
         }
@@ -56,8 +59,14 @@ final class RecordingEnd implements CircuitEnd {
         CompletableFuture<Void> next;
         synchronized (this) {
             next = held.remove(0);
+            completed += heldSizes.remove(0);
         }
         next.complete(null);
+    }
+
+    /** Bytes of the writes completed so far. */
+    synchronized long completedBytes() {
+        return completed;
     }
 
     synchronized int heldWrites() {
@@ -65,7 +74,7 @@ final class RecordingEnd implements CircuitEnd {
     }
 
     @Override
-    public synchronized void release(long bytes) {
+    public synchronized void release(long bytes, boolean moreWaiting) {
         released += bytes;
     }
 
