@@ -1,0 +1,74 @@
+package org.nuttssh.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** MINA's server on the relay's own I/O threads: they handle its connections and end with it. */
+class FixedPoolIoServiceFactoryTest {
+
+    private static final String IO_THREAD = "-io-thread-";
+
+    private final SshServer sshd = SshServer.setUpDefaultServer();
+    private final CompletableFuture<String> sessionThread = new CompletableFuture<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        sshd.setIoServiceFactoryFactory(FixedPoolIoServiceFactory.withThreads(2));
+        sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider());
+        sshd.setHost("127.0.0.1");
+        sshd.setPort(0);
+        sshd.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionCreated(Session session) {
+                sessionThread.complete(Thread.currentThread().getName());
+            }
+        });
+        sshd.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        sshd.stop(true);
+    }
+
+    @Test
+    void aConnectionIsHandledOnTheGroupsOwnThreads() throws Exception {
+        try (Socket ignored = new Socket("127.0.0.1", sshd.getPort())) {
+            String thread = sessionThread.get(10, TimeUnit.SECONDS);
+            assertTrue(thread.contains(IO_THREAD), "accepted on " + thread);
+        }
+    }
+
+    @Test
+    void stoppingTheServerEndsItsIoThreads() throws Exception {
+        String prefix;
+        try (Socket ignored = new Socket("127.0.0.1", sshd.getPort())) {
+            String thread = sessionThread.get(10, TimeUnit.SECONDS);
+            prefix = thread.substring(0, thread.indexOf(IO_THREAD) + IO_THREAD.length());
+        }
+        assertTrue(ioThreadsAlive(prefix), "running while the server is");
+        sshd.stop(true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ioThreadsAlive(prefix) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        assertFalse(ioThreadsAlive(prefix), "I/O threads left running after stop");
+    }
+
+    private static boolean ioThreadsAlive(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().startsWith(prefix));
+    }
+}
