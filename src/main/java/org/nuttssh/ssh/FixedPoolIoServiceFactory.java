@@ -2,6 +2,7 @@ package org.nuttssh.ssh;
 
 import java.io.IOException;
 import java.nio.channels.AsynchronousChannelGroup;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.sshd.common.Factory;
@@ -39,11 +40,17 @@ final class FixedPoolIoServiceFactory extends Nio2ServiceFactory {
 
     private final AsynchronousChannelGroup group;
     private final CloseableExecutorService resuming;
+    /** Set on this factory's I/O threads. */
+    private final ThreadLocal<Boolean> onIoThread = new ThreadLocal<>();
 
     private FixedPoolIoServiceFactory(FactoryManager manager, int threads) {
         super(manager, null, null);
         try {
-            group = AsynchronousChannelGroup.withFixedThreadPool(threads, new SshdThreadFactory(manager + "-io"));
+            ThreadFactory named = new SshdThreadFactory(manager + "-io");
+            group = AsynchronousChannelGroup.withFixedThreadPool(threads, task -> named.newThread(() -> {
+                onIoThread.set(Boolean.TRUE);
+                task.run();
+            }));
         } catch (IOException e) {
             throw new RuntimeSshException("cannot start the I/O threads: " + e.getMessage(), e);
         }
@@ -81,7 +88,10 @@ final class FixedPoolIoServiceFactory extends Nio2ServiceFactory {
         try {
             resuming.shutdownNow();
             group.shutdownNow();
-            if (!group.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            // MINA may close the factory from the last closing session's handler, on one of these threads, which
+            // cannot wait for itself to end.
+            if (onIoThread.get() == null
+                    && !group.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 log.debug("I/O threads still running {} s after shutdown", CLOSE_WAIT_SECONDS);
             }
         } catch (IOException e) {

@@ -67,6 +67,28 @@ class FixedPoolIoServiceFactoryTest {
         assertFalse(ioThreadsAlive(prefix), "I/O threads left running after stop");
     }
 
+    @Test
+    void stoppingFromAnIoThreadDoesNotWaitForThatThreadToEnd() throws Exception {
+        CompletableFuture<Long> stopMillis = new CompletableFuture<>();
+        sshd.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionCreated(Session session) {
+                // MINA may close the factory from a handler on one of its threads, as when the last session closes.
+                long started = System.nanoTime();
+                try {
+                    sshd.stop(true);
+                    stopMillis.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                } catch (Exception e) {
+                    stopMillis.completeExceptionally(e);
+                }
+            }
+        });
+        try (Socket ignored = new Socket("127.0.0.1", sshd.getPort())) {
+            long millis = stopMillis.get(30, TimeUnit.SECONDS);
+            assertTrue(millis < 2000, "stopping took " + millis + " ms");
+        }
+    }
+
     private static boolean ioThreadsAlive(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.isAlive() && t.getName().startsWith(prefix));
