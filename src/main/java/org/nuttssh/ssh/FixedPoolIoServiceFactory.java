@@ -5,9 +5,9 @@ import java.nio.channels.AsynchronousChannelGroup;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.sshd.common.Factory;
 import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.RuntimeSshException;
+import org.apache.sshd.common.io.AbstractIoServiceFactoryFactory;
 import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.common.io.IoConnector;
 import org.apache.sshd.common.io.IoHandler;
@@ -43,7 +43,8 @@ final class FixedPoolIoServiceFactory extends Nio2ServiceFactory {
     /** Set on this factory's I/O threads. */
     private final ThreadLocal<Boolean> onIoThread = new ThreadLocal<>();
 
-    private FixedPoolIoServiceFactory(FactoryManager manager, int threads) {
+    /** @param resumeExecutor where suspended reads are resumed; null for a pool of {@code threads} of our own */
+    private FixedPoolIoServiceFactory(FactoryManager manager, int threads, CloseableExecutorService resumeExecutor) {
         super(manager, null, null);
         try {
             ThreadFactory named = new SshdThreadFactory(manager + "-io");
@@ -55,20 +56,18 @@ final class FixedPoolIoServiceFactory extends Nio2ServiceFactory {
             throw new RuntimeSshException("cannot start the I/O threads: " + e.getMessage(), e);
         }
         // Reads suspended for back-pressure are resumed from here, as in MINA's own factory.
-        resuming = ThreadUtils.newFixedThreadPool(manager + "-io-resume", threads);
+        resuming = ThreadUtils.newFixedThreadPoolIf(resumeExecutor, manager + "-io-resume", threads);
     }
 
-    /** For {@code SshServer.setIoServiceFactoryFactory}: {@code threads} I/O threads. */
+    /**
+     * For {@code SshServer.setIoServiceFactoryFactory}: {@code threads} I/O threads. An executor factory set on it
+     * supplies the executor that resumes suspended reads, as with MINA's own; the I/O threads are the group's.
+     */
     static IoServiceFactoryFactory withThreads(int threads) {
-        return new IoServiceFactoryFactory() {
+        return new AbstractIoServiceFactoryFactory(null) {
             @Override
             public IoServiceFactory create(FactoryManager manager) {
-                return new FixedPoolIoServiceFactory(manager, threads);
-            }
-
-            @Override
-            public void setExecutorServiceFactory(Factory<CloseableExecutorService> factory) {
-                throw new UnsupportedOperationException("the relay's I/O threads belong to its channel group");
+                return new FixedPoolIoServiceFactory(manager, threads, newExecutor());
             }
         };
     }
