@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * circuit through this hop measures what that connection alone costs on this machine, which bounds how close any
  * cross-node path can come to the single-node speed when the machine is CPU-bound.
  *
- * Prints "ready" once listening. Run: java bench/ExtraHop.java LISTEN_PORT TARGET_PORT
+ * Run: java bench/ExtraHop.java LISTEN_PORT TARGET_PORT
  */
 public class ExtraHop {
 
@@ -25,8 +25,6 @@ public class ExtraHop {
         int targetPort = Integer.parseInt(args[1]);
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])));
-            System.out.println("ready");
-            System.out.flush();
             while (true) {
                 SocketChannel in = server.accept();
                 SocketChannel out = SocketChannel.open(new InetSocketAddress("127.0.0.1", targetPort));
