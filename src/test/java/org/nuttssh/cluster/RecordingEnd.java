@@ -18,12 +18,14 @@ final class RecordingEnd implements CircuitEnd {
     /** The client test circuits are opened for. */
     static final Initiator WHO = new Initiator("test-client-1", "alice", "127.0.0.1:5000", "SHA256:test");
 
+    private record HeldWrite(CompletableFuture<Void> written, int bytes) {
+    }
+
     private final String name;
     private final boolean holdWrites;
     private final StringBuilder received = new StringBuilder();
     private final List<String> events = new ArrayList<>();
-    private final List<CompletableFuture<Void>> held = new ArrayList<>();
-    private final List<Integer> heldSizes = new ArrayList<>();
+    private final List<HeldWrite> held = new ArrayList<>();
     private long released;
     private long completed;
     private Circuit circuit;
@@ -45,8 +47,7 @@ final class RecordingEnd implements CircuitEnd {
             received.append(new String(data.array(), data.rpos(), data.available(), StandardCharsets.UTF_8));
             events.add("data");
             if (holdWrites) {
-                held.add(written);
-                heldSizes.add(data.available());
+                held.add(new HeldWrite(written, data.available()));
                 return written;
             }
         }
@@ -56,12 +57,12 @@ final class RecordingEnd implements CircuitEnd {
 
     /** Lets the oldest held write complete, as a slow reader finally taking the bytes. */
     void completeOneWrite() {
-        CompletableFuture<Void> next;
+        HeldWrite next;
         synchronized (this) {
             next = held.remove(0);
-            completed += heldSizes.remove(0);
+            completed += next.bytes();
         }
-        next.complete(null);
+        next.written().complete(null);
     }
 
     /** Bytes of the writes completed so far. */
