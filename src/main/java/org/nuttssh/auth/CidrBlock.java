@@ -2,6 +2,8 @@ package org.nuttssh.auth;
 
 import java.util.Optional;
 
+import org.nuttssh.net.IpAddress;
+
 /** An address range such as {@code 10.0.0.0/8}; a plain address is a block with a full-length prefix. */
 final class CidrBlock implements HostPattern {
     private final IpAddress network;

@@ -2,6 +2,8 @@ package org.nuttssh.auth;
 
 import java.util.Locale;
 
+import org.nuttssh.net.IpAddress;
+
 /**
  * A {@code *}/{@code ?} wildcard pattern, matched case-insensitively (DNS names are case-insensitive).
  *

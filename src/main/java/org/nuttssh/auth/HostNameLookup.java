@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.nuttssh.net.IpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,6 +2,8 @@ package org.nuttssh.auth;
 
 import java.util.Optional;
 
+import org.nuttssh.net.IpAddress;
+
 /** Finds a trustworthy host name for a client address; blocking, so only ever called off the I/O threads. */
 interface HostNameResolver {
 

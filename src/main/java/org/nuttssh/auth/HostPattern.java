@@ -1,5 +1,7 @@
 package org.nuttssh.auth;
 
+import org.nuttssh.net.IpAddress;
+
 /** One element of a {@code from=} list, without its {@code !}. */
 sealed interface HostPattern permits CidrBlock, GlobPattern {
 

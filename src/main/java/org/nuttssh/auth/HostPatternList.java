@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.nuttssh.net.IpAddress;
+
 /**
  * The value of one {@code from="..."} option: comma-separated patterns with OpenSSH semantics.
  *

@@ -15,6 +15,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.net.IpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 
+import org.nuttssh.net.IpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,7 @@
 package org.nuttssh.circuit;
 
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.ConnectName;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Registry;
@@ -31,7 +33,8 @@ public final class Switchboard {
     private final Map<String, ListeningClient> localClients = new ConcurrentHashMap<>();
     private final Map<String, ListenerRecord> localRecords = new ConcurrentHashMap<>();
     private final CircuitBook book = new CircuitBook();
-    private final RefusalCounts refusals = new RefusalCounts();
+    private final Tally<RefusalReason> refusals = Tally.of(
+            EnumSet.complementOf(EnumSet.of(RefusalReason.REMOTE)), RefusalReason::label);
     private volatile RemoteNodes remoteNodes;
     private volatile boolean draining;
 
@@ -174,10 +177,10 @@ public final class Switchboard {
 
     /** Counts a refusal decided outside the switchboard, e.g. for a key without access="initiate". */
     public void countRefusal(CircuitRefusedException refusal) {
-        refusals.count(refusal.reason());
+        count(refusal.reason());
     }
 
-    public RefusalCounts refusals() {
+    public Tally<RefusalReason> refusals() {
         return refusals;
     }
 
@@ -219,7 +222,7 @@ public final class Switchboard {
     private <T> CompletionStage<T> counted(CompletionStage<T> open) {
         return open.whenComplete((ignored, failure) -> {
             if (failure != null) {
-                refusals.count(asRefusal(failure).reason());
+                count(asRefusal(failure).reason());
             }
         });
     }
@@ -271,6 +274,13 @@ public final class Switchboard {
     /** Virtual listeners (ports) of the listening clients connected to this node. */
     public int localListeners() {
         return localRecords.values().stream().mapToInt(record -> record.ports().size()).sum();
+    }
+
+    /** A refusal the far node decided ({@link RefusalReason#REMOTE}) is that node's to count. */
+    private void count(RefusalReason reason) {
+        if (reason != RefusalReason.REMOTE) {
+            refusals.count(reason);
+        }
     }
 
     private static String portList(Collection<Integer> ports) {

@@ -1,5 +1,7 @@
 package org.nuttssh.config;
 
+import org.nuttssh.net.Ports;
+
 /**
  * Where {@code /metrics}, {@code /health/live} and {@code /health/ready} are served over HTTP.
  *
@@ -12,8 +14,8 @@ public record MetricsConfig(String bind, int port) {
     public static final String DEFAULT_BIND = "0.0.0.0";
 
     public MetricsConfig {
-        if (port < 0 || port > RelayConfig.MAX_PORT) {
-            throw new SettingException("metrics-port", port, "0-" + RelayConfig.MAX_PORT);
+        if (port < 0 || port > Ports.MAX) {
+            throw new SettingException("metrics-port", port, "0-" + Ports.MAX);
         }
     }
 }

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.nuttssh.net.Ports;
+
 /**
  * Everything the relay needs to start, validated once by whoever builds it (the command line today).
  *
@@ -72,11 +74,10 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
     public static final int DEFAULT_KEEPALIVE_COUNT = 3;
     /** Long enough for an interactive session or a file copy to finish, short enough for a rolling restart. */
     public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
-    public static final int MAX_PORT = 65535;
 
     public RelayConfig {
-        if (port < 0 || port > MAX_PORT) {
-            throw new SettingException("port", port, "0-" + MAX_PORT);
+        if (port < 0 || port > Ports.MAX) {
+            throw new SettingException("port", port, "0-" + Ports.MAX);
         }
         if (keepAliveInterval.isNegative()) {
             throw new SettingException("keepalive-interval", keepAliveInterval.toSeconds(),

@@ -1,8 +1,5 @@
 package org.nuttssh.metrics;
 
-import org.nuttssh.circuit.RefusalReason;
-import org.nuttssh.config.Limit;
-
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +8,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+
+import java.util.function.LongSupplier;
 
 /**
  * Every meter the relay exports, in one place. Micrometer names are dotted; Prometheus sees them with underscores,
@@ -56,14 +55,10 @@ public final class Meters {
                 .description("Circuits open on this node").register(registry);
         FunctionCounter.builder(CIRCUITS, stats, RelayStatistics::circuitsOpened)
                 .description("Circuits opened on this node").register(registry);
-        for (RefusalReason reason : RefusalReason.values()) {
-            if (reason != RefusalReason.REMOTE) {
-                FunctionCounter.builder(CIRCUIT_FAILURES, stats, s -> s.circuitRefusals(reason))
-                        .tag(TAG_REASON, reason.label())
-                        .description("Circuits that could not be opened, counted by the node that decided")
-                        .register(registry);
-            }
-        }
+        stats.circuitRefusals().forEachLabel((reason, count) -> FunctionCounter
+                .builder(CIRCUIT_FAILURES, count, LongSupplier::getAsLong).tag(TAG_REASON, reason)
+                .description("Circuits that could not be opened, counted by the node that decided")
+                .register(registry));
         FunctionCounter.builder(RELAYED, stats, RelayStatistics::bytesUp).baseUnit(BaseUnits.BYTES)
                 .tag(TAG_DIRECTION, "up").description("Bytes relayed, up: initiator to listening client")
                 .register(registry);
@@ -72,11 +67,9 @@ public final class Meters {
                 .register(registry);
         FunctionCounter.builder(AUTH_FAILURES, stats, RelayStatistics::authFailures)
                 .description("Public keys refused at login").register(registry);
-        for (Limit limit : Limit.values()) {
-            FunctionCounter.builder(LIMIT_REFUSALS, stats, s -> s.limitRefusals(limit))
-                    .tag(TAG_LIMIT, limit.setting())
-                    .description("Connections, listeners and circuits turned away by a limit").register(registry);
-        }
+        stats.limitRefusals().forEachLabel((limit, count) -> FunctionCounter
+                .builder(LIMIT_REFUSALS, count, LongSupplier::getAsLong).tag(TAG_LIMIT, limit)
+                .description("Connections, listeners and circuits turned away by a limit").register(registry));
         Gauge.builder(CLUSTER_MEMBERS, stats, RelayStatistics::clusterMembers)
                 .description("Relay nodes in the cluster, as this node sees it").register(registry);
         Gauge.builder(REGISTRY_CLIENTS, stats, RelayStatistics::registryClients)

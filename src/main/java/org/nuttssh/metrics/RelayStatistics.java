@@ -1,8 +1,5 @@
 package org.nuttssh.metrics;
 
-import org.nuttssh.circuit.RefusalReason;
-import org.nuttssh.config.Limit;
-
 /**
  * What a relay node counts about itself, read when metrics are scraped. Every method is cheap and never blocks, as
  * scrapes are answered on an event loop.
@@ -29,8 +26,8 @@ public interface RelayStatistics {
     /** Circuits opened on this node since start. */
     long circuitsOpened();
 
-    /** Circuits refused for this reason, by decisions taken on this node. */
-    long circuitRefusals(RefusalReason reason);
+    /** Circuits refused, by reason, by decisions taken on this node. */
+    Tally<?> circuitRefusals();
 
     /** Bytes relayed from initiators to listening clients. */
     long bytesUp();
@@ -41,8 +38,8 @@ public interface RelayStatistics {
     /** Public keys refused at login. */
     long authFailures();
 
-    /** Connections, listeners or circuits turned away by this limit. */
-    long limitRefusals(Limit limit);
+    /** Connections, listeners or circuits turned away, by the limit's setting. */
+    Tally<?> limitRefusals();
 
     /** Nodes in the cluster as this node sees it; 1 for a single node. */
     int clusterMembers();

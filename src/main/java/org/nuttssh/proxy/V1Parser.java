@@ -4,7 +4,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.function.Function;
+
+import org.nuttssh.net.IpAddress;
+import org.nuttssh.net.Ports;
 
 /** The text header: {@code PROXY TCP4|TCP6 src dst sport dport\r\n}, or {@code PROXY UNKNOWN ...\r\n}. */
 final class V1Parser {
@@ -18,7 +20,6 @@ final class V1Parser {
     static final int MAX_LENGTH = 107;
     /** {@code PROXY}, protocol, source, destination, source port, destination port. */
     private static final int TCP_FIELDS = 6;
-    private static final int MAX_PORT = 65535;
     /** 65535 has five digits; more can only be padding. */
     private static final int MAX_PORT_DIGITS = 5;
 
@@ -50,31 +51,39 @@ final class V1Parser {
         String line = new String(data, offset, newline - 1, StandardCharsets.ISO_8859_1);
         int headerLength = newline + 1;
         String[] fields = line.split(" ", -1);
-        V1Protocol protocol = V1Protocol.fromWire(fields[1])
+        ProxiedProtocol protocol = ProxiedProtocol.fromV1(fields[1])
                 .orElseThrow(() -> error("unknown protocol " + Quoted.of(fields[1])));
-        if (protocol == V1Protocol.UNKNOWN) {
+        if (protocol == ProxiedProtocol.UNKNOWN) {
             // The spec lets the sender put anything after UNKNOWN and tells the receiver to ignore it.
             return Optional.of(ProxyHeader.unknown(VERSION, headerLength));
         }
         if (fields.length != TCP_FIELDS) {
-            throw error("expected 'PROXY " + protocol.wire() + " src dst sport dport', got " + fields.length
+            throw error("expected 'PROXY " + protocol.word() + " src dst sport dport', got " + fields.length
                     + " fields");
         }
-        Function<String, Optional<InetAddress>> parser =
-                protocol == V1Protocol.TCP4 ? IpLiteral::ipv4 : IpLiteral::ipv6;
-        InetAddress source = parser.apply(fields[2])
-                .orElseThrow(() -> error("bad source address " + Quoted.of(fields[2]) + " for " + protocol.wire()));
-        InetAddress destination = parser.apply(fields[3])
+        InetAddress source = address(fields[2], protocol)
+                .orElseThrow(() -> error("bad source address " + Quoted.of(fields[2]) + " for " + protocol.word()));
+        InetAddress destination = address(fields[3], protocol)
                 .orElseThrow(() -> error("bad destination address " + Quoted.of(fields[3]) + " for "
-                        + protocol.wire()));
+                        + protocol.word()));
         int sourcePort = port(fields[4], "source");
         int destinationPort = port(fields[5], "destination");
         return Optional.of(ProxyHeader.proxied(VERSION, new InetSocketAddress(source, sourcePort),
                 new InetSocketAddress(destination, destinationPort), headerLength));
     }
 
+    /** TCP4 takes a dotted quad, TCP6 IPv6 text only (an IPv4-mapped one included). */
+    private static Optional<InetAddress> address(String text, ProxiedProtocol protocol) {
+        boolean ipv6Text = text.indexOf(':') >= 0;
+        if (ipv6Text != (protocol == ProxiedProtocol.TCP6)) {
+            return Optional.empty();
+        }
+        return IpAddress.parse(text).map(IpAddress::toInetAddress);
+    }
+
     private static int port(String text, String which) throws ProxyHeaderException {
-        if (text.length() > MAX_PORT_DIGITS || !IpLiteral.isDecimal(text) || Integer.parseInt(text) > MAX_PORT) {
+        if (text.isEmpty() || text.length() > MAX_PORT_DIGITS || !text.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(text) > Ports.MAX) {
             throw error("bad " + which + " port " + Quoted.of(text));
         }
         return Integer.parseInt(text);

@@ -6,6 +6,10 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Optional;
 
+import org.nuttssh.proxy.ProxiedProtocol.AddressFamily;
+import org.nuttssh.proxy.ProxiedProtocol.Command;
+import org.nuttssh.proxy.ProxiedProtocol.TransportProtocol;
+
 /**
  * The binary header: a 12-byte signature, version and command, family and transport, a 2-byte length, then that
  * many bytes of addresses and TLVs. TLVs (TLS details, unique ids, cloud endpoint ids) are checked for framing and
@@ -47,12 +51,12 @@ final class V2Parser {
         if (version != VERSION) {
             throw error("unsupported version " + version);
         }
-        V2Command command = V2Command.fromWire(versionCommand & 0x0f)
+        Command command = Command.fromWire(versionCommand & 0x0f)
                 .orElseThrow(() -> error(String.format("unknown command 0x%x", versionCommand & 0x0f)));
         int familyTransport = data[offset + FAMILY_TRANSPORT_AT] & 0xff;
-        V2Family family = V2Family.fromWire(familyTransport >> 4)
+        AddressFamily family = AddressFamily.fromWire(familyTransport >> 4)
                 .orElseThrow(() -> error(String.format("unknown address family 0x%x", familyTransport >> 4)));
-        V2Transport transport = V2Transport.fromWire(familyTransport & 0x0f)
+        TransportProtocol transport = TransportProtocol.fromWire(familyTransport & 0x0f)
                 .orElseThrow(() -> error(String.format("unknown transport 0x%x", familyTransport & 0x0f)));
         int payload = unsignedShort(data, offset + LENGTH_AT);
         if (payload > MAX_PAYLOAD) {
@@ -62,11 +66,11 @@ final class V2Parser {
         if (length < headerLength) {
             return Optional.empty();
         }
-        if (command == V2Command.LOCAL) {
+        if (command == Command.LOCAL) {
             // The spec: accept and ignore whatever address block and TLVs follow.
             return Optional.of(ProxyHeader.local(VERSION, headerLength));
         }
-        if (transport == V2Transport.DGRAM) {
+        if (transport == TransportProtocol.DGRAM) {
             throw error("DGRAM transport cannot carry SSH");
         }
         if (payload < family.addressLength()) {
@@ -75,10 +79,10 @@ final class V2Parser {
         }
         int addresses = offset + FIXED_LENGTH;
         checkTlvs(data, offset, addresses + family.addressLength(), offset + headerLength);
-        if (transport != V2Transport.STREAM || (family != V2Family.INET && family != V2Family.INET6)) {
+        if (transport != TransportProtocol.STREAM || (family != AddressFamily.INET && family != AddressFamily.INET6)) {
             return Optional.of(ProxyHeader.unknown(VERSION, headerLength));
         }
-        int size = family == V2Family.INET ? IPV4_BYTES : IPV6_BYTES;
+        int size = family == AddressFamily.INET ? IPV4_BYTES : IPV6_BYTES;
         InetAddress source = address(data, addresses, size);
         InetAddress destination = address(data, addresses + size, size);
         int sourcePort = unsignedShort(data, addresses + 2 * size);

@@ -11,6 +11,7 @@ import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.ClientAddress;
 import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.Tally;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +32,10 @@ final class AttemptLimit implements PublickeyAuthenticator {
 
     private final PublickeyAuthenticator authenticator;
     private final int maxAttempts;
-    private final LimitRefusals refusals;
+    private final Tally<Limit> refusals;
     private final LongAdder failures = new LongAdder();
 
-    AttemptLimit(PublickeyAuthenticator authenticator, int maxAttempts, LimitRefusals refusals) {
+    AttemptLimit(PublickeyAuthenticator authenticator, int maxAttempts, Tally<Limit> refusals) {
         this.authenticator = authenticator;
         this.maxAttempts = maxAttempts;
         this.refusals = refusals;

@@ -25,6 +25,8 @@ import org.nuttssh.circuit.ListeningClient;
 import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.Tally;
+import org.nuttssh.net.Ports;
 import org.nuttssh.registry.ListenerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +43,6 @@ final class ClientConnection implements ListeningClient {
 
     static final AttributeKey<ClientConnection> KEY = new AttributeKey<>();
 
-    /** Virtual ports follow TCP's range so that stock clients' port numbers mean the same thing here. */
-    private static final int MAX_PORT = 65535;
-
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
     private final ServerSession session;
@@ -54,7 +53,7 @@ final class ClientConnection implements ListeningClient {
     private final Switchboard switchboard;
     /** Virtual listeners this connection may hold; 0 for no limit. */
     private final int maxListeners;
-    private final LimitRefusals limitRefusals;
+    private final Tally<Limit> limitRefusals;
     private volatile AuthorizedKey key;
     private final AtomicBoolean disconnecting = new AtomicBoolean();
 
@@ -64,7 +63,7 @@ final class ClientConnection implements ListeningClient {
     private boolean disconnected;
 
     ClientConnection(ServerSession session, AuthorizedKey key, String id, String node, InetSocketAddress address,
-                     Switchboard switchboard, int maxListeners, LimitRefusals limitRefusals) {
+                     Switchboard switchboard, int maxListeners, Tally<Limit> limitRefusals) {
         this.session = session;
         this.key = key;
         this.id = id;
@@ -184,9 +183,9 @@ final class ClientConnection implements ListeningClient {
             if (!may(Access.LISTEN)) {
                 return CompletableFuture.completedFuture("key " + key.fingerprint() + " lacks access=\"listen\"");
             }
-            if (port <= 0 || port > MAX_PORT) {
+            if (port <= 0 || port > Ports.MAX) {
                 return CompletableFuture.completedFuture("port " + port
-                        + " is not a fixed port (virtual listeners need a port from 1 to " + MAX_PORT + ")");
+                        + " is not a fixed port (virtual listeners need a port from 1 to " + Ports.MAX + ")");
             }
             if (switchboard.isDraining()) {
                 return CompletableFuture.completedFuture("the relay is shutting down");

@@ -10,6 +10,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.nuttssh.auth.ClientAddress;
 import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.Tally;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ final class ConnectionGate implements SessionListener {
 
     private final int maxConnections;
     private final ConnectionRate rate;
-    private final LimitRefusals refusals;
+    private final Tally<Limit> refusals;
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
 
@@ -35,7 +36,7 @@ final class ConnectionGate implements SessionListener {
      * @param maxConnections    0 for no limit
      * @param maxConnectionRate new connections per second per source address; 0 for no limit
      */
-    ConnectionGate(int maxConnections, int maxConnectionRate, LimitRefusals refusals) {
+    ConnectionGate(int maxConnections, int maxConnectionRate, Tally<Limit> refusals) {
         this.maxConnections = maxConnections;
         this.rate = maxConnectionRate > 0 ? new ConnectionRate(maxConnectionRate, System.nanoTime()) : null;
         this.refusals = refusals;

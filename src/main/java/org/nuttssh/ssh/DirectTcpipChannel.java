@@ -15,6 +15,7 @@ import org.nuttssh.circuit.Initiator;
 import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.Tally;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +29,10 @@ final class DirectTcpipChannel extends AbstractServerChannel {
     private static final Logger log = LoggerFactory.getLogger(DirectTcpipChannel.class);
 
     private final Switchboard switchboard;
-    private final LimitRefusals limitRefusals;
+    private final Tally<Limit> limitRefusals;
     private ChannelEnd end;
 
-    DirectTcpipChannel(Switchboard switchboard, LimitRefusals limitRefusals) {
+    DirectTcpipChannel(Switchboard switchboard, Tally<Limit> limitRefusals) {
         super(null);
         this.switchboard = switchboard;
         this.limitRefusals = limitRefusals;

@@ -4,14 +4,16 @@ import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.session.Session;
 import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.Tally;
 
 /** Creates the initiator's end of each circuit. */
 final class DirectTcpipChannelFactory implements ChannelFactory {
 
     private final Switchboard switchboard;
-    private final LimitRefusals limitRefusals;
+    private final Tally<Limit> limitRefusals;
 
-    DirectTcpipChannelFactory(Switchboard switchboard, LimitRefusals limitRefusals) {
+    DirectTcpipChannelFactory(Switchboard switchboard, Tally<Limit> limitRefusals) {
         this.switchboard = switchboard;
         this.limitRefusals = limitRefusals;
     }

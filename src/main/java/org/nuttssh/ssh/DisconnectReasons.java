@@ -6,6 +6,7 @@ import org.apache.sshd.common.session.SessionDisconnectHandler;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator;
 import org.nuttssh.auth.ClientAddress;
 import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.Tally;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +18,9 @@ final class DisconnectReasons implements SessionDisconnectHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DisconnectReasons.class);
 
-    private final LimitRefusals refusals;
+    private final Tally<Limit> refusals;
 
-    DisconnectReasons(LimitRefusals refusals) {
+    DisconnectReasons(Tally<Limit> refusals) {
         this.refusals = refusals;
     }
 

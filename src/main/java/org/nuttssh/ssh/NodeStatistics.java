@@ -2,10 +2,10 @@ package org.nuttssh.ssh;
 
 import java.util.function.IntSupplier;
 
-import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
 import org.nuttssh.metrics.RelayStatistics;
+import org.nuttssh.metrics.Tally;
 
 /** This node's counts, gathered from the parts that keep them. */
 final class NodeStatistics implements RelayStatistics {
@@ -14,12 +14,12 @@ final class NodeStatistics implements RelayStatistics {
     private final ConnectedClients clients;
     private final Switchboard switchboard;
     private final AttemptLimit attempts;
-    private final LimitRefusals limits;
+    private final Tally<Limit> limits;
     private final IntSupplier members;
 
     /** @param members cluster members as this node sees them; a single node counts itself */
     NodeStatistics(ConnectionGate gate, ConnectedClients clients, Switchboard switchboard, AttemptLimit attempts,
-                   LimitRefusals limits, IntSupplier members) {
+                   Tally<Limit> limits, IntSupplier members) {
         this.gate = gate;
         this.clients = clients;
         this.switchboard = switchboard;
@@ -64,8 +64,8 @@ final class NodeStatistics implements RelayStatistics {
     }
 
     @Override
-    public long circuitRefusals(RefusalReason reason) {
-        return switchboard.refusals().get(reason);
+    public Tally<?> circuitRefusals() {
+        return switchboard.refusals();
     }
 
     @Override
@@ -84,8 +84,8 @@ final class NodeStatistics implements RelayStatistics {
     }
 
     @Override
-    public long limitRefusals(Limit limit) {
-        return limits.get(limit);
+    public Tally<?> limitRefusals() {
+        return limits;
     }
 
     @Override

@@ -38,10 +38,12 @@ import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.cluster.Cluster;
 import org.nuttssh.cluster.ClusterFleet;
 import org.nuttssh.config.Ciphers;
+import org.nuttssh.config.Limit;
 import org.nuttssh.config.Limits;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.metrics.Monitoring;
 import org.nuttssh.metrics.RelayStatistics;
+import org.nuttssh.metrics.Tally;
 import org.nuttssh.proxy.ProxyProtocolAcceptor;
 import org.nuttssh.registry.LocalRegistry;
 import org.slf4j.Logger;
@@ -129,7 +131,7 @@ public final class RelayServer implements AutoCloseable {
         ConnectedClients clients = new ConnectedClients();
         LocalNodeAdmin admin = new LocalNodeAdmin(switchboard, clients);
         Fleet fleet = clustered ? cluster.serveAdmin(admin) : new LocalFleet(admin);
-        LimitRefusals limitRefusals = new LimitRefusals();
+        Tally<Limit> limitRefusals = Tally.of(Limit.class, Limit::setting);
 
         RelaySshServer sshd = (RelaySshServer) ServerBuilder.builder().factory(RelaySshServer::new).build();
         sshd.setIoServiceFactoryFactory(FixedPoolIoServiceFactory.withThreads(IO_THREADS));

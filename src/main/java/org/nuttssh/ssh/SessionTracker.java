@@ -11,6 +11,8 @@ import org.nuttssh.auth.AuthorizedKey;
 import org.nuttssh.auth.ClientAddress;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.Tally;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +32,12 @@ final class SessionTracker implements SessionListener {
     private final Duration keepAliveInterval;
     private final int keepAliveCount;
     private final int maxListenersPerClient;
-    private final LimitRefusals limitRefusals;
+    private final Tally<Limit> limitRefusals;
     private final AtomicLong connectionCounter = new AtomicLong();
 
     SessionTracker(String node, Switchboard switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
                    Duration keepAliveInterval, int keepAliveCount, int maxListenersPerClient,
-                   LimitRefusals limitRefusals) {
+                   Tally<Limit> limitRefusals) {
         this.node = node;
         this.switchboard = switchboard;
         this.clients = clients;

@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.net.IpAddress;
 
 /** A ServerSession with just an address and attributes, enough for the authenticator; anything else throws. */
 final class FakeSession {

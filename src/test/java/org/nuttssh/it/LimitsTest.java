@@ -59,7 +59,7 @@ class LimitsTest {
         SshProcess third = relay.run(relay.ssh("relay-alice", "list"));
 
         assertEquals(255, third.process().exitValue(), third.stderr());
-        assertEquals(1, stats().limitRefusals(Limit.MAX_CONNECTIONS));
+        assertEquals(1, stats().limitRefusals().get(Limit.MAX_CONNECTIONS));
         assertTrue(gw1.isAlive() && gw2.isAlive(), "the connections within the limit stay");
         gw2.close();
         RelayFixture.await("a free connection slot", () -> stats().connectionsOpen() == 1);
@@ -78,7 +78,7 @@ class LimitsTest {
                 socket.getOutputStream().write("SSH-2.0-burst\r\n".getBytes(StandardCharsets.US_ASCII));
                 burst.add(socket);
             }
-            RelayFixture.await("refusals beyond the rate", () -> stats().limitRefusals(Limit.MAX_CONNECTION_RATE) >= 2);
+            RelayFixture.await("refusals beyond the rate", () -> stats().limitRefusals().get(Limit.MAX_CONNECTION_RATE) >= 2);
 
             SshProcess elsewhere = relay.run(relay.ssh("relay-alice", "list"));
             assertEquals(0, elsewhere.process().exitValue(), "127.0.0.1 has its own budget: " + elsewhere.stderr());
@@ -87,7 +87,7 @@ class LimitsTest {
                 socket.close();
             }
         }
-        assertTrue(stats().limitRefusals(Limit.MAX_CONNECTION_RATE) <= 3,
+        assertTrue(stats().limitRefusals().get(Limit.MAX_CONNECTION_RATE) <= 3,
                 "a burst of 5 within the rate of 2 per second loses 3 at most");
         RelayFixture.await("the budget to refill", () -> exitStatus("-b", OTHER_ADDRESS, "relay-alice", "list") == 0);
     }
@@ -110,7 +110,7 @@ class LimitsTest {
             long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
             assertTrue(millis >= 900 && millis < 10_000, "dropped after " + millis + " ms");
         }
-        assertEquals(1, stats().limitRefusals(Limit.LOGIN_TIMEOUT));
+        assertEquals(1, stats().limitRefusals().get(Limit.LOGIN_TIMEOUT));
         assertEquals(0, relay.run(relay.ssh("relay-alice", "list")).process().exitValue());
     }
 
@@ -127,7 +127,7 @@ class LimitsTest {
         SshProcess dropped = relay.run(twoStrangersFirst);
         assertEquals(255, dropped.process().exitValue());
         assertTrue(dropped.stderr().contains("Too many authentication failures"), dropped.stderr());
-        assertEquals(1, stats().limitRefusals(Limit.MAX_AUTH_ATTEMPTS));
+        assertEquals(1, stats().limitRefusals().get(Limit.MAX_AUTH_ATTEMPTS));
         assertEquals(2, stats().authFailures());
 
         SshProcess admitted = relay.run(oneStrangerFirst);
@@ -145,7 +145,7 @@ class LimitsTest {
 
         assertNotEquals(0, tooMany.process().exitValue());
         assertTrue(tooMany.stderr().contains("remote port forwarding failed for listen port 24"), tooMany.stderr());
-        assertEquals(1, stats().limitRefusals(Limit.MAX_LISTENERS_PER_CLIENT));
+        assertEquals(1, stats().limitRefusals().get(Limit.MAX_LISTENERS_PER_CLIENT));
         assertTrue(withinLimit.isAlive());
         assertEquals(2, relay.newestRecord("gw2").orElseThrow().ports().size());
     }
@@ -169,8 +169,8 @@ class LimitsTest {
             assertTrue(closedWithoutData(localPort), "a second one is refused");
             RelayFixture.await(forward, "the refusal reason", () -> stderr(forward).contains(
                     "open failed: resource shortage: alice has 1 circuits open, the most one client may"));
-            assertEquals(1, stats().limitRefusals(Limit.MAX_CIRCUITS_PER_CLIENT));
-            assertEquals(1, stats().circuitRefusals(RefusalReason.LIMIT));
+            assertEquals(1, stats().limitRefusals().get(Limit.MAX_CIRCUITS_PER_CLIENT));
+            assertEquals(1, stats().circuitRefusals().get(RefusalReason.LIMIT));
 
             SshProcess bob = relay.run(relay.ssh("-W", "gw1:22", "relay-bob"));
             assertEquals("echo\n", bob.stdout(), "another client is not limited by alice's circuits");

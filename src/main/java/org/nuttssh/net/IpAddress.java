@@ -1,4 +1,4 @@
-package org.nuttssh.auth;
+package org.nuttssh.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,47 +8,56 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An IPv4 or IPv6 address as raw bytes.
+ * An IPv4 or IPv6 address as raw bytes: the one parser for address text, whether it comes from authorized_keys or
+ * from a PROXY header.
  *
  * <p>Parsing is done here rather than with {@link InetAddress#getByName} because that method silently falls back to a
- * DNS query for anything it does not recognise as a literal, and a pattern in authorized_keys must never trigger
- * network traffic. Formatting follows RFC 5952 (compressed, lower case) so that globs such as {@code 2001:db8::*} see
- * the same text OpenSSH would.
+ * DNS query for anything it does not recognise as a literal: neither a pattern in authorized_keys nor the bytes of a
+ * header may trigger network traffic or stall an I/O thread. Formatting follows RFC 5952 (compressed, lower case) so
+ * that globs such as {@code 2001:db8::*} see the same text OpenSSH would.
  */
-final class IpAddress {
+public final class IpAddress {
+    /** The longest IPv6 text: six groups of four, then an embedded IPv4 address ({@code ffff:...:255.255.255.255}). */
+    private static final int MAX_TEXT = 45;
+
     private final byte[] bytes;
 
     private IpAddress(byte[] bytes) {
         this.bytes = bytes;
     }
 
-    static IpAddress of(InetAddress address) {
+    public static IpAddress of(InetAddress address) {
         return new IpAddress(address.getAddress());
     }
 
-    /** The literal {@code text} as an address, or empty when it is not a strict IPv4 or IPv6 literal. */
-    static Optional<IpAddress> parse(String text) {
-        if (text == null || text.isEmpty()) {
+    /**
+     * The literal {@code text} as an address, or empty when it is not a strict IPv4 or IPv6 literal: no leading zeros,
+     * no shorthand forms, no zone ids, no brackets.
+     */
+    public static Optional<IpAddress> parse(String text) {
+        if (text == null || text.isEmpty() || text.length() > MAX_TEXT) {
             return Optional.empty();
         }
         byte[] parsed = text.indexOf(':') >= 0 ? parseV6(text) : parseV4(text);
         return Optional.ofNullable(parsed).map(IpAddress::new);
     }
 
-    int bitLength() {
+    /** 32 for IPv4, 128 for IPv6 (an IPv4-mapped IPv6 literal included). */
+    public int bitLength() {
         return bytes.length * 8;
     }
 
-    boolean sameFamily(IpAddress other) {
+    public boolean sameFamily(IpAddress other) {
         return bytes.length == other.bytes.length;
     }
 
     /** Whether bit {@code index} (0 = most significant) is set. */
-    boolean bit(int index) {
+    public boolean bit(int index) {
         return (bytes[index / 8] & (0x80 >>> (index % 8))) != 0;
     }
 
-    InetAddress toInetAddress() {
+    /** The JDK's form; an IPv4-mapped IPv6 address becomes the IPv4 address, as Java does for sockets. */
+    public InetAddress toInetAddress() {
         try {
             return InetAddress.getByAddress(bytes.clone());
         } catch (UnknownHostException e) {
