@@ -34,23 +34,20 @@ public final class Tally<E extends Enum<E>> {
     }
 
     public void count(E kind) {
-        counter(kind).increment();
-    }
-
-    /** Reads take any enum so that a reader needs no type of the part that counts. */
-    public long get(Enum<?> kind) {
-        return counter(kind).sum();
-    }
-
-    void forEachLabel(BiConsumer<String, LongSupplier> each) {
-        counts.forEach((kind, count) -> each.accept(label.apply(kind), count::sum));
-    }
-
-    private LongAdder counter(Enum<?> kind) {
         LongAdder count = counts.get(kind);
         if (count == null) {
             throw new IllegalArgumentException(kind + " is not counted here (expected one of " + counts.keySet() + ")");
         }
-        return count;
+        count.increment();
+    }
+
+    /** Reads take any enum so that a reader needs no type of the part that counts; a kind not counted here is 0. */
+    public long get(Enum<?> kind) {
+        LongAdder count = counts.get(kind);
+        return count == null ? 0 : count.sum();
+    }
+
+    void forEachLabel(BiConsumer<String, LongSupplier> each) {
+        counts.forEach((kind, count) -> each.accept(label.apply(kind), count::sum));
     }
 }
