@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 
-import java.util.function.LongSupplier;
 
 /**
  * Every meter the relay exports, in one place. Micrometer names are dotted; Prometheus sees them with underscores,
@@ -55,10 +54,8 @@ public final class Meters {
                 .description("Circuits open on this node").register(registry);
         FunctionCounter.builder(CIRCUITS, stats, RelayStatistics::circuitsOpened)
                 .description("Circuits opened on this node").register(registry);
-        stats.circuitRefusals().forEachLabel((reason, count) -> FunctionCounter
-                .builder(CIRCUIT_FAILURES, count, LongSupplier::getAsLong).tag(TAG_REASON, reason)
-                .description("Circuits that could not be opened, counted by the node that decided")
-                .register(registry));
+        bindTally(registry, CIRCUIT_FAILURES, TAG_REASON, stats.circuitRefusals(),
+                "Circuits that could not be opened, counted by the node that decided");
         FunctionCounter.builder(RELAYED, stats, RelayStatistics::bytesUp).baseUnit(BaseUnits.BYTES)
                 .tag(TAG_DIRECTION, "up").description("Bytes relayed, up: initiator to listening client")
                 .register(registry);
@@ -67,9 +64,8 @@ public final class Meters {
                 .register(registry);
         FunctionCounter.builder(AUTH_FAILURES, stats, RelayStatistics::authFailures)
                 .description("Public keys refused at login").register(registry);
-        stats.limitRefusals().forEachLabel((limit, count) -> FunctionCounter
-                .builder(LIMIT_REFUSALS, count, LongSupplier::getAsLong).tag(TAG_LIMIT, limit)
-                .description("Connections, listeners and circuits turned away by a limit").register(registry));
+        bindTally(registry, LIMIT_REFUSALS, TAG_LIMIT, stats.limitRefusals(),
+                "Connections, listeners and circuits turned away by a limit");
         Gauge.builder(CLUSTER_MEMBERS, stats, RelayStatistics::clusterMembers)
                 .description("Relay nodes in the cluster, as this node sees it").register(registry);
         Gauge.builder(REGISTRY_CLIENTS, stats, RelayStatistics::registryClients)
@@ -79,5 +75,12 @@ public final class Meters {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    /** One counter per kind. Micrometer holds a function counter's object weakly: it must be the long-lived tally. */
+    private static <E extends Enum<E>> void bindTally(MeterRegistry registry, String name, String tag, Tally<E> tally,
+                                                      String description) {
+        tally.forEachKind((label, kind) -> FunctionCounter.builder(name, tally, t -> t.get(kind)).tag(tag, label)
+                .description(description).register(registry));
     }
 }

@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 
 /**
  * How often each of a fixed set of things has happened on this node: circuit refusals by reason, limits by setting.
@@ -47,7 +46,8 @@ public final class Tally<E extends Enum<E>> {
         return count == null ? 0 : count.sum();
     }
 
-    void forEachLabel(BiConsumer<String, LongSupplier> each) {
-        counts.forEach((kind, count) -> each.accept(label.apply(kind), count::sum));
+    /** Each kind counted here, with its label. */
+    void forEachKind(BiConsumer<String, E> each) {
+        counts.keySet().forEach(kind -> each.accept(label.apply(kind), kind));
     }
 }
