@@ -29,8 +29,8 @@ import org.nuttssh.config.MetricsConfig;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.config.SettingException;
 import org.nuttssh.config.SettingSources;
+import org.nuttssh.config.StartupException;
 import org.nuttssh.ssh.HostKeys;
-import org.nuttssh.ssh.RelayServer;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.LoggerContext;
@@ -238,7 +238,7 @@ public final class Main implements Callable<Integer> {
         for (String variable : unknownVariables()) {
             console.println("nuttssh: ignoring " + variable + ": no such setting");
         }
-        RelayServer server;
+        Relay server;
         try {
             RelayConfig config = relayConfig();
             if (init) {
@@ -246,7 +246,7 @@ public final class Main implements Callable<Integer> {
             }
             KeyPairProvider hostKeys = HostKeys.load(hostKey);
             AuthorizedKeys keys = AuthorizedKeys.load(authorizedKeys);
-            server = RelayServer.start(config, hostKeys, keys);
+            server = Relay.start(config, hostKeys, keys);
             if (init) {
                 FirstRun.explain(server.port(), console);
             }
@@ -256,11 +256,7 @@ public final class Main implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         ShutdownSignals.install(() -> {
-            try {
-                server.shutdown();
-            } catch (IOException e) {
-                console.println("nuttssh: error while stopping: " + e.getMessage());
-            }
+            server.shutdown();
             stopped.countDown();
         }, status -> {
             flushLogs();
@@ -268,11 +264,7 @@ public final class Main implements Callable<Integer> {
         });
         // Any other way out of the JVM (SIGHUP, an error elsewhere) still closes the server, at once.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (IOException e) {
-                console.println("nuttssh: error while stopping: " + e.getMessage());
-            }
+            server.close();
             stopped.countDown();
         }, "nuttssh-exit"));
         stopped.await();
@@ -288,12 +280,14 @@ public final class Main implements Callable<Integer> {
     /** The settings, checked; a bad value says where it came from. */
     RelayConfig relayConfig() throws StartupException {
         try {
-            Limits limits = new Limits(maxConnections, maxConnectionRate, Duration.ofSeconds(loginTimeoutSeconds),
-                    maxAuthAttempts, maxListenersPerClient, maxCircuitsPerClient);
-            MetricsConfig metrics = metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort);
-            return new RelayConfig(bind, port, hostKey, authorizedKeys, Duration.ofSeconds(keepAliveSeconds),
-                    keepAliveCount, useDns, proxyProtocol, clusterConfig(), ciphers, limits, metrics,
-                    Duration.ofSeconds(shutdownGraceSeconds));
+            Limits limits = Limits.builder().maxConnections(maxConnections).maxConnectionRate(maxConnectionRate)
+                    .loginTimeout(Duration.ofSeconds(loginTimeoutSeconds)).maxAuthAttempts(maxAuthAttempts)
+                    .maxListenersPerClient(maxListenersPerClient).maxCircuitsPerClient(maxCircuitsPerClient).build();
+            return RelayConfig.builder().bind(bind).port(port).hostKey(hostKey).authorizedKeys(authorizedKeys)
+                    .keepAlive(Duration.ofSeconds(keepAliveSeconds), keepAliveCount).useDns(useDns)
+                    .proxyProtocol(proxyProtocol).cluster(clusterConfig()).ciphers(ciphers).limits(limits)
+                    .metrics(metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort))
+                    .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).build();
         } catch (SettingException e) {
             throw e.from(sources.origin(e.setting(), spec.commandLine().getParseResult()));
         }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
-import org.nuttssh.circuit.EventBusNodes;
 
 /** The text of {@code circuits}: one aligned row per open circuit, oldest first. */
 final class CircuitTable {
@@ -44,8 +43,8 @@ final class CircuitTable {
     }
 
     private static String nodes(CircuitView circuit) {
-        String from = EventBusNodes.shortId(circuit.initiatorNode());
-        String to = EventBusNodes.shortId(circuit.targetNode());
+        String from = circuit.initiatorNode().shortId();
+        String to = circuit.targetNode().shortId();
         return from.equals(to) ? from : from + "->" + to;
     }
 }

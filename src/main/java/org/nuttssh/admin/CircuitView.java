@@ -2,6 +2,8 @@ package org.nuttssh.admin;
 
 import java.time.Instant;
 
+import org.nuttssh.registry.NodeId;
+
 /**
  * One open circuit, for {@code circuits}; reported by the initiator's node, so each circuit appears once.
  *
@@ -11,5 +13,5 @@ import java.time.Instant;
  * @param targetNode    node the listening client is connected to
  */
 public record CircuitView(String from, String to, Instant openedAt, long bytesUp, long bytesDown,
-                          String initiatorNode, String targetNode) {
+                          NodeId initiatorNode, NodeId targetNode) {
 }

@@ -7,6 +7,9 @@ import org.nuttssh.registry.ListenerRecord;
 /** The operator commands' view of the whole relay: every node, which may be just this one. */
 public interface Fleet {
 
+    /** Whether the relay may span several nodes, so that listings say which node holds each client. */
+    boolean spansNodes();
+
     /** The circuits of every listening client, from every node that answers. */
     CompletionStage<FleetAnswer<ClientTraffic>> traffic();
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.nuttssh.circuit.EventBusNodes;
 import org.nuttssh.registry.Listing;
 
 /** The text of {@code list}: one aligned row per listening client. */
@@ -32,7 +31,7 @@ final class ListingTable {
         for (Listing listing : listings) {
             List<String> row = new ArrayList<>(columns(listing));
             if (withNodes) {
-                row.add(EventBusNodes.shortId(listing.record().node()));
+                row.add(listing.record().node().shortId());
             }
             table.add(row);
         }
@@ -52,7 +51,7 @@ final class ListingTable {
         for (Listing listing : listings) {
             ClientTraffic counts = traffic.get(listing.record().id());
             List<String> row = new ArrayList<>(columns(listing));
-            row.add(EventBusNodes.shortId(listing.record().node()));
+            row.add(listing.record().node().shortId());
             row.add(listing.record().connectedAt().truncatedTo(ChronoUnit.SECONDS).toString());
             row.add(counts == null ? UNKNOWN : String.valueOf(counts.openCircuits()));
             row.add(counts == null ? UNKNOWN : String.valueOf(counts.bytes()));

@@ -16,6 +16,11 @@ public final class LocalFleet implements Fleet {
     }
 
     @Override
+    public boolean spansNodes() {
+        return false;
+    }
+
+    @Override
     public CompletionStage<FleetAnswer<ClientTraffic>> traffic() {
         return CompletableFuture.completedFuture(new FleetAnswer<>(node.traffic(), List.of()));
     }

@@ -2,11 +2,13 @@ package org.nuttssh.admin;
 
 import java.util.List;
 
+import org.nuttssh.registry.NodeId;
+
 /** What one relay node reports and does for the operator commands, about the clients connected to it. */
 public interface NodeAdmin {
 
     /** This node's id. */
-    String node();
+    NodeId node();
 
     /** The circuits of each listening client connected here. */
     List<ClientTraffic> traffic();

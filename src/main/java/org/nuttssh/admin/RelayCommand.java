@@ -21,9 +21,9 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.AsyncCommand;
 import org.apache.sshd.server.command.CommandFactory;
 import org.nuttssh.auth.Access;
-import org.nuttssh.circuit.EventBusNodes;
 import org.nuttssh.registry.ConnectName;
 import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +61,6 @@ public final class RelayCommand implements AsyncCommand {
     private final Caller caller;
     private final Registry registry;
     private final Fleet fleet;
-    private final boolean clustered;
     private IoOutputStream out;
     private IoOutputStream err;
     private ExitCallback exit;
@@ -69,14 +68,12 @@ public final class RelayCommand implements AsyncCommand {
     /**
      * @param commandLine what the client asked to run; empty for a shell
      * @param fleet       every node of the relay, for the admin commands
-     * @param clustered   whether listings should say which node each client is connected to
      */
-    public RelayCommand(String commandLine, Caller caller, Registry registry, Fleet fleet, boolean clustered) {
+    public RelayCommand(String commandLine, Caller caller, Registry registry, Fleet fleet) {
         this.words = CommandFactory.split(commandLine == null ? "" : commandLine.trim());
         this.caller = caller;
         this.registry = registry;
         this.fleet = fleet;
-        this.clustered = clustered;
     }
 
     @Override
@@ -114,8 +111,8 @@ public final class RelayCommand implements AsyncCommand {
     }
 
     private CompletionStage<Outcome> list() {
-        return registry.list().thenApply(listings -> new Outcome(ListingTable.render(listings, clustered), "",
-                EXIT_OK));
+        return registry.list().thenApply(listings ->
+                new Outcome(ListingTable.render(listings, fleet.spansNodes()), "", EXIT_OK));
     }
 
     private CompletionStage<Outcome> listVerbose() {
@@ -143,7 +140,7 @@ public final class RelayCommand implements AsyncCommand {
             }
             ListenerRecord client = found.get();
             String who = name.get() + " (" + client.hostname() + "@" + client.address() + " on node "
-                    + EventBusNodes.shortId(client.node()) + ")";
+                    + client.node().shortId() + ")";
             log.info("kick {} by {}@{}", who, caller.name(), caller.address());
             return fleet.kick(client, caller.name()).thenApply(kicked -> kicked
                     ? new Outcome("kicked " + who + "\n", "", EXIT_OK)
@@ -166,7 +163,7 @@ public final class RelayCommand implements AsyncCommand {
     /** A note on stderr about nodes whose part of the answer is missing. */
     private static String silent(FleetAnswer<?> answer) {
         return answer.silentNodes().isEmpty() ? "" : "nodes that did not answer (their clients show ?): "
-                + answer.silentNodes().stream().map(EventBusNodes::shortId).collect(Collectors.joining(", ")) + "\n";
+                + answer.silentNodes().stream().map(NodeId::shortId).collect(Collectors.joining(", ")) + "\n";
     }
 
     /** Writes stdout, then stderr, then reports the exit status; the exit closes the channel, so it comes last. */

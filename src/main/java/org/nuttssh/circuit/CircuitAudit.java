@@ -23,9 +23,9 @@ final class CircuitAudit {
         Initiator initiator = entry.initiator();
         long millis = Duration.between(circuit.openedAt(), Instant.now()).toMillis();
         String nodes = entry.initiatorNode().equals(entry.targetNode())
-                ? "node " + EventBusNodes.shortId(entry.initiatorNode())
-                : "nodes " + EventBusNodes.shortId(entry.initiatorNode()) + " -> "
-                        + EventBusNodes.shortId(entry.targetNode());
+                ? "node " + entry.initiatorNode().shortId()
+                : "nodes " + entry.initiatorNode().shortId() + " -> "
+                        + entry.targetNode().shortId();
         String reason = circuit.closeReason();
         log.atInfo()
                 .setMessage("circuit closed: " + initiator.describe() + " (key " + initiator.fingerprint() + ") -> "
@@ -36,8 +36,8 @@ final class CircuitAudit {
                 .addKeyValue("initiator_key", initiator.fingerprint())
                 .addKeyValue("target", entry.target())
                 .addKeyValue("port", entry.port())
-                .addKeyValue("initiator_node", entry.initiatorNode())
-                .addKeyValue("target_node", entry.targetNode())
+                .addKeyValue("initiator_node", entry.initiatorNode().value())
+                .addKeyValue("target_node", entry.targetNode().value())
                 .addKeyValue("bytes_up", circuit.bytesUp())
                 .addKeyValue("bytes_down", circuit.bytesDown())
                 .addKeyValue("duration_ms", millis)

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.ConnectName;
 import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,35 +29,30 @@ public final class Switchboard {
     private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
 
     private final Registry registry;
-    private final String node;
+    private final RemoteNodes remoteNodes;
+    private final NodeId node;
     private final int maxCircuitsPerClient;
     private final Map<String, ListeningClient> localClients = new ConcurrentHashMap<>();
     private final Map<String, ListenerRecord> localRecords = new ConcurrentHashMap<>();
     private final CircuitBook book = new CircuitBook();
     private final Tally<RefusalReason> refusals = Tally.of(
             EnumSet.complementOf(EnumSet.of(RefusalReason.REMOTE)), RefusalReason::label);
-    private volatile RemoteNodes remoteNodes;
     private volatile boolean draining;
 
-    /** @param node this node's id, as the registry records it for the clients connected here */
-    public Switchboard(Registry registry, String node) {
-        this(registry, node, 0);
-    }
-
-    /** @param maxCircuitsPerClient circuits one initiator may have open or opening; 0 for no limit */
-    public Switchboard(Registry registry, String node, int maxCircuitsPerClient) {
+    /**
+     * @param remoteNodes          how to reach listening clients connected to other nodes
+     * @param node                 this node's id, as the registry records it for the clients connected here
+     * @param maxCircuitsPerClient circuits one initiator may have open or opening; 0 for no limit
+     */
+    public Switchboard(Registry registry, RemoteNodes remoteNodes, NodeId node, int maxCircuitsPerClient) {
         this.registry = registry;
+        this.remoteNodes = remoteNodes;
         this.node = node;
         this.maxCircuitsPerClient = maxCircuitsPerClient;
     }
 
-    public String node() {
+    public NodeId node() {
         return node;
-    }
-
-    /** In a cluster: how to reach listening clients connected to other nodes. */
-    public void useRemoteNodes(RemoteNodes nodes) {
-        this.remoteNodes = nodes;
     }
 
     public Registry registry() {
@@ -135,17 +131,9 @@ public final class Switchboard {
                                         + portList(record.ports().keySet()) + ")"));
                     }
                     boolean local = record.node().equals(node);
-                    CompletionStage<CircuitEnd> opened;
-                    if (!local) {
-                        RemoteNodes nodes = remoteNodes;
-                        if (nodes == null) {
-                            return refused(CircuitRefusedException.connectFailed(
-                                    name.get() + " is on another node, and this node is not in a cluster"));
-                        }
-                        opened = nodes.openTarget(record, port, originHost, originPort, initiator.describe());
-                    } else {
-                        opened = openLocal(record.id(), name.get().toString(), port, originHost, originPort);
-                    }
+                    CompletionStage<CircuitEnd> opened = local
+                            ? openLocal(record.id(), name.get().toString(), port, originHost, originPort)
+                            : remoteNodes.openTarget(record, port, originHost, originPort, initiator.describe());
                     return opened.thenApply(targetEnd -> startCircuit(initiator, targetEnd,
                             circuitOf -> new OpenCircuit(circuitOf, who, name.get().toString(), port, node,
                                     record.node(), local ? record.id() : null)));
@@ -225,11 +213,6 @@ public final class Switchboard {
                 count(asRefusal(failure).reason());
             }
         });
-    }
-
-    /** Circuits open on this node right now. */
-    public Collection<Circuit> circuits() {
-        return openCircuits().stream().map(OpenCircuit::circuit).toList();
     }
 
     /** Circuits open on this node right now, with whose they are. */

@@ -15,8 +15,8 @@ import org.nuttssh.admin.ClientTraffic;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.FleetAnswer;
 import org.nuttssh.admin.NodeAdmin;
-import org.nuttssh.circuit.EventBusNodes;
 import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +47,10 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
 
     private final EventBus eventBus;
     private final NodeAdmin local;
-    private final Supplier<Set<String>> members;
+    private final Supplier<Set<NodeId>> members;
     private final MessageConsumer<JsonObject> consumer;
 
-    private ClusterFleet(EventBus eventBus, NodeAdmin local, Supplier<Set<String>> members) {
+    private ClusterFleet(EventBus eventBus, NodeAdmin local, Supplier<Set<NodeId>> members) {
         this.eventBus = eventBus;
         this.local = local;
         this.members = members;
@@ -62,12 +62,17 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
      *
      * @param members the current member ids, this node's included
      */
-    public static ClusterFleet start(EventBus eventBus, NodeAdmin local, Supplier<Set<String>> members) {
+    public static ClusterFleet start(EventBus eventBus, NodeAdmin local, Supplier<Set<NodeId>> members) {
         return new ClusterFleet(eventBus, local, members);
     }
 
-    static String address(String node) {
+    static String address(NodeId node) {
         return "nuttssh.node." + node + ".admin";
+    }
+
+    @Override
+    public boolean spansNodes() {
+        return true;
     }
 
     @Override
@@ -89,7 +94,7 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
         return eventBus.<JsonObject>request(address(client.node()), request, options())
                 .map(reply -> reply.body().getBoolean("kicked"))
                 .recover(failure -> io.vertx.core.Future.failedFuture(new IllegalStateException("node "
-                        + EventBusNodes.shortId(client.node()) + " did not answer: " + failure.getMessage())))
+                        + client.node().shortId() + " did not answer: " + failure.getMessage())))
                 .toCompletionStage();
     }
 
@@ -97,9 +102,9 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
     private <T> CompletionStage<FleetAnswer<T>> gather(String op, Supplier<List<T>> localPart,
                                                        Function<JsonObject, T> decode) {
         List<T> items = new ArrayList<>(localPart.get());
-        List<String> silent = new ArrayList<>();
+        List<NodeId> silent = new ArrayList<>();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
-        for (String member : members.get()) {
+        for (NodeId member : members.get()) {
             if (member.equals(local.node())) {
                 continue;
             }
@@ -155,14 +160,14 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
     static JsonObject encode(CircuitView circuit) {
         return new JsonObject().put("from", circuit.from()).put("to", circuit.to())
                 .put("openedAt", circuit.openedAt().toEpochMilli()).put("bytesUp", circuit.bytesUp())
-                .put("bytesDown", circuit.bytesDown()).put("initiatorNode", circuit.initiatorNode())
-                .put("targetNode", circuit.targetNode());
+                .put("bytesDown", circuit.bytesDown()).put("initiatorNode", circuit.initiatorNode().value())
+                .put("targetNode", circuit.targetNode().value());
     }
 
     static CircuitView decodeCircuit(JsonObject json) {
         return new CircuitView(json.getString("from"), json.getString("to"),
                 Instant.ofEpochMilli(json.getLong("openedAt")), json.getLong("bytesUp"), json.getLong("bytesDown"),
-                json.getString("initiatorNode"), json.getString("targetNode"));
+                new NodeId(json.getString("initiatorNode")), new NodeId(json.getString("targetNode")));
     }
 
     @Override

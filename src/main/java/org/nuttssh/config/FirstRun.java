@@ -14,7 +14,6 @@ import java.util.List;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.nuttssh.StartupException;
 
 /**
  * {@code --init}: gets a new user from nothing to a working relay. Creates only what is missing, never overwrites,

@@ -41,37 +41,56 @@ public record Limits(int maxConnections, int maxConnectionRate, Duration loginTi
     }
 
     /** The defaults: only the login timeout and the authentication attempts are limited. */
-    public static Limits defaults() {
-        return new Limits(NO_LIMIT, NO_LIMIT, Duration.ofSeconds(DEFAULT_LOGIN_TIMEOUT_SECONDS),
-                DEFAULT_MAX_AUTH_ATTEMPTS, NO_LIMIT, NO_LIMIT);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public Limits withMaxConnections(int n) {
-        return new Limits(n, maxConnectionRate, loginTimeout, maxAuthAttempts, maxListenersPerClient,
-                maxCircuitsPerClient);
-    }
+    /** Collects caps; {@link #build} checks them. */
+    public static final class Builder {
+        private int maxConnections = NO_LIMIT;
+        private int maxConnectionRate = NO_LIMIT;
+        private Duration loginTimeout = Duration.ofSeconds(DEFAULT_LOGIN_TIMEOUT_SECONDS);
+        private int maxAuthAttempts = DEFAULT_MAX_AUTH_ATTEMPTS;
+        private int maxListenersPerClient = NO_LIMIT;
+        private int maxCircuitsPerClient = NO_LIMIT;
 
-    public Limits withMaxConnectionRate(int n) {
-        return new Limits(maxConnections, n, loginTimeout, maxAuthAttempts, maxListenersPerClient,
-                maxCircuitsPerClient);
-    }
+        private Builder() {
+        }
 
-    public Limits withLoginTimeout(Duration timeout) {
-        return new Limits(maxConnections, maxConnectionRate, timeout, maxAuthAttempts, maxListenersPerClient,
-                maxCircuitsPerClient);
-    }
+        public Builder maxConnections(int n) {
+            this.maxConnections = n;
+            return this;
+        }
 
-    public Limits withMaxAuthAttempts(int n) {
-        return new Limits(maxConnections, maxConnectionRate, loginTimeout, n, maxListenersPerClient,
-                maxCircuitsPerClient);
-    }
+        public Builder maxConnectionRate(int n) {
+            this.maxConnectionRate = n;
+            return this;
+        }
 
-    public Limits withMaxListenersPerClient(int n) {
-        return new Limits(maxConnections, maxConnectionRate, loginTimeout, maxAuthAttempts, n, maxCircuitsPerClient);
-    }
+        public Builder loginTimeout(Duration timeout) {
+            this.loginTimeout = timeout;
+            return this;
+        }
 
-    public Limits withMaxCircuitsPerClient(int n) {
-        return new Limits(maxConnections, maxConnectionRate, loginTimeout, maxAuthAttempts, maxListenersPerClient, n);
+        public Builder maxAuthAttempts(int n) {
+            this.maxAuthAttempts = n;
+            return this;
+        }
+
+        public Builder maxListenersPerClient(int n) {
+            this.maxListenersPerClient = n;
+            return this;
+        }
+
+        public Builder maxCircuitsPerClient(int n) {
+            this.maxCircuitsPerClient = n;
+            return this;
+        }
+
+        public Limits build() {
+            return new Limits(maxConnections, maxConnectionRate, loginTimeout, maxAuthAttempts, maxListenersPerClient,
+                    maxCircuitsPerClient);
+        }
     }
 
     private static void atLeastZero(String setting, int value) {

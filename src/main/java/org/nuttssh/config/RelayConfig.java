@@ -28,43 +28,6 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
                           boolean proxyProtocol, ClusterConfig cluster, String ciphers, Limits limits,
                           MetricsConfig metrics, Duration shutdownGrace) {
 
-    /** A single node with defaults for everything but the files and address; for tests and embedding. */
-    public static RelayConfig singleNode(String bind, int port, Path hostKey, Path authorizedKeys) {
-        return new RelayConfig(bind, port, hostKey, authorizedKeys, Duration.ofSeconds(DEFAULT_KEEPALIVE_SECONDS),
-                DEFAULT_KEEPALIVE_COUNT, false, false, null, Ciphers.DEFAULT, Limits.defaults(), null,
-                Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS));
-    }
-
-    public RelayConfig withKeepAlive(Duration interval, int count) {
-        return new RelayConfig(bind, port, hostKey, authorizedKeys, interval, count, useDns, proxyProtocol, cluster,
-                ciphers, limits, metrics, shutdownGrace);
-    }
-
-    public RelayConfig withProxyProtocol(boolean on) {
-        return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns, on,
-                cluster, ciphers, limits, metrics, shutdownGrace);
-    }
-
-    public RelayConfig withCluster(ClusterConfig newCluster) {
-        return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
-                proxyProtocol, newCluster, ciphers, limits, metrics, shutdownGrace);
-    }
-
-    public RelayConfig withLimits(Limits newLimits) {
-        return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
-                proxyProtocol, cluster, ciphers, newLimits, metrics, shutdownGrace);
-    }
-
-    public RelayConfig withMetrics(MetricsConfig newMetrics) {
-        return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
-                proxyProtocol, cluster, ciphers, limits, newMetrics, shutdownGrace);
-    }
-
-    public RelayConfig withShutdownGrace(Duration grace) {
-        return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
-                proxyProtocol, cluster, ciphers, limits, metrics, grace);
-    }
-
     public static final String DEFAULT_BIND = "0.0.0.0";
     /** The year the Nutt sisters became the first women telephone operators. */
     public static final int DEFAULT_PORT = 1878;
@@ -90,6 +53,106 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         Objects.requireNonNull(limits, "limits");
         if (shutdownGrace.isNegative()) {
             throw new SettingException("shutdown-grace", shutdownGrace.toSeconds(), "0 or more seconds");
+        }
+    }
+
+    /** Every setting at its default; the files are {@code ./ssh_host_key} and {@code ./authorized_keys}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder().bind(bind).port(port).hostKey(hostKey).authorizedKeys(authorizedKeys)
+                .keepAlive(keepAliveInterval, keepAliveCount).useDns(useDns).proxyProtocol(proxyProtocol)
+                .cluster(cluster).ciphers(ciphers).limits(limits).metrics(metrics).shutdownGrace(shutdownGrace);
+    }
+
+    /** Collects settings; {@link #build} checks them all at once, naming the first bad one. */
+    public static final class Builder {
+        private String bind = DEFAULT_BIND;
+        private int port = DEFAULT_PORT;
+        private Path hostKey = Path.of(DEFAULT_HOST_KEY);
+        private Path authorizedKeys = Path.of(DEFAULT_AUTHORIZED_KEYS);
+        private Duration keepAliveInterval = Duration.ofSeconds(DEFAULT_KEEPALIVE_SECONDS);
+        private int keepAliveCount = DEFAULT_KEEPALIVE_COUNT;
+        private boolean useDns;
+        private boolean proxyProtocol;
+        private ClusterConfig cluster;
+        private String ciphers = Ciphers.DEFAULT;
+        private Limits limits = Limits.builder().build();
+        private MetricsConfig metrics;
+        private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
+
+        private Builder() {
+        }
+
+        public Builder bind(String address) {
+            this.bind = address;
+            return this;
+        }
+
+        public Builder port(int number) {
+            this.port = number;
+            return this;
+        }
+
+        public Builder hostKey(Path file) {
+            this.hostKey = file;
+            return this;
+        }
+
+        public Builder authorizedKeys(Path file) {
+            this.authorizedKeys = file;
+            return this;
+        }
+
+        public Builder keepAlive(Duration interval, int count) {
+            this.keepAliveInterval = interval;
+            this.keepAliveCount = count;
+            return this;
+        }
+
+        public Builder useDns(boolean on) {
+            this.useDns = on;
+            return this;
+        }
+
+        public Builder proxyProtocol(boolean on) {
+            this.proxyProtocol = on;
+            return this;
+        }
+
+        /** @param config how to join a cluster, or null for a node alone */
+        public Builder cluster(ClusterConfig config) {
+            this.cluster = config;
+            return this;
+        }
+
+        public Builder ciphers(String list) {
+            this.ciphers = list;
+            return this;
+        }
+
+        public Builder limits(Limits caps) {
+            this.limits = caps;
+            return this;
+        }
+
+        /** @param config where to serve /metrics, or null for nowhere */
+        public Builder metrics(MetricsConfig config) {
+            this.metrics = config;
+            return this;
+        }
+
+        public Builder shutdownGrace(Duration grace) {
+            this.shutdownGrace = grace;
+            return this;
+        }
+
+        public RelayConfig build() {
+            return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
+                    proxyProtocol, cluster, ciphers, limits, metrics, shutdownGrace);
         }
     }
 }

@@ -33,8 +33,4 @@ public final class SettingException extends IllegalArgumentException {
     public String setting() {
         return setting;
     }
-
-    public String origin() {
-        return origin;
-    }
 }

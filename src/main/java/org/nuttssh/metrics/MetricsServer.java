@@ -1,11 +1,12 @@
 package org.nuttssh.metrics;
 
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import org.nuttssh.StartupException;
+import org.nuttssh.config.StartupException;
 import org.nuttssh.config.MetricsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +47,10 @@ public final class MetricsServer implements AutoCloseable {
     /**
      * Starts serving; blocks until the port is bound.
      *
-     * @param readiness null when ready, else why not (e.g. "shutting down")
+     * @param readiness empty when ready, else why not (e.g. "shutting down")
      */
     public static MetricsServer start(Vertx vertx, MetricsConfig config, PrometheusMeterRegistry registry,
-                                      Supplier<String> readiness) throws StartupException {
+                                      Supplier<Optional<String>> readiness) throws StartupException {
         HttpServer server = vertx.createHttpServer()
                 .requestHandler(request -> answer(request, registry, readiness));
         try {
@@ -76,7 +77,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private static void answer(HttpServerRequest request, PrometheusMeterRegistry registry,
-                               Supplier<String> readiness) {
+                               Supplier<Optional<String>> readiness) {
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
             request.response().setStatusCode(METHOD_NOT_ALLOWED).putHeader("Allow", "GET, HEAD").end();
             return;
@@ -84,14 +85,9 @@ public final class MetricsServer implements AutoCloseable {
         switch (request.path()) {
             case METRICS -> request.response().putHeader("Content-Type", PROMETHEUS_TEXT).end(registry.scrape());
             case LIVE -> text(request, OK, "live\n");
-            case READY -> {
-                String notReady = readiness.get();
-                if (notReady == null) {
-                    text(request, OK, "ready\n");
-                } else {
-                    text(request, UNAVAILABLE, "not ready: " + notReady + "\n");
-                }
-            }
+            case READY -> readiness.get().ifPresentOrElse(
+                    why -> text(request, UNAVAILABLE, "not ready: " + why + "\n"),
+                    () -> text(request, OK, "ready\n"));
             default -> text(request, NOT_FOUND, "not found; try " + METRICS + ", " + LIVE + " or " + READY + "\n");
         }
     }

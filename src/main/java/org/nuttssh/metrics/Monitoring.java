@@ -1,14 +1,10 @@
 package org.nuttssh.metrics;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.nuttssh.StartupException;
+import org.nuttssh.config.StartupException;
 import org.nuttssh.config.MetricsConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,47 +16,32 @@ import io.vertx.core.Vertx;
  */
 public final class Monitoring implements AutoCloseable {
 
-    /** Closing an idle Vert.x takes milliseconds; this only bounds a stuck one. */
-    private static final long CLOSE_TIMEOUT_SECONDS = 10;
-
-    private static final Logger log = LoggerFactory.getLogger(Monitoring.class);
-
     private final PrometheusMeterRegistry registry;
     private final MetricsServer server;
-    private final Vertx ownVertx;
 
-    private Monitoring(PrometheusMeterRegistry registry, MetricsServer server, Vertx ownVertx) {
+    private Monitoring(PrometheusMeterRegistry registry, MetricsServer server) {
         this.registry = registry;
         this.server = server;
-        this.ownVertx = ownVertx;
     }
 
     /**
-     * @param config       where to serve, or null to serve nothing
-     * @param clusterVertx the cluster's Vert.x to serve on, or null on a single node (a plain one is made then)
-     * @param readiness    null when ready for traffic, else why not
+     * @param config    where to serve, or null to serve nothing
+     * @param vertx     the node's Vert.x, which the HTTP server runs on
+     * @param readiness empty when ready for traffic, else why not
      */
-    public static Monitoring start(MetricsConfig config, Vertx clusterVertx, RelayStatistics stats,
-                                   Supplier<String> readiness) throws StartupException {
+    public static Monitoring start(MetricsConfig config, Vertx vertx, RelayStatistics stats,
+                                   Supplier<Optional<String>> readiness) throws StartupException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Meters.bind(registry, stats);
         if (config == null) {
-            return new Monitoring(registry, null, null);
+            return new Monitoring(registry, null);
         }
-        Vertx ownVertx = clusterVertx == null ? Vertx.vertx() : null;
         try {
-            MetricsServer server = MetricsServer.start(clusterVertx != null ? clusterVertx : ownVertx, config,
-                    registry, readiness);
-            return new Monitoring(registry, server, ownVertx);
+            return new Monitoring(registry, MetricsServer.start(vertx, config, registry, readiness));
         } catch (StartupException e) {
-            closeVertx(ownVertx);
             registry.close();
             throw e;
         }
-    }
-
-    public PrometheusMeterRegistry registry() {
-        return registry;
     }
 
     /** The HTTP port, or -1 when none is served. */
@@ -73,20 +54,11 @@ public final class Monitoring implements AutoCloseable {
         if (server != null) {
             server.close();
         }
-        closeVertx(ownVertx);
         registry.close();
     }
 
-    private static void closeVertx(Vertx vertx) {
-        if (vertx == null) {
-            return;
-        }
-        try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("metrics Vert.x did not close cleanly: {}", e.toString());
-        }
+    @Override
+    public String toString() {
+        return server == null ? "meters" : "metrics port " + server.port();
     }
 }

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * @param sequence    assigned by the registry on first registration, higher is newer; 0 until then. Ordering
  *                    by it rather than by time keeps "newest wins" independent of node clocks
  */
-public record ListenerRecord(String id, String node, String hostname, List<String> aliases,
+public record ListenerRecord(String id, NodeId node, String hostname, List<String> aliases,
                              SortedMap<Integer, String> ports, String address, Instant connectedAt, long sequence) {
 
     public ListenerRecord {

@@ -11,10 +11,10 @@ import java.util.Optional;
 
 /**
  * Listening clients by id and by name, each name's clients newest first (highest sequence first, ties broken by id
- * so every node orders alike). Both registries answer lookups from one of these; it never does I/O, so its lock is
- * only held briefly on any thread.
+ * so every node orders alike): the registry's in-memory model. Every registry answers lookups from one of these (a
+ * clustered one mirrors the shared map into it); it never does I/O, so its lock is only held briefly on any thread.
  */
-final class NameIndex {
+public final class NameIndex {
 
     private static final Comparator<ListenerRecord> NEWEST_FIRST =
             Comparator.comparingLong(ListenerRecord::sequence).reversed().thenComparing(ListenerRecord::id);
@@ -23,7 +23,7 @@ final class NameIndex {
     private final Map<String, List<ListenerRecord>> byName = new HashMap<>();
 
     /** Adds a client, or replaces the one with the same id (its names may not change, its ports may). */
-    synchronized void put(ListenerRecord record) {
+    public synchronized void put(ListenerRecord record) {
         remove(record.id());
         byId.put(record.id(), record);
         for (String name : record.names()) {
@@ -36,7 +36,7 @@ final class NameIndex {
         }
     }
 
-    synchronized Optional<ListenerRecord> remove(String id) {
+    public synchronized Optional<ListenerRecord> remove(String id) {
         ListenerRecord record = byId.remove(id);
         if (record != null) {
             for (String name : record.names()) {
@@ -50,26 +50,26 @@ final class NameIndex {
         return Optional.ofNullable(record);
     }
 
-    synchronized Optional<ListenerRecord> get(String id) {
+    public synchronized Optional<ListenerRecord> get(String id) {
         return Optional.ofNullable(byId.get(id));
     }
 
-    synchronized Optional<ListenerRecord> resolve(String name, int index) {
+    public synchronized Optional<ListenerRecord> resolve(String name, int index) {
         List<ListenerRecord> clients = byName.getOrDefault(name, List.of());
         return index < clients.size() ? Optional.of(clients.get(index)) : Optional.empty();
     }
 
-    synchronized List<Listing> list() {
+    public synchronized List<Listing> list() {
         Map<String, List<ListenerRecord>> snapshot = new LinkedHashMap<>();
         byName.forEach((name, clients) -> snapshot.put(name, List.copyOf(clients)));
         return Listings.of(snapshot);
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return byId.size();
     }
 
-    synchronized Collection<ListenerRecord> records() {
+    public synchronized Collection<ListenerRecord> records() {
         return List.copyOf(byId.values());
     }
 }

@@ -28,6 +28,7 @@ import org.nuttssh.config.Limit;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.net.Ports;
 import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ final class ClientConnection implements ListeningClient {
 
     private final ServerSession session;
     private final String id;
-    private final String node;
+    private final NodeId node;
     private final String address;
     private final Instant connectedAt = Instant.now();
     private final Switchboard switchboard;
@@ -62,7 +63,7 @@ final class ClientConnection implements ListeningClient {
     private CompletionStage<?> serial = CompletableFuture.completedFuture(null);
     private boolean disconnected;
 
-    ClientConnection(ServerSession session, AuthorizedKey key, String id, String node, InetSocketAddress address,
+    ClientConnection(ServerSession session, AuthorizedKey key, String id, NodeId node, InetSocketAddress address,
                      Switchboard switchboard, int maxListeners, Tally<Limit> limitRefusals) {
         this.session = session;
         this.key = key;

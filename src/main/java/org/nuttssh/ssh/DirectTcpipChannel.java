@@ -9,7 +9,6 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.Access;
-import org.nuttssh.circuit.ChannelEnd;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.Initiator;
 import org.nuttssh.circuit.RefusalReason;

@@ -9,7 +9,7 @@ import java.util.List;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.nuttssh.StartupException;
+import org.nuttssh.config.StartupException;
 
 /** Loads the server's host key at start, so that a bad key stops the server before it listens. */
 public final class HostKeys {

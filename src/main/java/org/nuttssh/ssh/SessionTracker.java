@@ -13,6 +13,7 @@ import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
 import org.nuttssh.metrics.Tally;
+import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ final class SessionTracker implements SessionListener {
 
     private static final Logger log = LoggerFactory.getLogger(SessionTracker.class);
 
-    private final String node;
+    private final NodeId node;
     private final Switchboard switchboard;
     private final ConnectedClients clients;
     private final ScheduledExecutorService scheduler;
@@ -35,7 +36,7 @@ final class SessionTracker implements SessionListener {
     private final Tally<Limit> limitRefusals;
     private final AtomicLong connectionCounter = new AtomicLong();
 
-    SessionTracker(String node, Switchboard switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
+    SessionTracker(NodeId node, Switchboard switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
                    Duration keepAliveInterval, int keepAliveCount, int maxListenersPerClient,
                    Tally<Limit> limitRefusals) {
         this.node = node;

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.nuttssh.registry.NodeId;
 
 /** The text of {@code circuits}: rows oldest first, ages people can read, nodes when they differ. */
 class CircuitTableTest {
@@ -24,8 +25,9 @@ class CircuitTableTest {
     void rowsAreAlignedOldestFirst() {
         Instant now = Instant.parse("2026-01-01T12:00:00Z");
         List<CircuitView> circuits = List.of(
-                new CircuitView("bob@10.0.0.2:6000", "gw1~1:80", now.minusSeconds(5), 100, 2000, "aaaa-1", "bbbb-1"),
-                new CircuitView("alice@10.0.0.1:5000", "gw1:22", now.minusSeconds(90), 6, 11, "aaaa-1", "aaaa-1"));
+                new CircuitView("bob@10.0.0.2:6000", "gw1~1:80", now.minusSeconds(5), 100, 2000, new NodeId("aaaa-1"), new NodeId("bbbb-1")),
+                new CircuitView("alice@10.0.0.1:5000", "gw1:22", now.minusSeconds(90), 6, 11, new NodeId("aaaa-1"),
+                        new NodeId("aaaa-1")));
 
         assertEquals("""
                 FROM                 TO        AGE    BYTES-UP  BYTES-DOWN  NODES

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.testing.Await;
+import org.nuttssh.testing.LogCapture;
 
 class AuthorizedKeysTest {
     @TempDir
@@ -232,10 +234,11 @@ class AuthorizedKeysTest {
         CountDownLatch reloaded = new CountDownLatch(1);
         keys.addChangeListener(k -> reloaded.countDown());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        try {
+        try (LogCapture log = new LogCapture(AuthorizedKeys.class)) {
             keys.startWatching(scheduler, Duration.ofMillis(20));
             Files.delete(file); // a failing poll must not end the polling
-            Thread.sleep(100);
+            Await.until("a poll to fail on the missing file",
+                    () -> log.lines().stream().anyMatch(line -> line.startsWith("ERROR cannot reload")));
             Files.writeString(file, listen("ed25519") + listen("rsa"));
             assertTrue(reloaded.await(5, TimeUnit.SECONDS), "watcher did not pick up the change");
             assertEquals(2, keys.entries().size());

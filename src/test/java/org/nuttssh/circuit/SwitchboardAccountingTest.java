@@ -10,15 +10,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.junit.jupiter.api.Test;
-import org.nuttssh.auth.LogCapture;
-import org.nuttssh.circuit.CircuitTest.FakeEnd;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.LocalRegistry;
+import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.FakeListener;
+import org.nuttssh.testing.LogCapture;
+import org.nuttssh.testing.RecordingEnd;
 import org.slf4j.event.KeyValuePair;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -26,23 +26,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 /** What the switchboard counts and enforces around circuits: limits, refusals, bytes, the audit record, draining. */
 class SwitchboardAccountingTest {
 
-    private static final String NODE = "relay1";
+    private static final NodeId NODE = new NodeId("relay1");
     private static final Initiator ALICE = new Initiator("relay1-1", "alice", "10.0.0.1:5000", "SHA256:alice");
     private static final Initiator BOB = new Initiator("relay1-2", "bob", "10.0.0.2:5000", "SHA256:bob");
 
-    /** A listening client whose circuits end in fake ends the test drives. */
-    static final class FakeListener implements ListeningClient {
-        FakeEnd last;
-
-        @Override
-        public CompletionStage<CircuitEnd> openTarget(int port, String originHost, int originPort) {
-            last = new FakeEnd();
-            return CompletableFuture.completedFuture(last);
-        }
-    }
-
-    private final Switchboard switchboard = new Switchboard(new LocalRegistry(), NODE, 1);
-    private final FakeListener gw = new FakeListener();
+    private final Switchboard switchboard = new Switchboard(new LocalRegistry(), RemoteNodes.NONE, NODE, 1);
+    private final FakeListener gw = FakeListener.slow();
 
     SwitchboardAccountingTest() {
         TreeMap<Integer, String> ports = new TreeMap<>(Map.of(22, "localhost"));
@@ -50,32 +39,32 @@ class SwitchboardAccountingTest {
                 Instant.now(), 0), gw).toCompletableFuture().join();
     }
 
-    private Circuit connect(Initiator who, FakeEnd initiator, String target, int port) {
+    private Circuit connect(Initiator who, RecordingEnd initiator, String target, int port) {
         return switchboard.connect(initiator, who, target, port, "10.0.0.1", 5000).toCompletableFuture().join();
     }
 
     private RefusalReason refusal(Initiator who, String target, int port) {
-        Throwable failure = switchboard.connect(new FakeEnd(), who, target, port, "10.0.0.1", 5000)
+        Throwable failure = switchboard.connect(new RecordingEnd("initiator", true), who, target, port, "10.0.0.1", 5000)
                 .toCompletableFuture().handle((circuit, error) -> error).join();
         return Switchboard.asRefusal(failure).reason();
     }
 
-    private static void finish(Circuit circuit, FakeEnd initiator, FakeEnd target) {
+    private static void finish(Circuit circuit, RecordingEnd initiator, RecordingEnd target) {
         circuit.onClosed(initiator);
         circuit.onClosed(target);
     }
 
     @Test
     void aClientMayHaveOnlyItsLimitOfCircuitsOthersAreNotAffected() {
-        FakeEnd first = new FakeEnd();
+        RecordingEnd first = new RecordingEnd("initiator", true);
         Circuit circuit = connect(ALICE, first, "gw1", 22);
 
         assertEquals(RefusalReason.LIMIT, refusal(ALICE, "gw1", 22));
-        FakeEnd bobs = new FakeEnd();
+        RecordingEnd bobs = new RecordingEnd("initiator", true);
         connect(BOB, bobs, "gw1", 22);
 
         finish(circuit, first, targetOf(circuit));
-        connect(ALICE, new FakeEnd(), "gw1", 22);
+        connect(ALICE, new RecordingEnd("initiator", true), "gw1", 22);
         assertEquals(1, switchboard.refusals().get(RefusalReason.LIMIT));
     }
 
@@ -94,14 +83,14 @@ class SwitchboardAccountingTest {
 
     @Test
     void byteTotalsKeepClosedCircuitsAndTheAuditRecordHasEveryField() {
-        FakeEnd initiator = new FakeEnd();
+        RecordingEnd initiator = new RecordingEnd("initiator", true);
         Circuit circuit = connect(ALICE, initiator, "gw1", 22);
         circuit.initiatorReady();
-        FakeEnd target = targetOf(circuit);
+        RecordingEnd target = targetOf(circuit);
         circuit.onData(initiator, bytes("hello"));
-        target.completeWrite();
+        target.completeOneWrite();
         circuit.onData(target, bytes("hi"));
-        initiator.completeWrite();
+        initiator.completeOneWrite();
         assertEquals(5, switchboard.bytesUp());
         assertEquals(2, switchboard.bytesDown());
         assertEquals(new ListenerTraffic(1, 7), switchboard.traffic("relay1-9"));
@@ -127,8 +116,8 @@ class SwitchboardAccountingTest {
             assertEquals("SHA256:alice", fields.get("initiator_key"));
             assertEquals("gw1", fields.get("target"));
             assertEquals(22, fields.get("port"));
-            assertEquals(NODE, fields.get("initiator_node"));
-            assertEquals(NODE, fields.get("target_node"));
+            assertEquals(NODE.value(), fields.get("initiator_node"));
+            assertEquals(NODE.value(), fields.get("target_node"));
             assertEquals(5L, fields.get("bytes_up"));
             assertEquals(2L, fields.get("bytes_down"));
             assertEquals("initiator closed", fields.get("close_reason"));
@@ -143,14 +132,14 @@ class SwitchboardAccountingTest {
         assertTrue(switchboard.registry().resolve("gw1", 0).toCompletableFuture().join().isEmpty());
         assertEquals(RefusalReason.SHUTTING_DOWN, refusal(BOB, "gw1", 22));
         Throwable publish = switchboard.publish(new ListenerRecord("relay1-10", NODE, "late", List.of(),
-                new TreeMap<>(Map.of(22, "localhost")), "10.0.0.10:4000", Instant.now(), 0), new FakeListener())
+                new TreeMap<>(Map.of(22, "localhost")), "10.0.0.10:4000", Instant.now(), 0), FakeListener.accepting())
                 .toCompletableFuture().handle((ok, error) -> error).join();
         assertTrue(publish.getMessage().contains("shutting down"), publish.toString());
     }
 
     @Test
     void aCircuitClosedByTheRelayKeepsItsReason() {
-        FakeEnd initiator = new FakeEnd();
+        RecordingEnd initiator = new RecordingEnd("initiator", true);
         Circuit circuit = connect(ALICE, initiator, "gw1", 22);
         assertNull(circuit.closeReason());
 
@@ -158,11 +147,11 @@ class SwitchboardAccountingTest {
         circuit.onClosed(targetOf(circuit));
 
         assertEquals("kicked", circuit.closeReason(), "the first reason stays");
-        assertEquals(List.of("close"), initiator.events);
+        assertEquals(List.of("close"), initiator.events());
     }
 
-    private FakeEnd targetOf(Circuit circuit) {
-        return (FakeEnd) circuit.target();
+    private RecordingEnd targetOf(Circuit circuit) {
+        return (RecordingEnd) circuit.target();
     }
 
     private static ByteArrayBuffer bytes(String text) {

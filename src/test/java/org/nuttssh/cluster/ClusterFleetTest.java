@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -18,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.nuttssh.admin.CircuitView;
 import org.nuttssh.admin.ClientTraffic;
 import org.nuttssh.admin.FleetAnswer;
-import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.FakeNodeAdmin;
 
 import io.vertx.core.Vertx;
 
@@ -31,54 +31,26 @@ class ClusterFleetTest {
 
     private static final long SECONDS = 20;
 
+    private static final NodeId A = new NodeId("nodeA");
+    private static final NodeId B = new NodeId("nodeB");
+    private static final NodeId C = new NodeId("nodeC");
+
     private final Vertx vertx = Vertx.vertx();
-    private final Set<String> members = Set.of("nodeA", "nodeB", "nodeC");
-
-    /** A node's clients as fixed answers; records who was kicked. */
-    static final class FakeNode implements NodeAdmin {
-        final String id;
-        final List<String> kicked = new ArrayList<>();
-
-        FakeNode(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public String node() {
-            return id;
-        }
-
-        @Override
-        public List<ClientTraffic> traffic() {
-            return List.of(new ClientTraffic(id + "-1", 2, 1000));
-        }
-
-        @Override
-        public List<CircuitView> circuits() {
-            return List.of(new CircuitView("alice@10.0.0.1:5000", "gw1:22", Instant.ofEpochSecond(1_700_000_000),
-                    12, 34, id, "nodeB"));
-        }
-
-        @Override
-        public synchronized boolean kick(String clientId, String by) {
-            kicked.add(clientId + " by " + by);
-            return clientId.startsWith(id);
-        }
-    }
+    private final Set<NodeId> members = Set.of(A, B, C);
 
     @AfterEach
     void close() throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(SECONDS, TimeUnit.SECONDS);
     }
 
-    private static ListenerRecord client(String id, String node) {
+    private static ListenerRecord client(String id, NodeId node) {
         return new ListenerRecord(id, node, "gw1", List.of(), new TreeMap<>(), "10.0.0.9:4000", Instant.now(), 1);
     }
 
     @Test
     void answersComeFromEveryNodeAndSilentNodesAreNamed() throws Exception {
-        FakeNode a = new FakeNode("nodeA");
-        FakeNode b = new FakeNode("nodeB");
+        FakeNodeAdmin a = new FakeNodeAdmin(A);
+        FakeNodeAdmin b = new FakeNodeAdmin(B);
         ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), a, () -> members);
         ClusterFleet.start(vertx.eventBus(), b, () -> members);
 
@@ -87,7 +59,7 @@ class ClusterFleetTest {
 
         assertEquals(List.of(new ClientTraffic("nodeA-1", 2, 1000), new ClientTraffic("nodeB-1", 2, 1000)),
                 traffic.items().stream().sorted(Comparator.comparing(ClientTraffic::clientId)).toList());
-        assertEquals(List.of("nodeC"), traffic.silentNodes(), "nodeC has no relay answering");
+        assertEquals(List.of(C), traffic.silentNodes(), "nodeC has no relay answering");
         assertEquals(2, circuits.items().size());
         assertTrue(circuits.items().containsAll(List.of(a.circuits().get(0), b.circuits().get(0))),
                 "circuits survive the trip as they were: " + circuits.items());
@@ -95,27 +67,27 @@ class ClusterFleetTest {
 
     @Test
     void aKickReachesTheNodeHoldingTheClient() throws Exception {
-        FakeNode a = new FakeNode("nodeA");
-        FakeNode b = new FakeNode("nodeB");
+        FakeNodeAdmin a = new FakeNodeAdmin(A);
+        FakeNodeAdmin b = new FakeNodeAdmin(B);
         ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), a, () -> members);
         ClusterFleet.start(vertx.eventBus(), b, () -> members);
 
-        assertTrue(fleetA.kick(client("nodeB-7", "nodeB"), "root").toCompletableFuture()
+        assertTrue(fleetA.kick(client("nodeB-7", B), "root").toCompletableFuture()
                 .get(SECONDS, TimeUnit.SECONDS));
-        assertEquals(List.of("nodeB-7 by root"), b.kicked);
-        assertTrue(a.kicked.isEmpty());
+        assertEquals(List.of("nodeB-7 by root"), b.kicked());
+        assertTrue(a.kicked().isEmpty());
 
-        assertTrue(fleetA.kick(client("nodeA-3", "nodeA"), "root").toCompletableFuture()
+        assertTrue(fleetA.kick(client("nodeA-3", A), "root").toCompletableFuture()
                 .get(SECONDS, TimeUnit.SECONDS), "a client on the asking node is kicked directly");
-        assertFalse(fleetA.kick(client("gone-1", "nodeB"), "root").toCompletableFuture()
+        assertFalse(fleetA.kick(client("gone-1", B), "root").toCompletableFuture()
                 .get(SECONDS, TimeUnit.SECONDS), "a client that has left is reported as such");
     }
 
     @Test
     void aKickForANodeThatDoesNotAnswerFailsWithItsName() throws Exception {
-        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), new FakeNode("nodeA"), () -> members);
+        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), new FakeNodeAdmin(A), () -> members);
 
-        Throwable failure = fleetA.kick(client("nodeC-1", "nodeC"), "root").toCompletableFuture()
+        Throwable failure = fleetA.kick(client("nodeC-1", C), "root").toCompletableFuture()
                 .handle((kicked, error) -> error).get(SECONDS, TimeUnit.SECONDS);
 
         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;

@@ -15,7 +15,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.nuttssh.circuit.EventBusNodes;
 import org.nuttssh.config.ClusterConfig;
 
 /**
@@ -63,12 +62,12 @@ class ClusterAdminTest {
                 "127.0.0.1", List.of(), null, null);
         TcpTarget echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         b.onClose(echo);
-        a.configure(c -> c.withCluster(cluster));
+        a.configure(c -> c.cluster(cluster));
         a.start("access=\"admin\" {root}", "access=\"initiate\" {alice}");
-        b.configure(c -> c.withCluster(cluster));
+        b.configure(c -> c.cluster(cluster));
         b.start("access=\"listen\" {gw}");
         RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
-        String nodeB = EventBusNodes.shortId(b.server().switchboard().node());
+        String nodeB = b.server().nodeId().shortId();
 
         SshProcess listener = b.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
         RelayFixture.await("gw1 known on A", () -> a.newestRecord("gw1").isPresent());

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -24,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -39,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.testing.Await;
 
 /**
  * Three relay JVMs and HAProxy, started by {@code scripts/local-cluster.sh} as an operator would, driven with the
@@ -405,6 +405,14 @@ class ClusterProcessTest {
     }
 
     /** {@code list} as alice through {@code port}. */
+    private List<Row> listOrFail(int port) {
+        try {
+            return list(port);
+        } catch (Exception e) {
+            throw new AssertionError("list on port " + port + " failed", e);
+        }
+    }
+
     private List<Row> list(int port) throws Exception {
         SshProcess process = runList("alice", port);
         assertEquals(0, process.waitFor(TIMEOUT), process.stderr());
@@ -441,17 +449,16 @@ class ClusterProcessTest {
 
     private List<Row> awaitList(int port, String what, Predicate<List<Row>> condition, Duration timeout)
             throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<Row> rows = list(port);
-            if (condition.test(rows)) {
-                return rows;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeout + " waiting for " + what + "; list shows " + rows
-                        + cluster.logTails());
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
+        List<List<Row>> seen = new ArrayList<>();
+        try {
+            return Await.value(what, timeout, () -> {
+                List<Row> rows = listOrFail(port);
+                seen.add(rows);
+                return condition.test(rows) ? Optional.of(rows) : Optional.empty();
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; list shows " + seen.get(seen.size() - 1)
+                    + cluster.logTails(), e);
         }
     }
 

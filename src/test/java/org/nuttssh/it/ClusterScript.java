@@ -31,13 +31,12 @@ final class ClusterScript implements AutoCloseable {
     /** Three JVMs joining Hazelcast one after another on two busy cores; the script's own bound is the same. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(150);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
-    /** The flags the jar's manifest gives Hazelcast; a plain class path run needs them spelled out. */
-    private static final List<String> HAZELCAST_JVM_FLAGS = List.of("--add-modules", "java.se",
-            "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+    /**
+     * The flags the jar's manifest gives Hazelcast; a plain class path run needs them spelled out. The pom keeps the
+     * list and hands it to the tests in this property.
+     */
+    private static final List<String> HAZELCAST_JVM_FLAGS = List.of(
+            System.getProperty("nuttssh.test.jvm.flags", "").trim().split("\\s+"));
     private static final List<String> PROCESSES = List.of("haproxy", "node1", "node2", "node3");
     private static final Pattern LISTENING = Pattern.compile("nuttssh listening on \\S+ port (\\d+) \\(node ([0-9a-f-]+)");
 

@@ -12,9 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.nuttssh.auth.LogCapture;
-import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.MetricsConfig;
+import org.nuttssh.testing.LogCapture;
 
 /** A draining relay, as after SIGTERM: no new connections, names withdrawn at once, open circuits carry on. */
 class GracefulShutdownTest {
@@ -25,24 +24,18 @@ class GracefulShutdownTest {
 
     @BeforeEach
     void prepare() throws Exception {
-        relay.configure(c -> c.withMetrics(new MetricsConfig("127.0.0.1", 0)));
+        relay.configure(c -> c.metrics(new MetricsConfig("127.0.0.1", 0)));
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         relay.onClose(echo);
     }
 
     private CompletableFuture<Void> shutdownInBackground() {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                relay.server().shutdown();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        return CompletableFuture.runAsync(relay.server()::shutdown);
     }
 
     @Test
     void openCircuitsFinishWhileEverythingElseStops() throws Exception {
-        relay.configure(c -> c.withShutdownGrace(Duration.ofSeconds(60)));
+        relay.configure(c -> c.shutdownGrace(Duration.ofSeconds(60)));
         relay.start("access=\"listen\" {gw}", "access=\"listen\" {idle}", "access=\"initiate\" {alice}");
         SshProcess target = relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
         SshProcess idle = relay.listener("idle", "idle1", "idle1", "22:localhost:" + echo.port());
@@ -75,7 +68,7 @@ class GracefulShutdownTest {
 
     @Test
     void circuitsStillOpenWhenTheGraceEndsAreClosed() throws Exception {
-        relay.configure(c -> c.withShutdownGrace(Duration.ofSeconds(1)));
+        relay.configure(c -> c.shutdownGrace(Duration.ofSeconds(1)));
         relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
         relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
         SshProcess circuit = relay.start(relay.ssh("-W", "gw1:22", "relay-alice"), null);
@@ -98,14 +91,14 @@ class GracefulShutdownTest {
     void nothingOpenMeansAQuickShutdown() throws Exception {
         relay.start("access=\"listen\" {gw}");
         SshProcess listener = relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
-        Switchboard switchboard = relay.server().switchboard();
 
         long started = System.nanoTime();
         relay.server().shutdown();
 
-        assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 5);
+        // Half the 30 s grace: nothing was waited for, however busy the machine.
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 15);
         assertEquals(255, listener.waitFor(RelayFixture.TIMEOUT));
-        assertTrue(switchboard.isDraining());
+        assertTrue(relay.newestRecord("gw1").isEmpty());
     }
 
     private static void send(OutputStream stdin, String text) throws Exception {

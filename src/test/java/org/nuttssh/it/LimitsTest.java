@@ -40,8 +40,8 @@ class LimitsTest {
         relay.onClose(echo);
     }
 
-    private void start(UnaryOperator<Limits> limits) throws Exception {
-        relay.configure(c -> c.withLimits(limits.apply(Limits.defaults())));
+    private void start(UnaryOperator<Limits.Builder> limits) throws Exception {
+        relay.configure(c -> c.limits(limits.apply(Limits.builder()).build()));
         relay.start("access=\"listen\" {gw}", "access=\"listen\" {gw2}", "access=\"initiate\" {alice}",
                 "access=\"initiate\" {bob}");
     }
@@ -52,7 +52,7 @@ class LimitsTest {
 
     @Test
     void connectionsBeyondTheMaximumAreRefused() throws Exception {
-        start(l -> l.withMaxConnections(2));
+        start(l -> l.maxConnections(2));
         SshProcess gw1 = relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
         SshProcess gw2 = relay.listener("gw2", "gw2", "gw2", "22:localhost:" + echo.port());
 
@@ -68,7 +68,7 @@ class LimitsTest {
 
     @Test
     void newConnectionsPerSecondFromOneAddressAreCapped() throws Exception {
-        start(l -> l.withMaxConnectionRate(2));
+        start(l -> l.maxConnectionRate(2));
         List<Socket> burst = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
@@ -94,7 +94,7 @@ class LimitsTest {
 
     @Test
     void connectionsThatDoNotAuthenticateInTimeAreDropped() throws Exception {
-        start(l -> l.withLoginTimeout(Duration.ofSeconds(1)));
+        start(l -> l.loginTimeout(Duration.ofSeconds(1)));
         try (Socket idle = new Socket(InetAddress.getLoopbackAddress(), relay.port())) {
             idle.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
             long started = System.nanoTime();
@@ -116,7 +116,7 @@ class LimitsTest {
 
     @Test
     void refusedKeysBeyondTheMaximumEndTheConnection() throws Exception {
-        start(l -> l.withMaxAuthAttempts(2));
+        start(l -> l.maxAuthAttempts(2));
         List<String> twoStrangersFirst = relay.ssh("-o", "IdentityFile=" + relay.key("stranger1"),
                 "-o", "IdentityFile=" + relay.key("stranger2"), "-o", "IdentityFile=" + relay.key("alice"),
                 "-p", String.valueOf(relay.port()), "-l", "alice", "127.0.0.1", "list");
@@ -136,7 +136,7 @@ class LimitsTest {
 
     @Test
     void listenersBeyondTheMaximumPerClientAreRefused() throws Exception {
-        start(l -> l.withMaxListenersPerClient(2));
+        start(l -> l.maxListenersPerClient(2));
         SshProcess withinLimit = relay.listener("gw2", "gw2", "gw2", "22:localhost:" + echo.port(),
                 "23:localhost:" + echo.port());
 
@@ -152,7 +152,7 @@ class LimitsTest {
 
     @Test
     void circuitsBeyondTheMaximumPerClientAreRefused() throws Exception {
-        start(l -> l.withMaxCircuitsPerClient(1));
+        start(l -> l.maxCircuitsPerClient(1));
         relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
         int localPort = CircuitsTest.freePort();
         SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",

@@ -26,7 +26,7 @@ class MetricsTest {
 
     @BeforeEach
     void start() throws Exception {
-        relay.configure(c -> c.withMetrics(new MetricsConfig("127.0.0.1", 0)));
+        relay.configure(c -> c.metrics(new MetricsConfig("127.0.0.1", 0)));
         relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
         relay.key("stranger");
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);

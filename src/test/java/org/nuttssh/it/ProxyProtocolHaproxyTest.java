@@ -47,7 +47,7 @@ class ProxyProtocolHaproxyTest {
         acceptorLog.setLevel(Level.DEBUG);
         logs.start();
         acceptorLog.addAppender(logs);
-        relay.configure(config -> config.withProxyProtocol(true));
+        relay.configure(config -> config.proxyProtocol(true));
         relay.start(
                 "access=\"initiate\",from=\"" + CLIENT_ADDRESS + "\" {behind}",
                 "access=\"initiate\",from=\"127.0.0.1\" {proxyhost}");

@@ -16,18 +16,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
+import org.nuttssh.Relay;
 import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.ssh.HostKeys;
-import org.nuttssh.ssh.RelayServer;
+import org.nuttssh.testing.Await;
 
 /**
  * A relay started in-process on a random loopback port, client keys made with the real {@code ssh-keygen}, and an
@@ -45,12 +45,12 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
     private Path dir;
     private final Map<String, Path> keys = new LinkedHashMap<>();
     private final List<AutoCloseable> cleanups = new ArrayList<>();
-    private RelayServer server;
+    private Relay server;
     /** The relay's SSH port, in-process or in a child JVM. */
     private int port;
     private Duration keepAliveInterval = Duration.ofSeconds(30);
     private int keepAliveCount = 3;
-    private UnaryOperator<RelayConfig> configuration = UnaryOperator.identity();
+    private Consumer<RelayConfig.Builder> configuration = config -> { };
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
@@ -80,10 +80,9 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
         return this;
     }
 
-    /** Changes the relay's settings before it starts, e.g. {@code c -> c.withLimits(...)}. */
-    RelayFixture configure(UnaryOperator<RelayConfig> change) {
-        UnaryOperator<RelayConfig> before = configuration;
-        configuration = config -> change.apply(before.apply(config));
+    /** Changes the relay's settings before it starts, e.g. {@code c -> c.limits(...)}. */
+    RelayFixture configure(Consumer<RelayConfig.Builder> change) {
+        configuration = configuration.andThen(change);
         return this;
     }
 
@@ -110,12 +109,13 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
      * Starts the relay. Each line is an authorized_keys line in which {@code {NAME}} stands for that role's public
      * key, e.g. {@code access="listen" {gw}}.
      */
-    RelayServer start(String... authorizedLines) throws Exception {
+    Relay start(String... authorizedLines) throws Exception {
         Path hostKey = hostKeyAndAuthorizedKeys(authorizedLines);
         Path authorizedKeys = dir.resolve("authorized_keys");
-        RelayConfig config = configuration.apply(RelayConfig.singleNode("127.0.0.1", 0, hostKey, authorizedKeys)
-                .withKeepAlive(keepAliveInterval, keepAliveCount));
-        server = RelayServer.start(config, HostKeys.load(hostKey), AuthorizedKeys.load(authorizedKeys));
+        RelayConfig.Builder config = RelayConfig.builder().bind("127.0.0.1").port(0).hostKey(hostKey)
+                .authorizedKeys(authorizedKeys).keepAlive(keepAliveInterval, keepAliveCount);
+        configuration.accept(config);
+        server = Relay.start(config.build(), HostKeys.load(hostKey), AuthorizedKeys.load(authorizedKeys));
         port = server.port();
         writeSshConfig();
         return server;
@@ -159,7 +159,7 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
         Files.writeString(dir.resolve("authorized_keys"), text.toString(), StandardCharsets.UTF_8);
     }
 
-    RelayServer server() {
+    Relay server() {
         return server;
     }
 
@@ -230,7 +230,7 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
     }
 
     Optional<ListenerRecord> newestRecord(String name) {
-        return server.switchboard().registry().resolve(name, 0).toCompletableFuture().join();
+        return server.registry().resolve(name, 0).toCompletableFuture().join();
     }
 
     void awaitGone(String name) throws InterruptedException {
@@ -245,14 +245,8 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+    static void await(String what, BooleanSupplier condition) {
+        Await.until(what, TIMEOUT, condition);
     }
 
     void onClose(AutoCloseable cleanup) {

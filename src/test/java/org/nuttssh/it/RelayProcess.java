@@ -1,6 +1,7 @@
 package org.nuttssh.it;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.nuttssh.testing.Await;
 
 /**
  * The relay in a child JVM, {@code java -cp <test class path> org.nuttssh.Main ARGS}, the way an operator runs the
@@ -71,28 +74,35 @@ final class RelayProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    List<String> logLines() throws IOException {
-        return Files.readAllLines(log, StandardCharsets.UTF_8);
-    }
-
-    String logText() throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
-    }
-
-    private int awaitNumber(Pattern pattern, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<Integer> found = logLines().stream().map(pattern::matcher).filter(Matcher::find)
-                    .map(m -> Integer.parseInt(m.group(1))).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("relay exited with " + process.exitValue() + "; log:\n" + logText());
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
+    List<String> logLines() {
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        throw new AssertionError("no " + pattern + " in the relay's log within " + timeout + ":\n" + logText());
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private int awaitNumber(Pattern pattern, Duration timeout) throws IOException {
+        try {
+            return Await.value(pattern + " in the relay's log", timeout, () -> {
+                Optional<Integer> found = logLines().stream().map(pattern::matcher).filter(Matcher::find)
+                        .map(m -> Integer.parseInt(m.group(1))).findFirst();
+                if (found.isEmpty() && !process.isAlive()) {
+                    throw new AssertionError("relay exited with " + process.exitValue() + "; log:\n" + logText());
+                }
+                return found;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ":\n" + logText(), e);
+        }
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nuttssh.auth.ClientAddress;
+import org.nuttssh.testing.FakeSession;
 import org.slf4j.LoggerFactory;
 
 /** The acceptor driven the way MINA's readIdentification drives it, with MINA's own buffer class. */
@@ -31,7 +32,7 @@ class ProxyProtocolAcceptorTest {
     private static final InetSocketAddress CLIENT = new InetSocketAddress(ip(127, 0, 0, 3), 40000);
 
     private final ProxyProtocolAcceptor acceptor = new ProxyProtocolAcceptor();
-    private final FakeServerSession fake = new FakeServerSession(PEER);
+    private final FakeSession fake = new FakeSession(PEER);
     private final Logger logger = (Logger) LoggerFactory.getLogger(ProxyProtocolAcceptor.class);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private Level previousLevel;
@@ -153,7 +154,7 @@ class ProxyProtocolAcceptorTest {
 
     @Test
     void ipv6PeerIsBracketedInTheLog() throws Exception {
-        FakeServerSession v6 = new FakeServerSession(new InetSocketAddress(InetAddress.getByName("::1"), 6000));
+        FakeSession v6 = new FakeSession(new InetSocketAddress(InetAddress.getByName("::1"), 6000));
 
         assertFalse(acceptor.acceptServerProxyMetadata(v6.session(), buffer(ascii("GET / HTTP/1.1\r\n"))));
 

@@ -20,7 +20,7 @@ class LocalRegistryTest {
         for (Integer port : ports) {
             portMap.put(port, "localhost");
         }
-        return new ListenerRecord(id, "node-a", hostname, aliases, portMap, "127.0.0.1:1", Instant.EPOCH, 0);
+        return new ListenerRecord(id, new NodeId("node-a"), hostname, aliases, portMap, "127.0.0.1:1", Instant.EPOCH, 0);
     }
 
     private Optional<String> resolve(String name, int index) {

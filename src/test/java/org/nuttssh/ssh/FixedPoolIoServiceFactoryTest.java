@@ -1,6 +1,5 @@
 package org.nuttssh.ssh;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
@@ -14,6 +13,7 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.nuttssh.testing.Await;
 
 /** MINA's server on the relay's own I/O threads: they handle its connections and end with it. */
 class FixedPoolIoServiceFactoryTest {
@@ -60,11 +60,7 @@ class FixedPoolIoServiceFactoryTest {
         }
         assertTrue(ioThreadsAlive(prefix), "running while the server is");
         sshd.stop(true);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ioThreadsAlive(prefix) && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
-        assertFalse(ioThreadsAlive(prefix), "I/O threads left running after stop");
+        Await.until("the I/O threads to end after stop", () -> !ioThreadsAlive(prefix));
     }
 
     @Test
@@ -85,7 +81,8 @@ class FixedPoolIoServiceFactoryTest {
         });
         try (Socket ignored = new Socket("127.0.0.1", sshd.getPort())) {
             long millis = stopMillis.get(30, TimeUnit.SECONDS);
-            assertTrue(millis < 2000, "stopping took " + millis + " ms");
+            // The bug this guards against waited MINA's 5 s for the calling thread; anything near that is it.
+            assertTrue(millis < 4000, "stopping took " + millis + " ms");
         }
     }
 

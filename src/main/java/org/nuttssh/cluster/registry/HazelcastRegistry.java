@@ -1,4 +1,4 @@
-package org.nuttssh.registry;
+package org.nuttssh.cluster.registry;
 
 import java.util.Collection;
 import java.util.List;
@@ -10,6 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.Listing;
+import org.nuttssh.registry.NameIndex;
+import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +37,7 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
  * and {@link #reconcile} (run periodically) removes entries of nodes that are not members and restores this node's
  * own entries if a split or merge lost them.
  */
-public final class HazelcastRegistry implements Registry {
+public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     static final String MAP = "nuttssh.listeners";
     static final String COUNTERS = "nuttssh.counters";
@@ -42,22 +47,20 @@ public final class HazelcastRegistry implements Registry {
 
     private final IMap<String, String> map;
     private final IMap<String, Long> counters;
-    private final String node;
     private final NameIndex mirror = new NameIndex();
     /** This node's own clients: the truth the shared map is repaired from. */
     private final Map<String, ListenerRecord> own = new ConcurrentHashMap<>();
     private final UUID listenerRegistration;
 
-    private HazelcastRegistry(HazelcastInstance hazelcast, String node) {
+    private HazelcastRegistry(HazelcastInstance hazelcast) {
         this.map = hazelcast.getMap(MAP);
         this.counters = hazelcast.getMap(COUNTERS);
-        this.node = node;
         this.listenerRegistration = map.addEntryListener(new Mirror(), true);
     }
 
     /** Joins the shared map; blocks while it loads the current entries, so call it at start, not on an I/O thread. */
-    public static HazelcastRegistry start(HazelcastInstance hazelcast, String node) {
-        HazelcastRegistry registry = new HazelcastRegistry(hazelcast, node);
+    public static HazelcastRegistry start(HazelcastInstance hazelcast) {
+        HazelcastRegistry registry = new HazelcastRegistry(hazelcast);
         registry.map.values().forEach(json -> registry.mirror.put(ListenerRecordJson.decode(json)));
         log.info("cluster registry: {} listening clients known", registry.mirror.records().size());
         return registry;
@@ -100,7 +103,7 @@ public final class HazelcastRegistry implements Registry {
     }
 
     /** A member left: drop its clients. Every survivor does this; deleting twice is harmless. */
-    public void purgeNode(String departed) {
+    public void purgeNode(NodeId departed) {
         int purged = 0;
         for (ListenerRecord record : mirror.records()) {
             if (record.node().equals(departed)) {
@@ -117,7 +120,7 @@ public final class HazelcastRegistry implements Registry {
      * map no longer has, and puts back this node's own entries the map lost. Blocks on the network: run it on a
      * scheduler thread.
      */
-    public void reconcile(Set<String> members) {
+    public void reconcile(Set<NodeId> members) {
         Set<String> present = map.keySet();
         for (ListenerRecord record : mirror.records()) {
             if (!members.contains(record.node())) {
@@ -139,14 +142,11 @@ public final class HazelcastRegistry implements Registry {
     }
 
     /** Withdraws this node's clients from the cluster and stops mirroring (graceful leave). */
+    @Override
     public void close() {
         Collection<String> ids = List.copyOf(own.keySet());
         ids.forEach(this::unregister);
         map.removeEntryListener(listenerRegistration);
-    }
-
-    String node() {
-        return node;
     }
 
     /** Keeps the mirror in step with the shared map; events for one key arrive in order. */

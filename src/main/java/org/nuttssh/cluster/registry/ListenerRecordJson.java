@@ -1,8 +1,11 @@
-package org.nuttssh.registry;
+package org.nuttssh.cluster.registry;
 
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +21,7 @@ final class ListenerRecordJson {
         record.ports().forEach((port, host) -> ports.put(String.valueOf(port), host));
         return new JsonObject()
                 .put("id", record.id())
-                .put("node", record.node())
+                .put("node", record.node().value())
                 .put("hostname", record.hostname())
                 .put("aliases", new JsonArray(record.aliases()))
                 .put("ports", ports)
@@ -34,7 +37,7 @@ final class ListenerRecordJson {
         for (Map.Entry<String, Object> port : json.getJsonObject("ports")) {
             ports.put(Integer.valueOf(port.getKey()), (String) port.getValue());
         }
-        return new ListenerRecord(json.getString("id"), json.getString("node"), json.getString("hostname"),
+        return new ListenerRecord(json.getString("id"), new NodeId(json.getString("node")), json.getString("hostname"),
                 json.getJsonArray("aliases").stream().map(String.class::cast).toList(), ports,
                 json.getString("address"), Instant.ofEpochMilli(json.getLong("connectedAt")),
                 json.getLong("sequence"));

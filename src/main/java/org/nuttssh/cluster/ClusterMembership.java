@@ -6,14 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import org.nuttssh.StartupException;
+import org.nuttssh.config.StartupException;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.node.VertxClose;
+import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,44 +39,48 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  * This node's membership in a cluster of relays: a clustered Vert.x (for the event bus) on a Hazelcast member (for
  * the shared registry), configured from {@code cluster.xml} plus the command line.
  */
-public final class ClusterNode implements AutoCloseable {
+public final class ClusterMembership implements AutoCloseable {
 
     /** Long enough for a first member to give up looking for others and form a cluster of one. */
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
     static final String BUNDLED_CONFIG = "/cluster.xml";
 
-    private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+    private static final Logger log = LoggerFactory.getLogger(ClusterMembership.class);
 
     private final Vertx vertx;
     private final HazelcastInstance hazelcast;
-    private final String nodeId;
+    private final NodeId nodeId;
 
-    private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, String nodeId) {
+    private ClusterMembership(Vertx vertx, HazelcastInstance hazelcast, NodeId nodeId) {
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.nodeId = nodeId;
     }
 
     /** Joins (or forms) the cluster; blocks until done, so call it at start. */
-    public static ClusterNode join(ClusterConfig config) throws StartupException {
+    public static ClusterMembership join(ClusterConfig config) throws StartupException {
         HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
         VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(config));
+        CompletableFuture<Vertx> joining = Vertx.builder().with(options).withClusterManager(manager)
+                .buildClustered().toCompletionStage().toCompletableFuture();
         Vertx vertx;
         try {
-            vertx = Vertx.builder().with(options).withClusterManager(manager).buildClustered()
-                    .toCompletionStage().toCompletableFuture().get(JOIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            vertx = joining.get(JOIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new StartupException("cannot join cluster '" + config.name() + "': " + e.getCause().getMessage());
-        } catch (TimeoutException e) {
+        } catch (TimeoutException | InterruptedException e) {
+            // A join that completes after all must not leave a member behind that nobody will close.
+            joining.thenAcceptAsync(VertxClose::await);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new StartupException("interrupted while joining cluster '" + config.name() + "'");
+            }
             throw new StartupException("cannot join cluster '" + config.name() + "' within " + JOIN_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupException("interrupted while joining cluster '" + config.name() + "'");
         }
         HazelcastInstance hazelcast = manager.getHazelcastInstance();
         // The member UUID, not Vert.x's node id: membership events name members by it.
-        String nodeId = hazelcast.getCluster().getLocalMember().getUuid().toString();
-        ClusterNode node = new ClusterNode(vertx, hazelcast, nodeId);
+        NodeId nodeId = new NodeId(hazelcast.getCluster().getLocalMember().getUuid().toString());
+        ClusterMembership node = new ClusterMembership(vertx, hazelcast, nodeId);
         log.info("joined cluster '{}' as node {} with {} member(s)", config.name(), node.nodeId,
                 node.memberIds().size());
         return node;
@@ -87,13 +94,13 @@ public final class ClusterNode implements AutoCloseable {
         return hazelcast;
     }
 
-    public String nodeId() {
+    public NodeId nodeId() {
         return nodeId;
     }
 
     /** Ids of the current members, this one included. */
-    public Set<String> memberIds() {
-        return hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid().toString())
+    public Set<NodeId> memberIds() {
+        return hazelcast.getCluster().getMembers().stream().map(m -> new NodeId(m.getUuid().toString()))
                 .collect(Collectors.toSet());
     }
 
@@ -101,7 +108,7 @@ public final class ClusterNode implements AutoCloseable {
      * Calls back with a member's id when it leaves or crashes. This is Hazelcast's own membership listener: the
      * Vert.x cluster manager's node listener belongs to Vert.x HA and must not be taken.
      */
-    public void onMemberLeft(Consumer<String> callback) {
+    public void onMemberLeft(Consumer<NodeId> callback) {
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -110,20 +117,15 @@ public final class ClusterNode implements AutoCloseable {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                callback.accept(event.getMember().getUuid().toString());
+                callback.accept(new NodeId(event.getMember().getUuid().toString()));
             }
         });
     }
 
+    /** Leaves the cluster: closing the clustered Vert.x shuts its Hazelcast member down too. */
     @Override
     public void close() {
-        try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(JOIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("leaving the cluster did not finish cleanly: {}", e.toString());
-        }
+        VertxClose.await(vertx);
     }
 
     static Config hazelcastConfig(ClusterConfig config) throws StartupException {
@@ -156,7 +158,7 @@ public final class ClusterNode implements AutoCloseable {
             if (file != null) {
                 throw new StartupException("cluster config " + file + " not found");
             }
-            try (InputStream in = ClusterNode.class.getResourceAsStream(BUNDLED_CONFIG)) {
+            try (InputStream in = ClusterMembership.class.getResourceAsStream(BUNDLED_CONFIG)) {
                 if (in == null) {
                     throw new StartupException("no ./cluster.xml and none bundled in the jar; pass --cluster-config");
                 }

@@ -1,4 +1,4 @@
-package org.nuttssh.circuit;
+package org.nuttssh.cluster.bus;
 
 import java.io.EOFException;
 import java.util.ArrayDeque;
@@ -10,6 +10,9 @@ import java.util.function.Consumer;
 
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.nuttssh.circuit.Circuit;
+import org.nuttssh.circuit.CircuitEnd;
+import org.nuttssh.registry.NodeId;
 
 
 /**
@@ -50,7 +53,7 @@ public final class RemoteEnd implements CircuitEnd {
     private static final CompletionStage<Void> ACCEPTED = CompletableFuture.completedStage(null);
 
     private final UUID circuitId;
-    private final String peerNode;
+    private final NodeId peerNode;
     private final String description;
     private final Consumer<Frame> toPeer;
     private final Consumer<RemoteEnd> onGone;
@@ -68,7 +71,7 @@ public final class RemoteEnd implements CircuitEnd {
      * @param toPeer sends a frame to the far node, which hands it to its half of the same circuit
      * @param onGone called once when this end closes, so its owner can forget it
      */
-    RemoteEnd(UUID circuitId, String peerNode, String description, Consumer<Frame> toPeer,
+    RemoteEnd(UUID circuitId, NodeId peerNode, String description, Consumer<Frame> toPeer,
               Consumer<RemoteEnd> onGone) {
         this.circuitId = circuitId;
         this.peerNode = peerNode;
@@ -81,7 +84,7 @@ public final class RemoteEnd implements CircuitEnd {
         return circuitId;
     }
 
-    String peerNode() {
+    NodeId peerNode() {
         return peerNode;
     }
 

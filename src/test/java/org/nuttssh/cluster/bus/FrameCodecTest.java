@@ -1,4 +1,4 @@
-package org.nuttssh.circuit;
+package org.nuttssh.cluster.bus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

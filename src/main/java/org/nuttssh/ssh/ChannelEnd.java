@@ -1,4 +1,4 @@
-package org.nuttssh.circuit;
+package org.nuttssh.ssh;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,6 +13,8 @@ import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
+import org.nuttssh.circuit.Circuit;
+import org.nuttssh.circuit.CircuitEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +26,13 @@ import org.slf4j.LoggerFactory;
  * session's key re-exchange would block that thread until the exchange ends, instead of being queued. The queue is
  * still bounded, because the pump has only one write outstanding and releases credit only when it completes.
  */
-public final class ChannelEnd implements CircuitEnd {
+final class ChannelEnd implements CircuitEnd {
 
     private static final Logger log = LoggerFactory.getLogger(ChannelEnd.class);
 
     /** How the channel sends EOF; MINA keeps that method to the channel class itself. */
     @FunctionalInterface
-    public interface EofSender {
+    interface EofSender {
         void sendEof() throws IOException;
     }
 
@@ -45,7 +47,7 @@ public final class ChannelEnd implements CircuitEnd {
     private boolean eofBeforeAttach;
     private boolean closed;
 
-    public ChannelEnd(AbstractChannel channel, EofSender eofSender, String description) {
+    ChannelEnd(AbstractChannel channel, EofSender eofSender, String description) {
         this.channel = channel;
         this.eofSender = eofSender;
         this.description = description;
@@ -53,7 +55,7 @@ public final class ChannelEnd implements CircuitEnd {
     }
 
     /** The channel is open both ways (the client's window is known): writing may start. */
-    public void opened() {
+    void opened() {
         out = new ChannelAsyncOutputStream(channel, SshConstants.SSH_MSG_CHANNEL_DATA);
     }
 
@@ -62,7 +64,7 @@ public final class ChannelEnd implements CircuitEnd {
      * is attached (the open completes on one thread, the circuit is built on another); they are then held, which
      * the window bounds, since none of them is released before the circuit takes them.
      */
-    public synchronized void data(byte[] data, int offset, long length) {
+    synchronized void data(byte[] data, int offset, long length) {
         Buffer copy = new ByteArrayBuffer(Arrays.copyOfRange(data, offset, offset + (int) length));
         if (circuit == null) {
             early.add(copy);
@@ -71,7 +73,7 @@ public final class ChannelEnd implements CircuitEnd {
         }
     }
 
-    public synchronized void eof() {
+    synchronized void eof() {
         if (circuit == null) {
             eofBeforeAttach = true;
         } else {
@@ -80,7 +82,7 @@ public final class ChannelEnd implements CircuitEnd {
     }
 
     /** The client granted more window: a write waiting for it may go on. */
-    public void windowExpanded() throws IOException {
+    void windowExpanded() throws IOException {
         ChannelAsyncOutputStream stream = out;
         if (stream != null) {
             stream.onWindowExpanded();

@@ -1,4 +1,4 @@
-package org.nuttssh.cluster;
+package org.nuttssh.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,25 +12,32 @@ import org.nuttssh.circuit.Circuit;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.Initiator;
 
-/** A thread-safe stand-in for an SSH channel end: records what reaches it, and holds writes until told. */
-final class RecordingEnd implements CircuitEnd {
+/**
+ * A stand-in for an SSH channel end: records what reaches it (each write, the events, the credit it is given) and,
+ * when asked to, holds each write until the test completes it, as a slow reader would. Thread-safe, so it also serves
+ * as an end of a circuit across nodes. More than one write outstanding at a time breaks the circuit's promise and
+ * fails the write.
+ */
+public final class RecordingEnd implements CircuitEnd {
 
     /** The client test circuits are opened for. */
-    static final Initiator WHO = new Initiator("test-client-1", "alice", "127.0.0.1:5000", "SHA256:test");
+    public static final Initiator WHO = new Initiator("test-client-1", "alice", "127.0.0.1:5000", "SHA256:test");
 
     private record HeldWrite(CompletableFuture<Void> written, int bytes) {
     }
 
     private final String name;
     private final boolean holdWrites;
-    private final StringBuilder received = new StringBuilder();
+    private final List<String> writes = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
+    private final List<String> releases = new ArrayList<>();
     private final List<HeldWrite> held = new ArrayList<>();
     private long released;
     private long completed;
     private Circuit circuit;
 
-    RecordingEnd(String name, boolean holdWrites) {
+    /** @param holdWrites whether writes wait for {@link #completeOneWrite()} instead of completing at once */
+    public RecordingEnd(String name, boolean holdWrites) {
         this.name = name;
         this.holdWrites = holdWrites;
     }
@@ -44,19 +51,23 @@ final class RecordingEnd implements CircuitEnd {
     public CompletionStage<Void> write(Buffer data) {
         CompletableFuture<Void> written = new CompletableFuture<>();
         synchronized (this) {
-            received.append(new String(data.array(), data.rpos(), data.available(), StandardCharsets.UTF_8));
+            if (!held.isEmpty()) {
+                throw new AssertionError(name + ": a second write while one is outstanding");
+            }
+            writes.add(new String(data.array(), data.rpos(), data.available(), StandardCharsets.UTF_8));
             events.add("data");
             if (holdWrites) {
                 held.add(new HeldWrite(written, data.available()));
                 return written;
             }
+            completed += data.available();
         }
         written.complete(null);
         return written;
     }
 
     /** Lets the oldest held write complete, as a slow reader finally taking the bytes. */
-    void completeOneWrite() {
+    public void completeOneWrite() {
         HeldWrite next;
         synchronized (this) {
             next = held.remove(0);
@@ -66,17 +77,18 @@ final class RecordingEnd implements CircuitEnd {
     }
 
     /** Bytes of the writes completed so far. */
-    synchronized long completedBytes() {
+    public synchronized long completedBytes() {
         return completed;
     }
 
-    synchronized int heldWrites() {
+    public synchronized int heldWrites() {
         return held.size();
     }
 
     @Override
     public synchronized void release(long bytes, boolean moreWaiting) {
         released += bytes;
+        releases.add(bytes + (moreWaiting ? " more waiting" : ""));
     }
 
     @Override
@@ -95,31 +107,44 @@ final class RecordingEnd implements CircuitEnd {
     }
 
     /** What this end's client sends. */
-    void send(String text) {
+    public void send(String text) {
         circuit().onData(this, new ByteArrayBuffer(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    void sendEof() {
+    public void sendEof() {
         circuit().onEof(this);
     }
 
-    void closedByClient() {
+    public void closedByClient() {
         circuit().onClosed(this);
     }
 
-    synchronized Circuit circuit() {
+    public synchronized Circuit circuit() {
         return circuit;
     }
 
-    synchronized String received() {
-        return received.toString();
+    /** Each write's bytes as text, in order. */
+    public synchronized List<String> writes() {
+        return List.copyOf(writes);
     }
 
-    synchronized List<String> events() {
+    /** Everything written, as one text. */
+    public synchronized String received() {
+        return String.join("", writes);
+    }
+
+    /** {@code data}, {@code eof} and {@code close}, in the order they reached this end. */
+    public synchronized List<String> events() {
         return List.copyOf(events);
     }
 
-    synchronized long released() {
+    /** Credit given back to this end's client, in total. */
+    public synchronized long released() {
         return released;
+    }
+
+    /** Each release, with {@code " more waiting"} when the circuit said more bytes wait. */
+    public synchronized List<String> releases() {
+        return List.copyOf(releases);
     }
 }

@@ -1,4 +1,4 @@
-package org.nuttssh.circuit;
+package org.nuttssh.cluster.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.nuttssh.registry.NodeId;
 
 /** The credit a remote end sends to its far half. */
 class RemoteEndTest {
 
     private final List<Frame> sent = new ArrayList<>();
     private final UUID circuit = UUID.randomUUID();
-    private final RemoteEnd end = new RemoteEnd(circuit, "node-b", "gw1:22 on node b", sent::add, gone -> { });
+    private final RemoteEnd end = new RemoteEnd(circuit, new NodeId("node-b"), "gw1:22 on node b", sent::add, gone -> { });
 
     private List<Long> acks() {
         return sent.stream().filter(frame -> frame.kind() == Frame.Kind.ACK).map(Frame::count).toList();

@@ -1,4 +1,4 @@
-package org.nuttssh.circuit;
+package org.nuttssh.cluster.bus;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +11,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.nuttssh.circuit.CircuitEnd;
+import org.nuttssh.circuit.CircuitRefusedException;
+import org.nuttssh.circuit.RemoteNodes;
+import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,29 +40,28 @@ public final class EventBusNodes implements RemoteNodes {
     private static final Logger log = LoggerFactory.getLogger(EventBusNodes.class);
 
     private final EventBus eventBus;
-    private final String node;
-    private final Switchboard switchboard;
+    private final NodeId node;
     private final Map<UUID, RemoteEnd> ends = new ConcurrentHashMap<>();
+    /** Set once by {@link #serve}, before this node's clients are in the registry, so before any open can come. */
+    private volatile Switchboard switchboard;
 
-    private EventBusNodes(EventBus eventBus, String node, Switchboard switchboard) {
+    /** Can open circuits to other nodes at once; serves theirs after {@link #serve}. */
+    public EventBusNodes(EventBus eventBus, NodeId node) {
         this.eventBus = eventBus;
         this.node = node;
-        this.switchboard = switchboard;
+        eventBus.registerDefaultCodec(Frame.class, new FrameCodec());
     }
 
     /**
-     * Starts answering other nodes' open requests and frames, and lets the switchboard route to other nodes. Blocks
-     * until both consumers are known cluster-wide: a frame sent to an address nobody has registered yet is dropped.
-     * One frame consumer per node, rather than per circuit, keeps circuit setup free of cluster-wide registrations.
+     * Starts answering other nodes' open requests and frames: circuits to clients here go through
+     * {@code switchboard}. Blocks until both consumers are known cluster-wide: a frame sent to an address nobody has
+     * registered yet is dropped. One frame consumer per node, rather than per circuit, keeps circuit setup free of
+     * cluster-wide registrations.
      */
-    public static EventBusNodes start(EventBus eventBus, String node, Switchboard switchboard) {
-        EventBusNodes nodes = new EventBusNodes(eventBus, node, switchboard);
-        await(eventBus.<JsonObject>consumer(openAddress(node), nodes::onOpenRequest).completion());
-        eventBus.registerDefaultCodec(Frame.class, new FrameCodec());
-        await(eventBus.<Frame>consumer(framesAddress(node),
-                message -> nodes.dispatch(message.body())).completion());
-        switchboard.useRemoteNodes(nodes);
-        return nodes;
+    public void serve(Switchboard switchboard) {
+        this.switchboard = switchboard;
+        await(eventBus.<JsonObject>consumer(openAddress(node), this::onOpenRequest).completion());
+        await(eventBus.<Frame>consumer(framesAddress(node), message -> dispatch(message.body())).completion());
     }
 
     @Override
@@ -65,10 +69,10 @@ public final class EventBusNodes implements RemoteNodes {
                                                   String initiator) {
         UUID circuit = UUID.randomUUID();
         String name = target.hostname() + ":" + port;
-        RemoteEnd end = newEnd(circuit, target.node(), name + " on node " + shortId(target.node()));
+        RemoteEnd end = newEnd(circuit, target.node(), name + " on node " + target.node().shortId());
         JsonObject request = new JsonObject()
                 .put("circuit", circuit.toString())
-                .put("node", node)
+                .put("node", node.value())
                 .put("listener", target.id())
                 .put("port", port)
                 .put("originHost", originHost)
@@ -89,10 +93,10 @@ public final class EventBusNodes implements RemoteNodes {
     }
 
     /** A node left the cluster: every circuit half talking to it closes now instead of hanging. */
-    public void nodeLeft(String departed) {
+    public void nodeLeft(NodeId departed) {
         List<RemoteEnd> lost = ends.values().stream().filter(end -> end.peerNode().equals(departed)).toList();
         if (!lost.isEmpty()) {
-            log.info("node {} left: closing {} circuits through it", shortId(departed), lost.size());
+            log.info("node {} left: closing {} circuits through it", departed.shortId(), lost.size());
             lost.forEach(RemoteEnd::peerLost);
         }
     }
@@ -107,9 +111,9 @@ public final class EventBusNodes implements RemoteNodes {
 
     private void onOpenRequest(Message<JsonObject> message) {
         JsonObject request = message.body();
-        String peer = request.getString("node");
+        NodeId peer = new NodeId(request.getString("node"));
         RemoteEnd end = newEnd(UUID.fromString(request.getString("circuit")), peer,
-                request.getString("initiator") + " via node " + shortId(peer));
+                request.getString("initiator") + " via node " + peer.shortId());
         switchboard.acceptFromRemote(request.getString("listener"), request.getInteger("port"),
                 request.getString("originHost"), request.getInteger("originPort"), end)
                 .whenComplete((circuit, failure) -> {
@@ -132,7 +136,7 @@ public final class EventBusNodes implements RemoteNodes {
                 });
     }
 
-    private RemoteEnd newEnd(UUID circuit, String peer, String description) {
+    private RemoteEnd newEnd(UUID circuit, NodeId peer, String description) {
         String peerFrames = framesAddress(peer);
         RemoteEnd end = new RemoteEnd(circuit, peer, description, frame -> eventBus.send(peerFrames, frame),
                 gone -> ends.remove(gone.circuitId(), gone));
@@ -151,33 +155,27 @@ public final class EventBusNodes implements RemoteNodes {
         }
     }
 
-    private static CircuitRefusedException refusal(Throwable failure, String name, String peer) {
+    private static CircuitRefusedException refusal(Throwable failure, String name, NodeId peer) {
         if (failure instanceof ReplyException reply) {
             switch (reply.failureType()) {
                 case RECIPIENT_FAILURE:
                     return new CircuitRefusedException(reply.failureCode(), reply.getMessage());
                 case TIMEOUT:
-                    return CircuitRefusedException.connectFailed(name + ": node " + shortId(peer)
+                    return CircuitRefusedException.connectFailed(name + ": node " + peer.shortId()
                             + " did not answer within " + OPEN_TIMEOUT.toSeconds() + " s");
                 default:
-                    return CircuitRefusedException.connectFailed(name + ": node " + shortId(peer)
+                    return CircuitRefusedException.connectFailed(name + ": node " + peer.shortId()
                             + " is unreachable");
             }
         }
         return CircuitRefusedException.connectFailed(name + ": " + failure.getMessage());
     }
 
-    static String openAddress(String node) {
+    static String openAddress(NodeId node) {
         return "nuttssh.node." + node + ".open";
     }
 
-    static String framesAddress(String node) {
+    static String framesAddress(NodeId node) {
         return "nuttssh.node." + node + ".frames";
-    }
-
-    /** Node ids are UUIDs; their first group is enough for people to tell nodes apart. */
-    public static String shortId(String node) {
-        int dash = node.indexOf('-');
-        return dash > 0 ? node.substring(0, dash) : node;
     }
 }

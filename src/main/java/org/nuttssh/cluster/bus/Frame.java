@@ -1,4 +1,4 @@
-package org.nuttssh.circuit;
+package org.nuttssh.cluster.bus;
 
 import java.util.UUID;
 

@@ -1,4 +1,4 @@
-package org.nuttssh.registry;
+package org.nuttssh.cluster.registry;
 
 import java.util.Map;
 

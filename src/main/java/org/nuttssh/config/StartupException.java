@@ -1,4 +1,4 @@
-package org.nuttssh;
+package org.nuttssh.config;
 
 /** The server cannot start; the message is one line for the operator, naming what to fix. */
 public final class StartupException extends Exception {

@@ -1,4 +1,4 @@
-package org.nuttssh.auth;
+package org.nuttssh.testing;
 
 import java.util.List;
 

@@ -1,0 +1,268 @@
+package org.nuttssh.ssh;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+import org.apache.sshd.common.global.KeepAliveHandler;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.global.NoMoreSessionsHandler;
+import org.apache.sshd.server.global.OpenSshHostKeysHandler;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
+import org.nuttssh.config.StartupException;
+import org.nuttssh.admin.Caller;
+import org.nuttssh.admin.Fleet;
+import org.nuttssh.admin.NodeAdmin;
+import org.nuttssh.admin.RelayCommand;
+import org.nuttssh.auth.AuthorizedKeys;
+import org.nuttssh.auth.KeyAuthenticator;
+import org.nuttssh.circuit.OpenCircuit;
+import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.config.Ciphers;
+import org.nuttssh.config.Limit;
+import org.nuttssh.config.Limits;
+import org.nuttssh.config.RelayConfig;
+import org.nuttssh.metrics.RelayStatistics;
+import org.nuttssh.metrics.Tally;
+import org.nuttssh.proxy.ProxyProtocolAcceptor;
+import org.nuttssh.registry.NodeId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's public SSH port: MINA SSHD with public-key authentication only, remote forwards turned into virtual
+ * listeners, {@code direct-tcpip} turned into circuits, relay commands on session channels, and nothing else; with
+ * its limits, keepalives and the authorized_keys reloads that reach sessions already logged in.
+ */
+public final class SshService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SshService.class);
+
+    /**
+     * MINA's per-connection socket read buffer, held for the connection's life. Its 32 KiB default is most of an idle
+     * listening client's cost; at 8 KiB, 2000 idle clients took 107 KB of RSS each instead of 145, and 1 GiB through
+     * one circuit ran as fast (the SSH decoder assembles packets across reads anyway).
+     */
+    private static final int READ_BUFFER_SIZE = 8 * 1024;
+    /**
+     * One I/O thread per core rather than MINA's cores + 1: opening a circuit is a chain of small packets across two
+     * connections, and the extra thread only added context switches (~1350 -> ~1590 circuits/s on 2 cores, same bulk
+     * throughput).
+     */
+    private static final int IO_THREADS = Runtime.getRuntime().availableProcessors();
+    /** How often authorized_keys is checked for changes; edits take effect within this time. */
+    private static final Duration AUTHORIZED_KEYS_POLL = Duration.ofSeconds(1);
+    /** Reverse lookups for from= are rare and slow; two threads keep a burst of them from queuing long. */
+    private static final int DNS_THREADS = 2;
+    /** How often a draining node looks for finished circuits and idle clients. */
+    private static final Duration DRAIN_POLL = Duration.ofMillis(100);
+    /** After the grace period, how long closed circuits get to write their audit records. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+    /** What clients disconnected by a shutdown are told; OpenSSH prints it. */
+    static final String SHUTTING_DOWN = "the relay is shutting down";
+
+    private final RelayConfig config;
+    private final Switchboard switchboard;
+    private final AuthorizedKeys authorizedKeys;
+    private final RelaySshServer sshd;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService dnsExecutor;
+    private final ConnectedClients clients = new ConnectedClients();
+    private final Tally<Limit> limitRefusals = Tally.of(Limit.class, Limit::setting);
+    private final KeyAuthenticator authenticator;
+    private final AttemptLimit attempts;
+    private final ConnectionGate gate;
+    private final LocalNodeAdmin admin;
+
+    private SshService(RelayConfig config, NodeId node, Switchboard switchboard, KeyPairProvider hostKeys,
+                       AuthorizedKeys authorizedKeys) {
+        this.config = config;
+        this.switchboard = switchboard;
+        this.authorizedKeys = authorizedKeys;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("nuttssh-timer"));
+        this.dnsExecutor = Executors.newFixedThreadPool(DNS_THREADS, daemon("nuttssh-dns"));
+        Limits limits = config.limits();
+        this.authenticator = new KeyAuthenticator(authorizedKeys, config.useDns(), dnsExecutor);
+        this.attempts = new AttemptLimit(authenticator, limits.maxAuthAttempts(), limitRefusals);
+        this.gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionRate(), limitRefusals);
+        this.admin = new LocalNodeAdmin(node, switchboard, clients);
+
+        sshd = (RelaySshServer) ServerBuilder.builder().factory(RelaySshServer::new).build();
+        sshd.setIoServiceFactoryFactory(FixedPoolIoServiceFactory.withThreads(IO_THREADS));
+        sshd.setHost(config.bind());
+        sshd.setPort(config.port());
+        sshd.setKeyPairProvider(hostKeys);
+        if (config.proxyProtocol()) {
+            sshd.setServerProxyAcceptor(new ProxyProtocolAcceptor());
+        }
+
+        sshd.setCipherFactories(Ciphers.parse(config.ciphers()));
+        sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        sshd.setPublickeyAuthenticator(attempts);
+        sshd.addSessionListener(authenticator); // starts reverse lookups early, while keys are exchanged
+        sshd.setPasswordAuthenticator(null);
+        sshd.setKeyboardInteractiveAuthenticator(null);
+        sshd.setGSSAuthenticator(null);
+        sshd.setHostBasedAuthenticator(null);
+
+        sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, new RelayConnectionService.Factory()));
+        sshd.setChannelFactories(List.of(new RelaySessionChannel.Factory(),
+                new DirectTcpipChannelFactory(switchboard, limitRefusals)));
+        sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
+                OpenSshHostKeysHandler.INSTANCE, new ForwardRequestHandler()));
+        sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE); // agent and X11; TCP forwards are ours
+        sshd.setAgentFactory(null);
+        sshd.setSubsystemFactories(List.of());
+
+        // Listening clients sit idle for days (-N); liveness is the keepalive's job, not an idle timer's.
+        CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
+        CoreModuleProperties.NIO2_READ_TIMEOUT.set(sshd, Duration.ZERO);
+        // A circuit's open and first bytes are small packets answered across two connections; with Nagle's algorithm
+        // each waits for a delayed ACK (~40 ms), capping circuit setup at ~25 per second.
+        CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+        CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, READ_BUFFER_SIZE);
+        // MINA's own timer enforces the login timeout; zero turns it off, as the setting's zero means.
+        CoreModuleProperties.AUTH_TIMEOUT.set(sshd, limits.loginTimeout());
+        // MINA counts authentication requests of every kind; AttemptLimit counts refused keys. Set just above it,
+        // MINA's count only drops clients that try methods the relay does not offer.
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd,
+                limits.maxAuthAttempts() + AttemptLimit.REQUESTS_PER_ACCEPTED_KEY);
+        sshd.setSessionDisconnectHandler(new DisconnectReasons(limitRefusals));
+        sshd.addSessionListener(gate);
+        sshd.addSessionListener(new SessionTracker(node, switchboard, clients, scheduler, config.keepAliveInterval(),
+                config.keepAliveCount(), limits.maxListenersPerClient(), limitRefusals));
+    }
+
+    /** Everything but the port; {@link #listen} binds it. */
+    public static SshService create(RelayConfig config, NodeId node, Switchboard switchboard, KeyPairProvider hostKeys,
+                                    AuthorizedKeys authorizedKeys) {
+        return new SshService(config, node, switchboard, hostKeys, authorizedKeys);
+    }
+
+    /** This node as the operator commands see it, for other nodes to ask. */
+    public NodeAdmin nodeAdmin() {
+        return admin;
+    }
+
+    /** This node's counts, as the metrics read them. */
+    public RelayStatistics statistics(IntSupplier members) {
+        return new NodeStatistics(gate, clients, switchboard, attempts, limitRefusals, members);
+    }
+
+    /**
+     * Binds the port and starts following authorized_keys; fails with a one-line reason if the port is taken.
+     *
+     * @param fleet every node of the relay, which the operator commands ask
+     */
+    public void listen(Fleet fleet) throws StartupException, IOException {
+        sshd.setShellFactory(channel -> command(channel, "", fleet));
+        sshd.setCommandFactory((channel, commandLine) -> command(channel, commandLine, fleet));
+        try {
+            sshd.start();
+        } catch (BindException e) {
+            throw new StartupException("cannot listen on " + config.bind() + " port " + config.port() + ": "
+                    + e.getMessage() + (config.port() == 0 ? "" : "; pick another port with --port"));
+        }
+        authorizedKeys.addChangeListener(new Revocation(clients, authenticator));
+        authorizedKeys.startWatching(scheduler, AUTHORIZED_KEYS_POLL);
+    }
+
+    /** The bound port; differs from the configured one when that was 0. */
+    public int port() {
+        return ((InetSocketAddress) sshd.getBoundAddresses().iterator().next()).getPort();
+    }
+
+    /** Closes the listening socket; connections already open go on. */
+    public void stopAccepting() {
+        sshd.stopAccepting();
+    }
+
+    /**
+     * The second half of a graceful shutdown, once the switchboard refuses new circuits: disconnects each client as
+     * soon as it has no open circuit, so it can reconnect to another node, and gives open circuits up to
+     * {@code grace} to finish before closing the rest.
+     */
+    public void drain(Duration grace) throws InterruptedException {
+        log.info("shutting down: not accepting connections, names withdrawn; {} circuits open, waiting up to {} s",
+                switchboard.openCircuitCount(), grace.toSeconds());
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (true) {
+            disconnectIdleClients();
+            if (switchboard.openCircuitCount() == 0) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                List<OpenCircuit> left = switchboard.openCircuits();
+                log.info("shutting down: grace of {} s is over; closing {} circuits", grace.toSeconds(), left.size());
+                left.forEach(entry -> entry.circuit().close(SHUTTING_DOWN));
+                awaitCircuitsClosed(System.nanoTime() + CLOSE_WAIT.toNanos());
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(DRAIN_POLL.toMillis());
+        }
+    }
+
+    private void disconnectIdleClients() {
+        for (ClientConnection client : clients.all()) {
+            if (switchboard.circuitsInvolving(client.id()) == 0) {
+                client.disconnect(SHUTTING_DOWN);
+            }
+        }
+    }
+
+    private void awaitCircuitsClosed(long deadline) throws InterruptedException {
+        while (switchboard.openCircuitCount() > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(DRAIN_POLL.toMillis());
+        }
+    }
+
+    /** Stops at once: every connection and circuit closes now, then the timers and lookups. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (sshd.isStarted()) {
+                sshd.stop(true);
+            } else {
+                // MINA's stop() ignores a server whose port never bound, but its I/O threads run already.
+                sshd.close(true).await(CoreModuleProperties.STOP_WAIT_TIME.getRequired(sshd));
+            }
+        } finally {
+            scheduler.shutdownNow();
+            dnsExecutor.shutdownNow();
+        }
+    }
+
+    private Command command(ChannelSession channel, String commandLine, Fleet fleet) {
+        ClientConnection client = ClientConnection.of(channel.getServerSession());
+        Caller caller = new Caller(client.name(), client.aliases(), client.access(), client.address(),
+                client.key().fingerprint());
+        return new RelayCommand(commandLine, caller, switchboard.registry(), fleet);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "SSH port " + config.bind() + ":" + config.port();
+    }
+}

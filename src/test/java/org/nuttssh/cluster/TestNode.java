@@ -1,0 +1,55 @@
+package org.nuttssh.cluster;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.nuttssh.config.StartupException;
+import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.Listing;
+import org.nuttssh.testing.FakeNodeAdmin;
+
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/** One clustered relay node without SSH: its membership, registry and switchboard, serving other nodes. */
+record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoCloseable {
+
+    static TestNode join(ClusterConfig config) throws StartupException {
+        ClusteredNode node = ClusteredNode.join(config);
+        Switchboard switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(), 0);
+        node.serve(switchboard, new FakeNodeAdmin(node.id()));
+        return new TestNode(node, switchboard);
+    }
+
+    /** A listening client's record on this node, on one port. */
+    ListenerRecord record(String id, String hostname, int port) {
+        TreeMap<Integer, String> ports = new TreeMap<>();
+        ports.put(port, "localhost");
+        return new ListenerRecord(id, node.id(), hostname, List.of(), ports, "127.0.0.1:" + port, Instant.now(), 0);
+    }
+
+    Optional<String> resolve(String name, int index) {
+        return switchboard.registry().resolve(name, index).toCompletableFuture().join().map(ListenerRecord::id);
+    }
+
+    List<String> connectNames() {
+        return switchboard.registry().list().toCompletableFuture().join().stream().map(Listing::connectName)
+                .toList();
+    }
+
+    /** Stops this node as a crash would: no goodbye to the others, who must notice by themselves. */
+    void crash() {
+        ((HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager()).getHazelcastInstance()
+                .getLifecycleService().terminate();
+        node.close();
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+}
