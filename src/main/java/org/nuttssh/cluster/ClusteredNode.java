@@ -3,7 +3,7 @@ package org.nuttssh.cluster;
 import java.time.Duration;
 import java.util.Optional;
 
-import org.nuttssh.config.StartupException;
+import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
@@ -11,6 +11,7 @@ import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.registry.HazelcastRegistry;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.config.StartupException;
 import org.nuttssh.node.CloseOrder;
 import org.nuttssh.node.RelayNode;
 import org.nuttssh.registry.NodeId;
@@ -22,12 +23,16 @@ import io.vertx.core.Vertx;
 
 /**
  * One node of a cluster of relays: Hazelcast membership, the shared registry, and cross-node circuits and operator
- * commands over the event bus, wired so that a departed member's names and circuits are dropped at once.
+ * commands over the event bus. It heals: a node that is no longer a member loses its names and circuits at once,
+ * and after a merge (or whenever the periodic check finds it out of step) the registry is repaired from the map.
  */
 public final class ClusteredNode implements RelayNode {
 
-    /** How often the registry is checked against membership, the safety net behind membership events. */
-    static final Duration RECONCILE_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * How often the registry is checked against the map and the members: the safety net behind entry and membership
+     * events, which a split can lose. Reading the map costs a few hundred bytes per listening client.
+     */
+    static final Duration RESYNC_INTERVAL = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(ClusteredNode.class);
 
@@ -46,7 +51,8 @@ public final class ClusteredNode implements RelayNode {
     public static ClusteredNode join(ClusterConfig config) throws StartupException {
         ClusterMembership membership = ClusterMembership.join(config);
         try {
-            HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast());
+            HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
+                    membership::memberIds);
             return new ClusteredNode(membership, registry, new EventBusNodes(membership.vertx().eventBus(),
                     membership.nodeId()));
         } catch (RuntimeException e) {
@@ -78,35 +84,36 @@ public final class ClusteredNode implements RelayNode {
     @Override
     public Fleet serve(Switchboard switchboard, NodeAdmin admin) {
         nodes.serve(switchboard);
-        membership.onMemberLeft(departed -> {
+        membership.onNodeLeft(departed -> {
             registry.purgeNode(departed);
             nodes.nodeLeft(departed);
         });
-        // Reconciling reads the whole map: a worker thread's job, never an event loop's.
-        vertx().setPeriodic(RECONCILE_INTERVAL.toMillis(), timer -> vertx().executeBlocking(this::reconcile, false));
-        fleet = ClusterFleet.start(vertx().eventBus(), admin, membership::memberIds);
+        membership.onMerged(this::resync);
+        // Resyncing reads the whole map: a worker thread's job, never an event loop's.
+        vertx().setPeriodic(RESYNC_INTERVAL.toMillis(), timer -> vertx().executeBlocking(this::resync, false));
+        fleet = ClusterFleet.start(vertx().eventBus(), admin, this::view);
         return fleet;
     }
 
-    private Void reconcile() {
+    private Void resync() {
         try {
-            registry.reconcile(membership.memberIds());
+            if (registry.resync()) {
+                log.info("registry repaired from the cluster map: {} listening clients known", registry.size());
+            }
         } catch (RuntimeException e) {
-            log.warn("registry reconciliation failed; will retry: {}", e.toString());
+            log.warn("registry resync failed; will retry: {}", e.toString());
         }
         return null;
     }
 
     @Override
-    public int memberCount() {
-        return membership.memberIds().size();
+    public ClusterView view() {
+        return new ClusterView(id(), membership.memberIds(), membership.merges(), registry.resyncs());
     }
 
     @Override
     public Optional<String> notReady() {
-        return membership.hazelcast().getLifecycleService().isRunning()
-                ? Optional.empty()
-                : Optional.of("not a cluster member");
+        return membership.isRunning() ? Optional.empty() : Optional.of("not a cluster member");
     }
 
     @Override

@@ -29,6 +29,8 @@ public final class Meters {
     public static final String AUTH_FAILURES = "nuttssh.auth.failures";
     public static final String LIMIT_REFUSALS = "nuttssh.limit.refusals";
     public static final String CLUSTER_MEMBERS = "nuttssh.cluster.members";
+    public static final String CLUSTER_MERGES = "nuttssh.cluster.merges";
+    public static final String REGISTRY_RESYNCS = "nuttssh.registry.resyncs";
     public static final String REGISTRY_CLIENTS = "nuttssh.registry.clients";
 
     public static final String TAG_REASON = "reason";
@@ -68,6 +70,11 @@ public final class Meters {
                 "Connections, listeners and circuits turned away by a limit");
         Gauge.builder(CLUSTER_MEMBERS, stats, RelayStatistics::clusterMembers)
                 .description("Relay nodes in the cluster, as this node sees it").register(registry);
+        FunctionCounter.builder(CLUSTER_MERGES, stats, RelayStatistics::clusterMerges)
+                .description("Times this node merged back into the cluster after a split").register(registry);
+        FunctionCounter.builder(REGISTRY_RESYNCS, stats, RelayStatistics::registryResyncs)
+                .description("Times this node's registry was out of step with the cluster's and was repaired")
+                .register(registry);
         Gauge.builder(REGISTRY_CLIENTS, stats, RelayStatistics::registryClients)
                 .description("Listening clients in the name registry, on every node").register(registry);
 

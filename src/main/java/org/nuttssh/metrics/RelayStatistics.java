@@ -44,6 +44,12 @@ public interface RelayStatistics {
     /** Nodes in the cluster as this node sees it; 1 for a single node. */
     int clusterMembers();
 
+    /** Times this node merged back into the cluster after a split. */
+    long clusterMerges();
+
+    /** Times this node's registry was found out of step with the cluster's and repaired. */
+    long registryResyncs();
+
     /** Listening clients in the registry, on every node. */
     int registryClients();
 }
