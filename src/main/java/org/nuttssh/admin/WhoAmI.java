@@ -22,7 +22,7 @@ final class WhoAmI {
                 + "node: " + node(nodes) + "\n";
     }
 
-    /** {@code ID (alone)}, or {@code ID, one of N: ID,ID,... (merges M, registry resyncs R)}. */
+    /** {@code ID (alone)}, or {@code ID, one of N: ID,ID,... (merges M, registry resyncs R)[ INSECURE...]}. */
     private static String node(Fleet nodes) {
         ClusterView view = nodes.view();
         if (!nodes.spansNodes()) {
@@ -30,6 +30,7 @@ final class WhoAmI {
         }
         return view.self().shortId() + ", one of " + view.members().size() + ": "
                 + view.members().stream().map(NodeId::shortId).collect(Collectors.joining(","))
-                + " (merges " + view.merges() + ", registry resyncs " + view.resyncs() + ")";
+                + " (merges " + view.merges() + ", registry resyncs " + view.resyncs() + ")"
+                + (view.insecure() ? " INSECURE: no TLS, readable records" : "");
     }
 }

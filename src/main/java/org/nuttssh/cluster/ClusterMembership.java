@@ -114,7 +114,13 @@ public final class ClusterMembership implements AutoCloseable {
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                log.info("node {} is a member", describe(event.getMember()));
+                NodeId joined = nodeOf(event.getMember());
+                if (joined == null) {
+                    log.warn("a Hazelcast member that is not a relay node joined the cluster from {}",
+                            event.getMember().getAddress());
+                } else {
+                    log.info("node {} joined the cluster from {}", joined, event.getMember().getAddress());
+                }
             }
 
             @Override

@@ -10,6 +10,8 @@ import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.registry.HazelcastRegistry;
+import org.nuttssh.cluster.registry.RecordCodec;
+import org.nuttssh.cluster.registry.SealedRecords;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.node.CloseOrder;
@@ -39,22 +41,38 @@ public final class ClusteredNode implements RelayNode {
     private final ClusterMembership membership;
     private final HazelcastRegistry registry;
     private final EventBusNodes nodes;
+    private final boolean insecure;
     private volatile ClusterFleet fleet;
 
-    private ClusteredNode(ClusterMembership membership, HazelcastRegistry registry, EventBusNodes nodes) {
+    private ClusteredNode(ClusterMembership membership, HazelcastRegistry registry, EventBusNodes nodes,
+                          boolean insecure) {
         this.membership = membership;
         this.registry = registry;
         this.nodes = nodes;
+        this.insecure = insecure;
     }
 
     /** Joins the cluster and loads the shared registry; blocks, so call it at start. */
     public static ClusteredNode join(ClusterConfig config) throws StartupException {
+        boolean insecure = config.security() instanceof ClusterConfig.Insecure;
+        RecordCodec codec;
+        if (config.security() instanceof ClusterConfig.Secure secure) {
+            codec = new SealedRecords(ClusterSecret.load(secure.secret()).derive(SealedRecords.KEY_PURPOSE,
+                    SealedRecords.KEY_BYTES));
+        } else {
+            log.warn("cluster '{}' is INSECURE (--cluster-insecure): nodes talk without TLS and store names and "
+                    + "addresses readably in Hazelcast, so anyone who reaches the cluster ports can read, forge and "
+                    + "redirect names and carry circuits; use it only on a network nobody else can reach",
+                    config.name());
+            codec = RecordCodec.plain();
+        }
         ClusterMembership membership = ClusterMembership.join(config);
         try {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
+                    membership::memberIds, codec);
+            EventBusNodes nodes = new EventBusNodes(membership.vertx().eventBus(), membership.nodeId(),
                     membership::memberIds);
-            return new ClusteredNode(membership, registry, new EventBusNodes(membership.vertx().eventBus(),
-                    membership.nodeId()));
+            return new ClusteredNode(membership, registry, nodes, insecure);
         } catch (RuntimeException e) {
             membership.close();
             throw e;
@@ -88,7 +106,10 @@ public final class ClusteredNode implements RelayNode {
             registry.purgeNode(departed);
             nodes.nodeLeft(departed);
         });
-        membership.onMerged(this::resync);
+        membership.onMerged(() -> {
+            resync();
+            nodes.greet(membership.memberIds());
+        });
         // Resyncing reads the whole map: a worker thread's job, never an event loop's.
         vertx().setPeriodic(RESYNC_INTERVAL.toMillis(), timer -> vertx().executeBlocking(this::resync, false));
         fleet = ClusterFleet.start(vertx().eventBus(), admin, this::view);
@@ -108,7 +129,8 @@ public final class ClusteredNode implements RelayNode {
 
     @Override
     public ClusterView view() {
-        return new ClusterView(id(), membership.memberIds(), membership.merges(), registry.resyncs());
+        return new ClusterView(id(), membership.memberIds(), membership.merges(), registry.resyncs(),
+                registry.unreadable(), insecure);
     }
 
     @Override

@@ -31,6 +31,8 @@ public final class Meters {
     public static final String CLUSTER_MEMBERS = "nuttssh.cluster.members";
     public static final String CLUSTER_MERGES = "nuttssh.cluster.merges";
     public static final String REGISTRY_RESYNCS = "nuttssh.registry.resyncs";
+    public static final String REGISTRY_UNREADABLE = "nuttssh.registry.unreadable";
+    public static final String CLUSTER_INSECURE = "nuttssh.cluster.insecure";
     public static final String REGISTRY_CLIENTS = "nuttssh.registry.clients";
 
     public static final String TAG_REASON = "reason";
@@ -74,6 +76,12 @@ public final class Meters {
                 .description("Times this node merged back into the cluster after a split").register(registry);
         FunctionCounter.builder(REGISTRY_RESYNCS, stats, RelayStatistics::registryResyncs)
                 .description("Times this node's registry was out of step with the cluster's and was repaired")
+                .register(registry);
+        FunctionCounter.builder(REGISTRY_UNREADABLE, stats, RelayStatistics::registryUnreadable)
+                .description("Values in the shared registry that did not open as records (another secret, a stranger)")
+                .register(registry);
+        Gauge.builder(CLUSTER_INSECURE, stats, s -> s.clusterInsecure() ? 1 : 0)
+                .description("1 when the cluster runs without TLS and sealed records (--cluster-insecure)")
                 .register(registry);
         Gauge.builder(REGISTRY_CLIENTS, stats, RelayStatistics::registryClients)
                 .description("Listening clients in the name registry, on every node").register(registry);

@@ -50,6 +50,12 @@ public interface RelayStatistics {
     /** Times this node's registry was found out of step with the cluster's and repaired. */
     long registryResyncs();
 
+    /** Values in the shared registry that did not open as records: another cluster secret, or not a relay's. */
+    long registryUnreadable();
+
+    /** Whether this node runs in a cluster without TLS and sealed records. */
+    boolean clusterInsecure();
+
     /** Listening clients in the registry, on every node. */
     int registryClients();
 }

@@ -105,6 +105,16 @@ final class NodeStatistics implements RelayStatistics {
     }
 
     @Override
+    public long registryUnreadable() {
+        return cluster.get().unreadable();
+    }
+
+    @Override
+    public boolean clusterInsecure() {
+        return cluster.get().insecure();
+    }
+
+    @Override
     public int registryClients() {
         return switchboard.registry().size();
     }

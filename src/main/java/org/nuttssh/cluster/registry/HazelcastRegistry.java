@@ -62,6 +62,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     /** The highest sequence number seen in any record, the floor for the next one. */
     private final AtomicLong highestSequence = new AtomicLong();
     private final AtomicLong resyncs = new AtomicLong();
+    private final UnreadableRecords unreadable = new UnreadableRecords();
     private final UUID listenerRegistration;
 
     private HazelcastRegistry(HazelcastInstance hazelcast, NodeId self, Supplier<List<NodeId>> members,
@@ -78,9 +79,11 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
      * Joins the shared map; blocks while it loads the current entries, so call it at start, not on an I/O thread.
      *
      * @param members the relay nodes that are members now, this one included
+     * @param codec   how records are stored: sealed, or as plain JSON in an insecure cluster
      */
-    public static HazelcastRegistry start(HazelcastInstance hazelcast, NodeId self, Supplier<List<NodeId>> members) {
-        HazelcastRegistry registry = new HazelcastRegistry(hazelcast, self, members, new ListenerRecordJson());
+    public static HazelcastRegistry start(HazelcastInstance hazelcast, NodeId self, Supplier<List<NodeId>> members,
+                                          RecordCodec codec) {
+        HazelcastRegistry registry = new HazelcastRegistry(hazelcast, self, members, codec);
         registry.resync();
         log.info("cluster registry: {} listening clients known", registry.mirror.size());
         return registry;
@@ -127,6 +130,11 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         return resyncs.get();
     }
 
+    /** Values in the map that did not open as records, since start: another secret, or not a relay's. */
+    public long unreadable() {
+        return unreadable.count();
+    }
+
     /** A node is no longer a member: drop its clients. Every survivor does this; deleting twice is harmless. */
     public void purgeNode(NodeId departed) {
         int purged = 0;
@@ -157,9 +165,9 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
 
         Map<String, ListenerRecord> found = new HashMap<>();
         for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
-            Optional<ListenerRecord> decoded = codec.decode(entry.getKey(), entry.getValue());
+            Optional<ListenerRecord> decoded = decode(entry.getKey(), entry.getValue());
             if (decoded.isEmpty()) {
-                continue; // not ours to judge: it may be a node's with another codec, so it is only left unmirrored
+                continue; // not ours to judge: it may be a node's with another secret, so it is only left unmirrored
             }
             ListenerRecord record = decoded.get();
             if (record.node().equals(self)) {
@@ -216,6 +224,14 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         return "cluster registry";
     }
 
+    private Optional<ListenerRecord> decode(String key, byte[] value) {
+        Optional<ListenerRecord> record = codec.decode(key, value);
+        if (record.isEmpty()) {
+            unreadable.seen(key);
+        }
+        return record;
+    }
+
     private void mirrorPut(ListenerRecord record) {
         highestSequence.accumulateAndGet(record.sequence(), Math::max);
         mirror.put(record);
@@ -269,7 +285,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
          * its name that it does not hold (a client gone meanwhile, or a forgery) is deleted.
          */
         private void stored(EntryEvent<String, byte[]> event) {
-            codec.decode(event.getKey(), event.getValue()).ifPresent(record -> {
+            decode(event.getKey(), event.getValue()).ifPresent(record -> {
                 if (record.node().equals(self)) {
                     if (!own.containsKey(record.id())) {
                         map.deleteAsync(record.id());

@@ -5,7 +5,12 @@ import java.util.Optional;
 import org.nuttssh.registry.ListenerRecord;
 
 /** How a listener record is stored in the shared map, under its id. */
-interface RecordCodec {
+public interface RecordCodec {
+
+    /** Records as plain JSON, which anyone on the cluster network can read and write: {@code --cluster-insecure}. */
+    static RecordCodec plain() {
+        return new ListenerRecordJson();
+    }
 
     byte[] encode(ListenerRecord record);
 

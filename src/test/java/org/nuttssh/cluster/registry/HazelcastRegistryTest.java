@@ -66,7 +66,7 @@ class HazelcastRegistryTest {
         map.clear();
         members.clear();
         members.addAll(List.of(SELF, OTHER));
-        registry = HazelcastRegistry.start(hazelcast, SELF, () -> members);
+        registry = HazelcastRegistry.start(hazelcast, SELF, () -> members, codec);
     }
 
     @AfterEach
@@ -122,7 +122,7 @@ class HazelcastRegistryTest {
     void aResyncMirrorsWhatNoEventAnnounced() {
         registry.close();
         map.set("other-2", codec.encode(record("other-2", OTHER, "quiet", 7)));
-        registry = HazelcastRegistry.start(hazelcast, SELF, () -> members);
+        registry = HazelcastRegistry.start(hazelcast, SELF, () -> members, codec);
         assertEquals(Optional.of("other-2"), resolve("quiet"), "the start is a resync");
 
         members.remove(OTHER);
