@@ -59,6 +59,8 @@ public final class ClusteredNode implements RelayNode {
         if (config.security() instanceof ClusterConfig.Secure secure) {
             codec = new SealedRecords(ClusterSecret.load(secure.secret()).derive(SealedRecords.KEY_PURPOSE,
                     SealedRecords.KEY_BYTES));
+            log.info("cluster '{}': mutual TLS between nodes ({}), registry records sealed", config.name(),
+                    EventBusSettings.tlsEngine());
         } else {
             log.warn("cluster '{}' is INSECURE (--cluster-insecure): nodes talk without TLS and store names and "
                     + "addresses readably in Hazelcast, so anyone who reaches the cluster ports can read, forge and "
