@@ -71,8 +71,11 @@ interface ClusterNetwork extends AutoCloseable {
             // Nothing was made.
         }
 
-        /** Three consecutive free ports below the ephemeral range, so no outgoing connection takes one meanwhile. */
-        private static int freeHazelcastBase() {
+        /**
+         * A first Hazelcast port with the two after it free on every address, below the kernel's ephemeral range so
+         * that no outgoing connection takes one meanwhile.
+         */
+        static int freeHazelcastBase() {
             for (int attempt = 0; attempt < 100; attempt++) {
                 int base = ThreadLocalRandom.current().nextInt(20000, 30000);
                 if (free(base) && free(base + 1) && free(base + 2)) {

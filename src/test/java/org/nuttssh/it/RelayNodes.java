@@ -32,8 +32,6 @@ final class RelayNodes implements AutoCloseable {
     /** The convergence bound the cluster promises once a pause or partition is over. */
     static final Duration CONVERGENCE = Duration.ofSeconds(30);
     private static final Pattern READY = Pattern.compile("nuttssh listening on \\S+ port (\\d+) \\(node ([0-9a-f-]+)");
-    private static final List<String> JVM_FLAGS = List.of(
-            System.getProperty("nuttssh.test.jvm.flags", "").trim().split("\\s+"));
 
     private final Path dir;
     private final ClusterNetwork network;
@@ -67,18 +65,7 @@ final class RelayNodes implements AutoCloseable {
             sshPorts[n] = network.freeClientPort();
         }
         new ClusterCertificates(dir.resolve("certs"), line -> { }).create(names, List.of());
-        Files.writeString(dir.resolve("ssh_config"), """
-                Host *
-                  StrictHostKeyChecking no
-                  UserKnownHostsFile /dev/null
-                  GlobalKnownHostsFile /dev/null
-                  BatchMode yes
-                  IdentitiesOnly yes
-                  LogLevel ERROR
-                  ConnectTimeout 10
-                  ControlPath none
-                  UpdateHostKeys no
-                """);
+        Files.writeString(dir.resolve("ssh_config"), RelayFixture.CLIENT_DEFAULTS);
     }
 
     private Path key(String role) {
@@ -110,7 +97,7 @@ final class RelayNodes implements AutoCloseable {
     void start(int n) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        command.addAll(JVM_FLAGS);
+        command.addAll(ClusterScript.HAZELCAST_JVM_FLAGS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.nuttssh.Main",
                 "--bind", network.host(n), "--port", String.valueOf(sshPorts[n]),
                 "--host-key", dir.resolve("ssh_host_key").toString(),
