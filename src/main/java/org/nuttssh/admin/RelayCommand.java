@@ -25,6 +25,7 @@ import org.nuttssh.registry.ConnectName;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
+import org.nuttssh.text.Printable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +133,7 @@ public final class RelayCommand implements AsyncCommand {
         Optional<ConnectName> name = ConnectName.parse(target);
         if (name.isEmpty()) {
             return Outcome.failed(EXIT_USAGE,
-                    "kick: '" + target + "' is not a client name (expected NAME or NAME~N)\n");
+                    "kick: '" + Printable.escape(target) + "' is not a client name (expected NAME or NAME~N)\n");
         }
         return registry.resolve(name.get().name(), name.get().index()).thenCompose(found -> {
             if (found.isEmpty()) {

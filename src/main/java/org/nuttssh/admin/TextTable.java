@@ -3,7 +3,12 @@ package org.nuttssh.admin;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Rows of text in aligned columns, two spaces apart, the last column unpadded. */
+import org.nuttssh.text.Printable;
+
+/**
+ * Rows of text in aligned columns, two spaces apart, the last column unpadded. Cells hold what clients chose (their
+ * user names), so each is escaped: a table never carries a control character to the terminal that shows it.
+ */
 final class TextTable {
 
     private final List<List<String>> rows = new ArrayList<>();
@@ -13,7 +18,7 @@ final class TextTable {
     }
 
     TextTable add(List<String> row) {
-        rows.add(List.copyOf(row));
+        rows.add(row.stream().map(Printable::escape).toList());
         return this;
     }
 

@@ -3,8 +3,12 @@ package org.nuttssh.admin;
 import java.util.stream.Collectors;
 
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.text.Printable;
 
-/** The text of {@code whoami}: what the relay knows about the caller, one {@code field: value} per line. */
+/**
+ * The text of {@code whoami}: what the relay knows about the caller, one {@code field: value} per line. The name is
+ * the SSH user name the client chose, printed escaped.
+ */
 final class WhoAmI {
 
     private WhoAmI() {
@@ -14,7 +18,7 @@ final class WhoAmI {
     static String render(Caller caller, Fleet nodes) {
         String access = caller.access().isEmpty() ? "none"
                 : String.join(",", caller.access().stream().sorted().map(Object::toString).toList());
-        return "name: " + caller.name() + "\n"
+        return "name: " + Printable.escape(caller.name()) + "\n"
                 + "aliases: " + (caller.aliases().isEmpty() ? "-" : String.join(",", caller.aliases())) + "\n"
                 + "access: " + access + "\n"
                 + "address: " + caller.address() + "\n"
