@@ -12,7 +12,8 @@
 # cluster-certs), the same host key and the same authorized_keys (clients must see one host key whichever node
 # HAProxy picks). HAProxy
 # (scripts/haproxy.cfg) balances plain TCP round robin with health checks and sends a PROXY v2 header to every
-# node. PIDs, logs and the generated HAProxy file live in the state directory.
+# node. PIDs, logs and the generated HAProxy file live in the state directory. The nodes trust PROXY headers only
+# from HAProxy's address on loopback (--proxy-protocol-from 127.0.0.1/32).
 #
 # Settings, from the environment:
 #   NUTTSSH_CMD      command that runs a node, split on spaces (default: java -jar <repo>/target/nuttssh.jar)
@@ -321,7 +322,8 @@ start_node() { # INDEX
     read -r -a extra <<<"$NUTTSSH_ARGS"
     [ -n "$CLUSTER_CONFIG" ] && config=(--cluster-config "$CLUSTER_CONFIG")
     [ -n "$CLUSTER_PORT" ] && config=(--cluster-config "$STATE_DIR/cluster.xml")
-    [ "$PROXY_PROTOCOL" = 1 ] && extra+=(--proxy-protocol)
+    # HAProxy runs on this machine and reaches the nodes over loopback: only its headers are trusted.
+    [ "$PROXY_PROTOCOL" = 1 ] && extra+=(--proxy-protocol --proxy-protocol-from 127.0.0.1/32)
     # The nodes read NUTTSSH_<SETTING> variables as settings; this script's own are none of them.
     env -u NUTTSSH_CMD -u NUTTSSH_PORTS -u NUTTSSH_ARGS \
         "${command[@]}" --bind "$BIND" --port "$port" --host-key "$HOST_KEY" --authorized-keys "$AUTHORIZED_KEYS" \

@@ -25,6 +25,7 @@ import org.nuttssh.config.FirstRun;
 import org.nuttssh.config.Limits;
 import org.nuttssh.config.LogFormat;
 import org.nuttssh.config.LogLevel;
+import org.nuttssh.config.MaxStartups;
 import org.nuttssh.config.MetricsConfig;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.config.SettingException;
@@ -104,6 +105,17 @@ public final class Main implements Callable<Integer> {
                     + "from= and logs use the client address it names. Connections without one are dropped.")
     boolean proxyProtocol;
 
+    @Option(names = "--proxy-protocol-from", paramLabel = "CIDR[,CIDR...]", split = ",",
+            description = "With --proxy-protocol: the proxies (addresses or CIDR blocks) whose PROXY headers are "
+                    + "trusted; connections from any other peer are dropped. Required with --proxy-protocol.")
+    List<String> proxyProtocolFrom = new ArrayList<>();
+
+    @Option(names = "--reserved-names", arity = "0..1", paramLabel = "BOOL", defaultValue = "true",
+            fallbackValue = "true",
+            description = "A name given by hostname= or alias= in authorized_keys belongs to the lines that give it: "
+                    + "no other key may listen under it (default: ${DEFAULT-VALUE}).")
+    boolean reservedNames;
+
     @Option(names = "--metrics-port", paramLabel = "N",
             description = "Serve /metrics (Prometheus) and /health/live, /health/ready on this HTTP port; "
                     + "0 picks a free one (default: off).")
@@ -122,6 +134,18 @@ public final class Main implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxConnectionRate;
 
+    @Option(names = "--max-startups", paramLabel = "START:RATE:FULL", defaultValue = Limits.DEFAULT_MAX_STARTUPS,
+            description = "Connections not yet authenticated: from START on, new ones are dropped with RATE percent "
+                    + "probability, rising to all at FULL, like OpenSSH's MaxStartups; 0 for no limit "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String maxStartups;
+
+    @Option(names = "--max-startups-per-source", paramLabel = "N",
+            defaultValue = "" + Limits.DEFAULT_MAX_STARTUPS_PER_SOURCE,
+            description = "Connections not yet authenticated from one address (an IPv6 /64); 0 for no limit "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxStartupsPerSource;
+
     @Option(names = "--login-timeout", paramLabel = "SECONDS",
             defaultValue = "" + Limits.DEFAULT_LOGIN_TIMEOUT_SECONDS,
             description = "Drop connections not authenticated within this time; 0 waits forever "
@@ -132,14 +156,28 @@ public final class Main implements Callable<Integer> {
             description = "Refused keys after which a connection is dropped (default: ${DEFAULT-VALUE}).")
     int maxAuthAttempts;
 
-    @Option(names = "--max-listeners-per-client", paramLabel = "N", defaultValue = "" + Limits.NO_LIMIT,
+    @Option(names = "--max-listeners-per-client", paramLabel = "N",
+            defaultValue = "" + Limits.DEFAULT_MAX_LISTENERS_PER_CLIENT,
             description = "Virtual listeners (-R) one connection may hold; 0 for no limit (default: ${DEFAULT-VALUE}).")
     int maxListenersPerClient;
 
-    @Option(names = "--max-circuits-per-client", paramLabel = "N", defaultValue = "" + Limits.NO_LIMIT,
+    @Option(names = "--max-circuits-per-client", paramLabel = "N",
+            defaultValue = "" + Limits.DEFAULT_MAX_CIRCUITS_PER_CLIENT,
             description = "Circuits one connection may have open as initiator; 0 for no limit "
                     + "(default: ${DEFAULT-VALUE}).")
     int maxCircuitsPerClient;
+
+    @Option(names = "--max-sessions-per-connection", paramLabel = "N",
+            defaultValue = "" + Limits.DEFAULT_MAX_SESSIONS_PER_CONNECTION,
+            description = "Session channels (commands) one connection may have open, like OpenSSH's MaxSessions; "
+                    + "0 for no limit (default: ${DEFAULT-VALUE}).")
+    int maxSessionsPerConnection;
+
+    @Option(names = "--max-channels-per-connection", paramLabel = "N",
+            defaultValue = "" + Limits.DEFAULT_MAX_CHANNELS_PER_CONNECTION,
+            description = "Channels of any kind a client may have open on one connection; 0 for no limit "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxChannelsPerConnection;
 
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS",
             defaultValue = "" + RelayConfig.DEFAULT_SHUTDOWN_GRACE_SECONDS,
@@ -291,11 +329,15 @@ public final class Main implements Callable<Integer> {
     RelayConfig relayConfig() throws StartupException {
         try {
             Limits limits = Limits.builder().maxConnections(maxConnections).maxConnectionRate(maxConnectionRate)
+                    .maxStartups(MaxStartups.parse(maxStartups)).maxStartupsPerSource(maxStartupsPerSource)
                     .loginTimeout(Duration.ofSeconds(loginTimeoutSeconds)).maxAuthAttempts(maxAuthAttempts)
-                    .maxListenersPerClient(maxListenersPerClient).maxCircuitsPerClient(maxCircuitsPerClient).build();
+                    .maxListenersPerClient(maxListenersPerClient).maxCircuitsPerClient(maxCircuitsPerClient)
+                    .maxSessionsPerConnection(maxSessionsPerConnection)
+                    .maxChannelsPerConnection(maxChannelsPerConnection).build();
             return RelayConfig.builder().bind(bind).port(port).hostKey(hostKey).authorizedKeys(authorizedKeys)
                     .keepAlive(Duration.ofSeconds(keepAliveSeconds), keepAliveCount).useDns(useDns)
-                    .proxyProtocol(proxyProtocol).cluster(clusterConfig()).ciphers(ciphers).limits(limits)
+                    .proxyProtocol(proxyProtocol).proxyProtocolFrom(proxyProtocolFrom).reservedNames(reservedNames)
+                    .cluster(clusterConfig()).ciphers(ciphers).limits(limits)
                     .metrics(metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort))
                     .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).build();
         } catch (SettingException e) {

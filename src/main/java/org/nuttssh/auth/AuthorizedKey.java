@@ -14,15 +14,18 @@ import java.util.stream.Collectors;
  *
  * @param from one pattern list per {@code from=} option; a connection must match every one of them
  * @param hostname the client name to use instead of the SSH user name, or null
+ * @param permits what names=, permitopen= and permitlisten= narrow
  * @param comment the text after the key data, or "" when there is none
  * @param line 1-based line number in {@code file}
  */
 public record AuthorizedKey(PublicKey key, String fingerprint, Set<Access> access, List<HostPatternList> from,
-                            String hostname, List<String> aliases, String comment, Path file, int line) {
+                            String hostname, List<String> aliases, Permits permits, String comment, Path file,
+                            int line) {
 
     public AuthorizedKey {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(fingerprint, "fingerprint");
+        Objects.requireNonNull(permits, "permits");
         Objects.requireNonNull(comment, "comment");
         Objects.requireNonNull(file, "file");
         EnumSet<Access> levels = EnumSet.noneOf(Access.class);
@@ -36,10 +39,15 @@ public record AuthorizedKey(PublicKey key, String fingerprint, Set<Access> acces
         return access.contains(a);
     }
 
+    /** Whether this line gives {@code name}, as its hostname= or one of its alias=. */
+    public boolean gives(String name) {
+        return name.equals(hostname) || aliases.contains(name);
+    }
+
     /** Whether the client passes every {@code from=} list of this line; true when there is none. */
-    public boolean allowsFrom(String address, String hostName) {
+    boolean allowsFrom(String address, HostName host) {
         for (HostPatternList list : from) {
-            if (!list.matches(address, hostName)) {
+            if (!list.matches(address, host)) {
                 return false;
             }
         }

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +37,27 @@ public final class AuthorizedKeys {
     /** Far beyond any real authorized_keys; guards against pointing Nuttssh at a disk image by mistake. */
     static final long MAX_BYTES = 16L * 1024 * 1024;
 
-    private record Snapshot(FileStamp stamp, List<AuthorizedKey> entries) {
+    /** @param byName the lines giving each name (as hostname= or alias=), for names reserved to them */
+    private record Snapshot(FileStamp stamp, List<AuthorizedKey> entries, Map<String, List<AuthorizedKey>> byName) {
+
+        Snapshot(FileStamp stamp, List<AuthorizedKey> entries) {
+            this(stamp, entries, byName(entries));
+        }
+
+        private static Map<String, List<AuthorizedKey>> byName(List<AuthorizedKey> entries) {
+            Map<String, List<AuthorizedKey>> byName = new HashMap<>();
+            for (AuthorizedKey entry : entries) {
+                if (entry.hostname() != null) {
+                    byName.computeIfAbsent(entry.hostname(), name -> new ArrayList<>()).add(entry);
+                }
+                for (String alias : entry.aliases()) {
+                    if (!alias.equals(entry.hostname())) {
+                        byName.computeIfAbsent(alias, name -> new ArrayList<>()).add(entry);
+                    }
+                }
+            }
+            return byName;
+        }
     }
 
     private record Loaded(FileStamp stamp, ParseResult result) {
@@ -75,6 +98,11 @@ public final class AuthorizedKeys {
     /** The lines holding {@code key}, in file order; empty if the key is not listed. */
     public List<AuthorizedKey> entriesFor(PublicKey key) {
         return current.entries().stream().filter(e -> KeyUtils.compareKeys(e.key(), key)).toList();
+    }
+
+    /** The lines that give {@code name} as their hostname= or an alias=, in file order; empty if none does. */
+    public List<AuthorizedKey> linesGiving(String name) {
+        return current.byName().getOrDefault(name, List.of());
     }
 
     public Path file() {

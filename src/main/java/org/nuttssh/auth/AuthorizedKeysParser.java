@@ -9,17 +9,34 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.nuttssh.registry.ClientName;
 
 /**
  * Turns the text of an authorized_keys file into entries. Pure: no I/O and no logging, so that every outcome can be
  * checked by tests and the caller decides how loudly to report problems.
  */
 final class AuthorizedKeysParser {
+
+    /** The options this relay gives a meaning to. */
+    static final List<String> KNOWN = List.of("access", "from", "hostname", "alias", "names", "permitopen",
+            "permitlisten");
+    /**
+     * OpenSSH options about what a login shell may do (terminals, commands, environment, agent and X11 forwarding,
+     * tun devices, FIDO touch): a relay runs no shell, so they neither grant nor take away anything here. The
+     * forwarding flags are in the list too: on a relay, forwarding is all there is, and access= governs it.
+     */
+    private static final Set<String> NOT_APPLYING = Set.of("no-pty", "pty", "command", "environment",
+            "no-agent-forwarding", "agent-forwarding", "no-x11-forwarding", "x11-forwarding", "no-user-rc", "user-rc",
+            "no-port-forwarding", "port-forwarding", "restrict", "tunnel", "no-touch-required", "verify-required");
+    /** OpenSSH restrictions the relay cannot honour: ignoring them would let the key in more widely. */
+    private static final Set<String> NOT_ENFORCEABLE = Set.of("expiry-time", "cert-authority", "principals");
+
     private AuthorizedKeysParser() {
     }
 
@@ -62,8 +79,12 @@ final class AuthorizedKeysParser {
         List<HostPatternList> from = new ArrayList<>();
         String hostname = null;
         Set<String> aliases = new LinkedHashSet<>();
+        List<String> names = new ArrayList<>();
+        List<ForwardPermit> permitOpen = new ArrayList<>();
+        List<ForwardPermit> permitListen = new ArrayList<>();
         for (KeyOption option : parts.options()) {
-            switch (option.name().toLowerCase(Locale.ROOT)) {
+            String optionName = option.name().toLowerCase(Locale.ROOT);
+            switch (optionName) {
                 case "access" -> {
                     sawAccess = true;
                     for (String level : required(option).split(",", -1)) {
@@ -88,7 +109,17 @@ final class AuthorizedKeysParser {
                     hostname = name;
                 }
                 case "alias" -> aliases.add(name(option));
-                default -> warnings.add("option '" + option.name() + "' is not supported; ignored");
+                case "names" -> names.addAll(namePatterns(option));
+                case "permitopen" -> permitOpen.addAll(ForwardPermit.parseOpen(required(option)));
+                case "permitlisten" -> permitListen.addAll(ForwardPermit.parseListen(required(option)));
+                default -> warnings.add(notApplying(option));
+            }
+        }
+        Permits permits = new Permits(names, permitOpen, permitListen);
+        for (String given : hostname == null ? aliases : concat(hostname, aliases)) {
+            if (!permits.mayListenAs(given)) {
+                throw new MalformedLineException("the line gives the name '" + given + "', which its "
+                        + permits.describeNames() + " does not allow");
             }
         }
         if (access.isEmpty()) {
@@ -97,7 +128,53 @@ final class AuthorizedKeysParser {
                     : "key has no access= option; it may log in but can do nothing");
         }
         return new AuthorizedKey(key, KeyUtils.getFingerPrint(key), access, from, hostname, List.copyOf(aliases),
-                parts.comment(), file, line);
+                permits, parts.comment(), file, line);
+    }
+
+    /**
+     * The note for an OpenSSH option that has no meaning on a relay; any other option makes the line invalid, as in
+     * OpenSSH: a typo such as {@code form=} for {@code from=} must not let a key in without its restriction.
+     */
+    private static String notApplying(KeyOption option) throws MalformedLineException {
+        String optionName = option.name().toLowerCase(Locale.ROOT);
+        if (NOT_APPLYING.contains(optionName)) {
+            return "option '" + option.name() + "' does not apply to a relay; ignored (access=, permitopen= and"
+                    + " permitlisten= decide what a key may do)";
+        }
+        if (NOT_ENFORCEABLE.contains(optionName)) {
+            throw new MalformedLineException("option '" + option.name() + "' is not supported: the relay cannot"
+                    + " enforce it, and a key without its restriction would be let in more widely than written");
+        }
+        String known = KNOWN.stream().filter(candidate -> closeTo(optionName, candidate)).findFirst()
+                .map(candidate -> " (did you mean '" + candidate + "'?)").orElse("");
+        throw new MalformedLineException("unknown option '" + option.name() + "'" + known + "; options are "
+                + String.join(", ", KNOWN) + ", and OpenSSH's, which do not apply here");
+    }
+
+    /** Whether {@code a} is one typo away from {@code b}: a letter changed, added or dropped, or two swapped. */
+    static boolean closeTo(String a, String b) {
+        if (a.equals(b) || Math.abs(a.length() - b.length()) > 1) {
+            return false;
+        }
+        int same = 0;
+        while (same < Math.min(a.length(), b.length()) && a.charAt(same) == b.charAt(same)) {
+            same++;
+        }
+        if (a.length() == b.length()) {
+            boolean swapped = same + 1 < a.length() && a.charAt(same) == b.charAt(same + 1)
+                    && a.charAt(same + 1) == b.charAt(same) && a.substring(same + 2).equals(b.substring(same + 2));
+            return swapped || a.substring(same + 1).equals(b.substring(same + 1));
+        }
+        String longer = a.length() > b.length() ? a : b;
+        String shorter = longer == a ? b : a;
+        return longer.substring(same + 1).equals(shorter.substring(same));
+    }
+
+    private static List<String> concat(String first, Set<String> rest) {
+        List<String> all = new ArrayList<>(1 + rest.size());
+        all.add(first);
+        all.addAll(rest);
+        return all;
     }
 
     private static String required(KeyOption option) throws MalformedLineException {
@@ -108,23 +185,31 @@ final class AuthorizedKeysParser {
         return option.value();
     }
 
-    /** Names end up in "name:port" addresses and in listings, hence the forbidden characters. */
+    /** hostname= and alias= give names, which follow {@link ClientName}'s rule. */
     private static String name(KeyOption option) throws MalformedLineException {
         String value = required(option);
-        String label = option.name().toLowerCase(Locale.ROOT) + "=\"" + value + "\"";
-        if (value.isEmpty()) {
-            throw new MalformedLineException(label + ": name is empty");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '~' || c == ':' || c == '/') {
-                String shown = Character.isWhitespace(c) || Character.isISOControl(c)
-                        ? String.format("U+%04X", (int) c) : "'" + c + "'";
-                throw new MalformedLineException(label + ": name must not contain " + shown
-                        + " (no whitespace, '~', ':' or '/')");
-            }
+        Optional<String> problem = ClientName.problem(value);
+        if (problem.isPresent()) {
+            throw new MalformedLineException(option.name().toLowerCase(Locale.ROOT) + "=\"" + value + "\": the name "
+                    + problem.get());
         }
         return value;
+    }
+
+    /** names=: comma-separated patterns, each made of name characters and the wildcards {@code *} and {@code ?}. */
+    private static List<String> namePatterns(KeyOption option) throws MalformedLineException {
+        String value = required(option);
+        List<String> patterns = new ArrayList<>();
+        for (String pattern : value.split(",", -1)) {
+            String literal = pattern.replace("*", "").replace("?", "");
+            boolean onlyWildcards = literal.isEmpty() && !pattern.isEmpty();
+            if (!onlyWildcards && ClientName.problem(literal).isPresent()) {
+                throw new MalformedLineException("names=\"" + value + "\": '" + pattern + "' is not a name pattern"
+                        + " (" + ClientName.RULE + ", and the wildcards * and ?)");
+            }
+            patterns.add(pattern);
+        }
+        return patterns;
     }
 
     private static PublicKey decode(String type, String data) throws MalformedLineException {

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.nuttssh.net.IpAddress;
 import org.slf4j.Logger;
@@ -19,22 +20,21 @@ final class HostNameLookup {
 
     private final IpAddress address;
     private final CompletableFuture<Optional<String>> result;
-    /** Set once a wait timed out, so that later key attempts of the same session do not wait again. */
-    private volatile boolean givenUp;
+    /** Set once the unknown name was reported, so that later key attempts of the same session do not log again. */
+    private final AtomicBoolean reported = new AtomicBoolean();
 
     private HostNameLookup(IpAddress address, CompletableFuture<Optional<String>> result) {
         this.address = address;
         this.result = result;
     }
 
+    /** Starts the lookup; an executor with a full queue gets none, and the name stays unknown. */
     static HostNameLookup start(IpAddress address, HostNameResolver resolver, Executor executor) {
         CompletableFuture<Optional<String>> result;
         try {
             result = CompletableFuture.supplyAsync(() -> resolver.verifiedName(address), executor);
         } catch (RejectedExecutionException e) {
-            log.warn("cannot look up the host name of {}: the DNS executor refused the task ({})", address,
-                    e.getMessage());
-            result = CompletableFuture.completedFuture(Optional.empty());
+            result = CompletableFuture.failedFuture(e);
         }
         return new HostNameLookup(address, result);
     }
@@ -43,24 +43,56 @@ final class HostNameLookup {
         return address;
     }
 
-    /** The verified host name, or null if there is none or it did not arrive within {@code wait}. */
-    String name(Duration wait) {
-        if (givenUp) {
-            return result.getNow(Optional.empty()).orElse(null);
+    /** Runs {@code then} once the lookup has finished, or after {@code wait} at the latest, on another thread. */
+    void whenSettled(Duration wait, Runnable then) {
+        result.copy().completeOnTimeout(Optional.empty(), wait.toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((name, failure) -> then.run());
+    }
+
+    boolean isDone() {
+        return result.isDone();
+    }
+
+    /** The name as known now, without waiting: an I/O thread may ask. */
+    HostName now() {
+        if (!result.isDone()) {
+            report("is still under way");
+            return HostName.UNKNOWN;
         }
+        return settled();
+    }
+
+    /** The name, waiting for it up to {@code wait}; only off the I/O threads. */
+    HostName await(Duration wait) {
         try {
-            return result.get(wait.toNanos(), TimeUnit.NANOSECONDS).orElse(null);
+            result.get(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            givenUp = true;
-            log.warn("reverse DNS of {} did not finish within {} ms; checking from= without a host name", address,
-                    wait.toMillis());
-            return null;
+            report("did not finish within " + wait.toMillis() + " ms");
+            return HostName.UNKNOWN;
         } catch (ExecutionException e) {
-            log.warn("reverse DNS of {} failed: {}; checking from= without a host name", address, e.getCause());
-            return null;
+            // reported by settled()
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
+            return HostName.UNKNOWN;
+        }
+        return settled();
+    }
+
+    private HostName settled() {
+        try {
+            return HostName.of(result.join().orElse(null));
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            report(cause instanceof RejectedExecutionException
+                    ? "was not made: too many lookups are waiting" : "failed: " + cause);
+            return HostName.UNKNOWN;
+        }
+    }
+
+    private void report(String what) {
+        if (reported.compareAndSet(false, true)) {
+            log.warn("reverse DNS of {} {}; host-name patterns in from= do not admit it (a negated one refuses it)",
+                    address, what);
         }
     }
 }

@@ -3,7 +3,7 @@ package org.nuttssh.auth;
 import org.nuttssh.net.IpAddress;
 
 /** One element of a {@code from=} list, without its {@code !}. */
-sealed interface HostPattern permits CidrBlock, GlobPattern {
+sealed interface HostPattern permits CidrPattern, GlobPattern {
 
     /**
      * @param address the client address, or null when the caller's text was not an IP literal

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.nuttssh.net.CidrBlock;
 import org.nuttssh.net.IpAddress;
 
 /**
@@ -62,14 +63,14 @@ public final class HostPatternList {
             }
         }
         if (body.indexOf('/') >= 0) {
-            return CidrBlock.parse(body);
+            return new CidrPattern(CidrBlock.parse(body));
         }
         if (body.indexOf('*') >= 0 || body.indexOf('?') >= 0) {
             return new GlobPattern(body);
         }
         Optional<IpAddress> address = IpAddress.parse(body);
         if (address.isPresent()) {
-            return CidrBlock.exactly(address.get());
+            return new CidrPattern(CidrBlock.exactly(address.get()));
         }
         if (body.indexOf(':') >= 0 || body.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
             throw new IllegalArgumentException("invalid address '" + body + "'");
@@ -79,20 +80,20 @@ public final class HostPatternList {
 
     /**
      * @param address the client address as text; an IPv6 zone suffix such as {@code %eth0} is ignored
-     * @param hostName the verified host name, or null when unknown (globs then see only the address)
+     * @param host    the client's host name as far as it is known; globs see only the address without one
      */
-    public boolean matches(String address, String hostName) {
+    boolean matches(String address, HostName host) {
         String bare = address == null ? null : stripZone(address);
         IpAddress parsed = bare == null ? null : IpAddress.parse(bare).orElse(null);
         String addressText = parsed != null ? parsed.toString() : bare;
         boolean allowed = false;
         for (Element element : elements) {
-            if (element.pattern().matches(parsed, addressText, hostName)) {
-                if (element.negated()) {
-                    return false;
-                }
-                allowed = true;
+            HostPattern pattern = element.pattern();
+            boolean hit = pattern.matches(parsed, addressText, host.name());
+            if (element.negated() && (hit || (host.unknown() && pattern.dependsOnHostName()))) {
+                return false; // a veto that might hold once the name is known holds now
             }
+            allowed |= hit;
         }
         return allowed;
     }

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
@@ -29,12 +30,14 @@ import org.slf4j.LoggerFactory;
  * nobody. With {@code useDns} true, and only when a candidate line has a glob that could match a name, the address
  * is reverse-resolved on {@code dnsExecutor} and the name is used only if it resolves back to the same address.
  *
- * <p><b>Why authentication waits instead of going asynchronous.</b> MINA 2.20 rejects {@code AsyncAuthException}
- * from public key authenticators (it would let a key through before its signature is checked), so the answer must be
- * given synchronously. To keep the I/O thread from waiting on DNS, register this object as a session listener
- * ({@code server.addSessionListener(authenticator)}): the lookup then starts as soon as the client's version line
- * arrives and is normally done by the end of key exchange. Whatever is left is waited for at most
- * {@link #DEFAULT_HOST_NAME_WAIT}, once per session; after that the name counts as unknown.
+ * <p><b>Never waiting on an I/O thread.</b> MINA 2.20 rejects {@code AsyncAuthException} from public key
+ * authenticators (it would let a key through before its signature is checked), so the answer must be given at once.
+ * Register this object as a session listener ({@code server.addSessionListener(authenticator)}): the lookup then
+ * starts as soon as the client's version line arrives, and if it is still under way when key exchange ends, the
+ * session stops reading (no thread waits) until it is done or {@link #DEFAULT_HOST_NAME_WAIT} has passed, so the
+ * client's authentication requests are read once the name is known. A name still unknown when a key is checked
+ * fails closed (see {@link HostName}). Re-checking live sessions after a reload ({@link #admits}) runs off the I/O
+ * threads and may wait as long.
  */
 public final class KeyAuthenticator implements PublickeyAuthenticator, SessionListener {
     private static final Logger log = LoggerFactory.getLogger(KeyAuthenticator.class);
@@ -42,10 +45,12 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
     /** The authorized_keys line that admitted the session; set on every accepted key, meaningful once authenticated. */
     public static final AttributeKey<AuthorizedKey> AUTHORIZED_KEY = new AttributeKey<>();
 
-    /** Longest time an authentication attempt waits for a reverse DNS lookup still under way. */
+    /** Longest time a login is held, or a re-check after a reload waits, for a reverse DNS lookup under way. */
     public static final Duration DEFAULT_HOST_NAME_WAIT = Duration.ofSeconds(2);
 
     private static final AttributeKey<HostNameLookup> HOST_NAME_LOOKUP = new AttributeKey<>();
+    /** Set once a session's reads were held for its lookup: a later key re-exchange needs no hold. */
+    private static final AttributeKey<Boolean> HELD = new AttributeKey<>();
 
     private final AuthorizedKeys keys;
     private final boolean useDns;
@@ -79,7 +84,7 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
         if (candidates.isEmpty()) {
             return refuse(session, username, key, addressText, "key not in " + DisplayPath.of(keys.file()));
         }
-        String hostName = hostName(session, address, candidates);
+        HostName hostName = useDns && needsHostName(candidates) ? lookup(session, address).now() : HostName.NONE;
         Optional<AuthorizedKey> admitting = firstAdmitting(candidates, addressText, hostName);
         if (admitting.isPresent()) {
             AuthorizedKey entry = admitting.get();
@@ -89,7 +94,8 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
             return true;
         }
         String lines = candidates.stream().map(AuthorizedKey::location).collect(Collectors.joining(", "));
-        String client = hostName != null ? addressText + " (" + hostName + ")" : addressText;
+        String client = hostName.name() != null ? addressText + " (" + hostName.name() + ")"
+                : hostName.unknown() ? addressText + " (host name not known yet)" : addressText;
         return refuse(session, username, key, addressText,
                 "from= " + lines + (candidates.size() == 1 ? " does" : " do") + " not match " + client);
     }
@@ -102,19 +108,19 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
     public Optional<AuthorizedKey> admits(ServerSession session, PublicKey key) {
         IpAddress address = clientAddress(session);
         List<AuthorizedKey> candidates = keys.entriesFor(key);
-        return firstAdmitting(candidates, address.toString(), hostName(session, address, candidates));
+        HostName hostName = useDns && needsHostName(candidates)
+                ? lookup(session, address).await(hostNameWait) : HostName.NONE;
+        return firstAdmitting(candidates, address.toString(), hostName);
     }
 
     private static Optional<AuthorizedKey> firstAdmitting(List<AuthorizedKey> candidates, String address,
-                                                          String hostName) {
+                                                          HostName hostName) {
         return candidates.stream().filter(entry -> entry.allowsFrom(address, hostName)).findFirst();
     }
 
-    /** The client's host name when some candidate's from= could need it and --use-dns allows looking; else null. */
-    private String hostName(Session session, IpAddress address, List<AuthorizedKey> candidates) {
-        return useDns && candidates.stream().anyMatch(AuthorizedKey::needsHostName)
-                ? lookup(session, address).name(hostNameWait)
-                : null;
+    /** Whether some candidate's from= could need a host name, which is when --use-dns looks one up. */
+    private static boolean needsHostName(List<AuthorizedKey> candidates) {
+        return candidates.stream().anyMatch(AuthorizedKey::needsHostName);
     }
 
     private boolean refuse(ServerSession session, String username, PublicKey key, String address, String reason) {
@@ -138,6 +144,24 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
             // Nothing lost: authenticate() will report the address problem or start the lookup itself.
             log.debug("no early host name lookup for {}: {}", session, e.toString());
         }
+    }
+
+    /**
+     * Key exchange is done and the client's authentication requests come next: if the host name is still being looked
+     * up, hold the session's reads until it is known (or the wait is over), so that they are judged with it.
+     */
+    @Override
+    public void sessionEvent(Session session, Event event) {
+        if (event != Event.KexCompleted) {
+            return;
+        }
+        HostNameLookup lookup = session.getAttribute(HOST_NAME_LOOKUP);
+        if (lookup == null || lookup.isDone() || session.setAttribute(HELD, Boolean.TRUE) != null) {
+            return;
+        }
+        IoSession io = session.getIoSession();
+        io.suspendRead();
+        lookup.whenSettled(hostNameWait, io::resumeRead);
     }
 
     /** The session's lookup for {@code address}; a new one if the address changed (a PROXY header arrived late). */

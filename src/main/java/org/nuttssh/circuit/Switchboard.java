@@ -12,10 +12,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.nuttssh.metrics.Tally;
+import org.nuttssh.registry.ClientName;
 import org.nuttssh.registry.ConnectName;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
+import org.nuttssh.text.Printable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +114,8 @@ public final class Switchboard {
         Optional<ConnectName> name = ConnectName.parse(target);
         if (name.isEmpty()) {
             return counted(refused(CircuitRefusedException.of(RefusalReason.BAD_NAME,
-                    "'" + target + "' is not a client name (expected NAME or NAME~N)")));
+                    "'" + Printable.escape(target) + "' is not a client name (expected NAME or NAME~N, a name being "
+                            + ClientName.RULE + ")")));
         }
         if (!book.reserve(who.clientId(), maxCircuitsPerClient)) {
             return counted(refused(CircuitRefusedException.of(RefusalReason.LIMIT, who.name() + " has "

@@ -10,8 +10,11 @@ import org.nuttssh.net.Ports;
  */
 public record MetricsConfig(String bind, int port) {
 
-    /** Every interface, like the SSH port: load balancers probe the health endpoints from outside. */
-    public static final String DEFAULT_BIND = "0.0.0.0";
+    /**
+     * Loopback: the metrics and health endpoints need no credentials and say much about the fleet, so they are
+     * reachable from elsewhere only when the operator says so (a load balancer or Prometheus on another host).
+     */
+    public static final String DEFAULT_BIND = "127.0.0.1";
 
     public MetricsConfig {
         if (port < 0 || port > Ports.MAX) {

@@ -2,8 +2,11 @@ package org.nuttssh.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
+import org.nuttssh.net.CidrBlock;
 import org.nuttssh.net.Ports;
 
 /**
@@ -17,6 +20,9 @@ import org.nuttssh.net.Ports;
  * @param keepAliveCount    unanswered probes before a client is dropped
  * @param useDns            resolve client addresses to names for {@code from=} globs (like OpenSSH's UseDNS)
  * @param proxyProtocol     every connection starts with a PROXY v1/v2 header naming the real client
+ * @param proxyProtocolFrom the proxies whose headers are trusted (required with, and only with, proxyProtocol);
+ *                          connections from any other peer are dropped
+ * @param reservedNames     names given by hostname= or alias= belong to the key lines that give them
  * @param cluster           how to join a cluster, or null for a single node (no Hazelcast at all)
  * @param ciphers           comma-separated SSH ciphers to offer, see {@link Ciphers}
  * @param limits            caps on connections, attempts, listeners and circuits
@@ -25,10 +31,12 @@ import org.nuttssh.net.Ports;
  */
 public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKeys,
                           Duration keepAliveInterval, int keepAliveCount, boolean useDns,
-                          boolean proxyProtocol, ClusterConfig cluster, String ciphers, Limits limits,
-                          MetricsConfig metrics, Duration shutdownGrace) {
+                          boolean proxyProtocol, List<CidrBlock> proxyProtocolFrom, boolean reservedNames,
+                          ClusterConfig cluster, String ciphers, Limits limits, MetricsConfig metrics,
+                          Duration shutdownGrace) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
+    static final String PROXY_PROTOCOL_FROM = "proxy-protocol-from";
     /** The year the Nutt sisters became the first women telephone operators. */
     public static final int DEFAULT_PORT = 1878;
     public static final String DEFAULT_HOST_KEY = "./ssh_host_key";
@@ -46,6 +54,16 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             throw new SettingException("keepalive-interval", keepAliveInterval.toSeconds(),
                     "0 (no probes) or more seconds");
         }
+        proxyProtocolFrom = List.copyOf(proxyProtocolFrom);
+        if (proxyProtocol && proxyProtocolFrom.isEmpty()) {
+            throw new SettingException(PROXY_PROTOCOL_FROM, "", "the addresses of the proxies whose PROXY headers to"
+                    + " trust, as addresses or CIDR blocks (e.g. 10.0.0.5,10.1.0.0/24), since proxy-protocol is on:"
+                    + " anyone else could claim any client address");
+        }
+        if (!proxyProtocol && !proxyProtocolFrom.isEmpty()) {
+            throw new SettingException(PROXY_PROTOCOL_FROM, join(proxyProtocolFrom),
+                    "nothing unless proxy-protocol is on");
+        }
         Ciphers.parse(ciphers);
         if (keepAliveCount < 1) {
             throw new SettingException("keepalive-count", keepAliveCount, "1 or more");
@@ -54,6 +72,10 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         if (shutdownGrace.isNegative()) {
             throw new SettingException("shutdown-grace", shutdownGrace.toSeconds(), "0 or more seconds");
         }
+    }
+
+    private static String join(List<CidrBlock> blocks) {
+        return String.join(",", blocks.stream().map(CidrBlock::toString).toList());
     }
 
     /** Every setting at its default; the files are {@code ./ssh_host_key} and {@code ./authorized_keys}. */
@@ -65,7 +87,9 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
     public Builder toBuilder() {
         return new Builder().bind(bind).port(port).hostKey(hostKey).authorizedKeys(authorizedKeys)
                 .keepAlive(keepAliveInterval, keepAliveCount).useDns(useDns).proxyProtocol(proxyProtocol)
-                .cluster(cluster).ciphers(ciphers).limits(limits).metrics(metrics).shutdownGrace(shutdownGrace);
+                .proxyProtocolFrom(proxyProtocolFrom.stream().map(CidrBlock::toString).toList())
+                .reservedNames(reservedNames).cluster(cluster).ciphers(ciphers).limits(limits).metrics(metrics)
+                .shutdownGrace(shutdownGrace);
     }
 
     /** Collects settings; {@link #build} checks them all at once, naming the first bad one. */
@@ -78,6 +102,8 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         private int keepAliveCount = DEFAULT_KEEPALIVE_COUNT;
         private boolean useDns;
         private boolean proxyProtocol;
+        private List<String> proxyProtocolFrom = List.of();
+        private boolean reservedNames = true;
         private ClusterConfig cluster;
         private String ciphers = Ciphers.DEFAULT;
         private Limits limits = Limits.builder().build();
@@ -123,6 +149,17 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             return this;
         }
 
+        /** @param proxies addresses or CIDR blocks, checked by {@link #build} */
+        public Builder proxyProtocolFrom(List<String> proxies) {
+            this.proxyProtocolFrom = List.copyOf(proxies);
+            return this;
+        }
+
+        public Builder reservedNames(boolean on) {
+            this.reservedNames = on;
+            return this;
+        }
+
         /** @param config how to join a cluster, or null for a node alone */
         public Builder cluster(ClusterConfig config) {
             this.cluster = config;
@@ -152,7 +189,21 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
 
         public RelayConfig build() {
             return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
-                    proxyProtocol, cluster, ciphers, limits, metrics, shutdownGrace);
+                    proxyProtocol, proxies(), reservedNames, cluster, ciphers, limits, metrics, shutdownGrace);
+        }
+
+        private List<CidrBlock> proxies() {
+            List<CidrBlock> blocks = new ArrayList<>();
+            for (String proxy : proxyProtocolFrom) {
+                try {
+                    blocks.add(CidrBlock.parseBlockOrAddress(proxy.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw new SettingException(PROXY_PROTOCOL_FROM, String.join(",", proxyProtocolFrom),
+                            "addresses or CIDR blocks separated by commas, e.g. 10.0.0.5,10.1.0.0/24; "
+                                    + e.getMessage());
+                }
+            }
+            return blocks;
         }
     }
 }

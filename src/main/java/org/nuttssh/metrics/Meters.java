@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 public final class Meters {
 
     public static final String CONNECTIONS_OPEN = "nuttssh.connections.open";
+    public static final String CONNECTIONS_UNAUTHENTICATED = "nuttssh.connections.unauthenticated";
     public static final String CONNECTIONS = "nuttssh.connections";
     public static final String CLIENTS_AUTHENTICATED = "nuttssh.clients.authenticated";
     public static final String CLIENTS_LISTENING = "nuttssh.clients.listening";
@@ -46,6 +47,8 @@ public final class Meters {
     public static void bind(MeterRegistry registry, RelayStatistics stats) {
         Gauge.builder(CONNECTIONS_OPEN, stats, RelayStatistics::connectionsOpen)
                 .description("SSH connections open, authenticated or not").register(registry);
+        Gauge.builder(CONNECTIONS_UNAUTHENTICATED, stats, RelayStatistics::connectionsUnauthenticated)
+                .description("SSH connections open that have not authenticated yet").register(registry);
         FunctionCounter.builder(CONNECTIONS, stats, RelayStatistics::connectionsAccepted)
                 .description("SSH connections accepted").register(registry);
         Gauge.builder(CLIENTS_AUTHENTICATED, stats, RelayStatistics::authenticatedClients)

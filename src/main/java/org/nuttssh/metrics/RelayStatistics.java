@@ -9,6 +9,9 @@ public interface RelayStatistics {
     /** SSH connections open now, authenticated or not. */
     int connectionsOpen();
 
+    /** SSH connections open now that have not authenticated yet, as max-startups counts them. */
+    int connectionsUnauthenticated();
+
     /** SSH connections accepted since start. */
     long connectionsAccepted();
 

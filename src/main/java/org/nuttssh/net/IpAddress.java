@@ -56,6 +56,15 @@ public final class IpAddress {
         return (bytes[index / 8] & (0x80 >>> (index % 8))) != 0;
     }
 
+    /** This address with every bit after the first {@code prefix} cleared: the network of its /prefix block. */
+    public IpAddress truncated(int prefix) {
+        byte[] network = bytes.clone();
+        for (int i = prefix; i < network.length * 8; i++) {
+            network[i / 8] &= (byte) ~(0x80 >>> (i % 8));
+        }
+        return new IpAddress(network);
+    }
+
     /** The JDK's form; an IPv4-mapped IPv6 address becomes the IPv4 address, as Java does for sockets. */
     public InetAddress toInetAddress() {
         try {

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -19,6 +20,7 @@ import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.Access;
 import org.nuttssh.auth.AuthorizedKey;
+import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.ListeningClient;
@@ -52,6 +54,7 @@ final class ClientConnection implements ListeningClient {
     private final String address;
     private final Instant connectedAt = Instant.now();
     private final Switchboard switchboard;
+    private final NameOwnership names;
     /** Virtual listeners this connection may hold; 0 for no limit. */
     private final int maxListeners;
     private final Tally<Limit> limitRefusals;
@@ -64,13 +67,14 @@ final class ClientConnection implements ListeningClient {
     private boolean disconnected;
 
     ClientConnection(ServerSession session, AuthorizedKey key, String id, NodeId node, InetSocketAddress address,
-                     Switchboard switchboard, int maxListeners, Tally<Limit> limitRefusals) {
+                     Switchboard switchboard, NameOwnership names, int maxListeners, Tally<Limit> limitRefusals) {
         this.session = session;
         this.key = key;
         this.id = id;
         this.node = node;
         this.address = address.getAddress().getHostAddress() + ":" + address.getPort();
         this.switchboard = switchboard;
+        this.names = names;
         this.maxListeners = maxListeners;
         this.limitRefusals = limitRefusals;
     }
@@ -106,10 +110,6 @@ final class ClientConnection implements ListeningClient {
         return key;
     }
 
-    boolean may(Access access) {
-        return key.has(access);
-    }
-
     String address() {
         return address;
     }
@@ -133,8 +133,10 @@ final class ClientConnection implements ListeningClient {
     }
 
     /**
-     * authorized_keys changed and {@code next} is the line that admits this connection now: rights it lost are gone
-     * (listeners removed now, new circuits and commands refused), names follow hostname= and alias=.
+     * authorized_keys changed and {@code next} is the line that admits this connection now (maybe the same line as
+     * before): rights it lost are gone (listeners removed now, new circuits and commands refused), names follow
+     * hostname= and alias=, and listeners go if the name is no longer this client's to use (another line reserved
+     * it, or names= no longer allows it).
      */
     void reauthorize(AuthorizedKey next) {
         AuthorizedKey previous = key;
@@ -145,8 +147,11 @@ final class ClientConnection implements ListeningClient {
             log.info("{}: authorized_keys changed: access {} -> {}, aliases {} -> {}", describe(),
                     previous.describeAccess(), next.describeAccess(), previous.aliases(), next.aliases());
         }
+        Optional<String> nameRefused = names.refusal(session.getUsername(), next);
         if (previous.has(Access.LISTEN) && !next.has(Access.LISTEN)) {
             dropListeners("key lost access=\"listen\"");
+        } else if (nameRefused.isPresent()) {
+            dropListeners(nameRefused.get());
         } else if (renamed) {
             inOrder(() -> isListening() ? publish() : CompletableFuture.completedFuture(null));
         }
@@ -181,12 +186,21 @@ final class ClientConnection implements ListeningClient {
      */
     CompletionStage<String> addListener(String bindHost, int port) {
         return inOrder(() -> {
-            if (!may(Access.LISTEN)) {
-                return CompletableFuture.completedFuture("key " + key.fingerprint() + " lacks access=\"listen\"");
+            AuthorizedKey current = key;
+            if (!current.has(Access.LISTEN)) {
+                return CompletableFuture.completedFuture("key " + current.fingerprint() + " lacks access=\"listen\"");
             }
             if (port <= 0 || port > Ports.MAX) {
                 return CompletableFuture.completedFuture("port " + port
                         + " is not a fixed port (virtual listeners need a port from 1 to " + Ports.MAX + ")");
+            }
+            if (!current.permits().mayListen(bindHost, port)) {
+                return CompletableFuture.completedFuture("port " + port + " with bind host '" + bindHost
+                        + "' is not allowed by " + current.permits().describeListen() + " of " + current.location());
+            }
+            Optional<String> nameRefused = names.refusal(session.getUsername(), current);
+            if (nameRefused.isPresent()) {
+                return CompletableFuture.completedFuture(nameRefused.get());
             }
             if (switchboard.isDraining()) {
                 return CompletableFuture.completedFuture("the relay is shutting down");

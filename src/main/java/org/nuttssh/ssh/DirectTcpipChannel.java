@@ -1,6 +1,7 @@
 package org.nuttssh.ssh;
 
 import java.io.IOException;
+import java.util.Optional;
 
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
@@ -9,12 +10,14 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.Access;
+import org.nuttssh.auth.AuthorizedKey;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.Initiator;
 import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
 import org.nuttssh.metrics.Tally;
+import org.nuttssh.registry.ConnectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +50,10 @@ final class DirectTcpipChannel extends AbstractServerChannel {
         OpenFuture result = new DefaultOpenFuture(this, futureLock);
         ClientConnection initiator = ClientConnection.of((ServerSession) getSession());
         String route = initiator.describe() + " -> " + target + ":" + port;
-        if (!initiator.may(Access.INITIATE)) {
-            CircuitRefusedException reason = CircuitRefusedException.prohibited(
-                    "key " + initiator.key().fingerprint() + " lacks access=\"initiate\"");
-            switchboard.countRefusal(reason);
-            refuse(result, route, reason);
+        Optional<CircuitRefusedException> prohibited = prohibition(initiator.key(), target, port);
+        if (prohibited.isPresent()) {
+            switchboard.countRefusal(prohibited.get());
+            refuse(result, route, prohibited.get());
             return result;
         }
         end = new ChannelEnd(this, this::sendEof, initiator.describe());
@@ -69,6 +71,20 @@ final class DirectTcpipChannel extends AbstractServerChannel {
             log.info("circuit opened: {}", route);
         });
         return result;
+    }
+
+    /** What the key's line forbids: circuits at all without access="initiate", or this target by permitopen=. */
+    private static Optional<CircuitRefusedException> prohibition(AuthorizedKey key, String target, int port) {
+        if (!key.has(Access.INITIATE)) {
+            return Optional.of(CircuitRefusedException.prohibited("key " + key.fingerprint()
+                    + " lacks access=\"initiate\""));
+        }
+        Optional<ConnectName> name = ConnectName.parse(target);
+        if (name.isPresent() && !key.permits().mayOpen(name.get().name(), port)) {
+            return Optional.of(CircuitRefusedException.prohibited(name.get() + ":" + port + " is not allowed by key "
+                    + key.fingerprint() + "'s " + key.permits().describeOpen()));
+        }
+        return Optional.empty();
     }
 
     private void refuse(OpenFuture result, String route, CircuitRefusedException reason) {

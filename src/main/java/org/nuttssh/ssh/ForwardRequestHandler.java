@@ -1,6 +1,7 @@
 package org.nuttssh.ssh;
 
 import java.io.IOException;
+import java.util.Optional;
 
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.RequestHandler.Result;
@@ -36,6 +37,12 @@ final class ForwardRequestHandler implements ConnectionServiceRequestHandler {
         if (CANCEL.equals(request)) {
             client.cancelListener(port).whenComplete((existed, failure) ->
                     reply(session, wantReply, failure == null && existed));
+            return Result.Replied;
+        }
+        Optional<String> badHost = BindHost.problem(bindHost);
+        if (badHost.isPresent()) {
+            log.info("listener refused: {}:{} for {}: {}", client.name(), port, client.describe(), badHost.get());
+            reply(session, wantReply, false);
             return Result.Replied;
         }
         client.addListener(bindHost, port).whenComplete((reason, failure) -> {

@@ -12,6 +12,7 @@ import org.nuttssh.metrics.Tally;
 final class NodeStatistics implements RelayStatistics {
 
     private final ConnectionGate gate;
+    private final StartupGate startups;
     private final ConnectedClients clients;
     private final Switchboard switchboard;
     private final AttemptLimit attempts;
@@ -19,9 +20,10 @@ final class NodeStatistics implements RelayStatistics {
     private final Supplier<ClusterView> cluster;
 
     /** @param cluster the nodes as this one sees them; a single node sees itself */
-    NodeStatistics(ConnectionGate gate, ConnectedClients clients, Switchboard switchboard, AttemptLimit attempts,
-                   Tally<Limit> limits, Supplier<ClusterView> cluster) {
+    NodeStatistics(ConnectionGate gate, StartupGate startups, ConnectedClients clients, Switchboard switchboard,
+                   AttemptLimit attempts, Tally<Limit> limits, Supplier<ClusterView> cluster) {
         this.gate = gate;
+        this.startups = startups;
         this.clients = clients;
         this.switchboard = switchboard;
         this.attempts = attempts;
@@ -32,6 +34,11 @@ final class NodeStatistics implements RelayStatistics {
     @Override
     public int connectionsOpen() {
         return gate.open();
+    }
+
+    @Override
+    public int connectionsUnauthenticated() {
+        return startups.pending();
     }
 
     @Override

@@ -8,17 +8,32 @@ import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.channel.PtyMode;
 import org.apache.sshd.common.channel.RequestHandler.Result;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.ChannelSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A "session" channel that runs relay commands and nothing else: no terminal, so an interactive {@code ssh relay}
- * still gets the command's output but no pty. Agent and X11 forwarding are refused by the server's forwarding
- * filter, subsystems by having none.
+ * still gets the command's output but no pty, and no environment variables. Agent and X11 forwarding are refused
+ * by the server's forwarding filter, subsystems by having none.
  */
 final class RelaySessionChannel extends ChannelSession {
 
+    private static final Logger log = LoggerFactory.getLogger(RelaySessionChannel.class);
+
     RelaySessionChannel() {
         super(ChannelSession.DEFAULT_HANDLERS);
+    }
+
+    /**
+     * Refused: no command here reads its environment, and MINA would keep every variable a client sends. OpenSSH
+     * clients send LANG and LC_* by default (without asking for a reply), hence only a debug line.
+     */
+    @Override
+    protected Result handleEnv(Buffer buffer, boolean wantReply) {
+        log.debug("env request refused: '{}' from {}", buffer.getString(), getSession().getRemoteAddress());
+        return Result.ReplyFailure;
     }
 
     @Override

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies an authorized_keys reload to the connections already logged in: one whose key is gone (or whose
- * {@code from=} no longer matches) is disconnected; one whose line changed gets the new rights and names. Runs on the
+ * {@code from=} no longer matches) is disconnected; the others get the rights and names of the line that admits them
+ * now, and lose their listeners if their name is no longer theirs to use. Runs on the
  * thread that reloaded the file, never on an I/O thread.
  */
 final class Revocation implements Consumer<AuthorizedKeys> {
@@ -45,8 +46,8 @@ final class Revocation implements Consumer<AuthorizedKeys> {
             log.info("revoked: {} (key {}): no line of {} admits it any more; disconnecting", client.describe(),
                     current.fingerprint(), keys.file());
             client.disconnect("your key was removed from the relay's authorized_keys");
-        } else if (!admitting.get().equals(current)) {
-            client.reauthorize(admitting.get());
+        } else {
+            client.reauthorize(admitting.get()); // the same line too: another line may have reserved its name
         }
     }
 }

@@ -10,6 +10,7 @@ import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.AuthorizedKey;
 import org.nuttssh.auth.ClientAddress;
 import org.nuttssh.auth.KeyAuthenticator;
+import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
 import org.nuttssh.metrics.Tally;
@@ -32,12 +33,13 @@ final class SessionTracker implements SessionListener {
     private final ScheduledExecutorService scheduler;
     private final Duration keepAliveInterval;
     private final int keepAliveCount;
+    private final NameOwnership names;
     private final int maxListenersPerClient;
     private final Tally<Limit> limitRefusals;
     private final AtomicLong connectionCounter = new AtomicLong();
 
     SessionTracker(NodeId node, Switchboard switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
-                   Duration keepAliveInterval, int keepAliveCount, int maxListenersPerClient,
+                   Duration keepAliveInterval, int keepAliveCount, NameOwnership names, int maxListenersPerClient,
                    Tally<Limit> limitRefusals) {
         this.node = node;
         this.switchboard = switchboard;
@@ -45,6 +47,7 @@ final class SessionTracker implements SessionListener {
         this.scheduler = scheduler;
         this.keepAliveInterval = keepAliveInterval;
         this.keepAliveCount = keepAliveCount;
+        this.names = names;
         this.maxListenersPerClient = maxListenersPerClient;
         this.limitRefusals = limitRefusals;
     }
@@ -64,7 +67,7 @@ final class SessionTracker implements SessionListener {
         AuthorizedKey key = session.getAttribute(KeyAuthenticator.AUTHORIZED_KEY);
         String id = node + "-" + connectionCounter.incrementAndGet();
         ClientConnection client = new ClientConnection(serverSession, key, id, node, ClientAddress.of(session),
-                switchboard, maxListenersPerClient, limitRefusals);
+                switchboard, names, maxListenersPerClient, limitRefusals);
         session.setAttribute(ClientConnection.KEY, client);
         clients.add(client);
         log.info("authenticated: {} as '{}' with key {} ({}:{}), aliases {}, access {}", ClientAddress.of(session),

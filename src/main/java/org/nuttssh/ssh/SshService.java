@@ -6,9 +6,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -20,8 +22,6 @@ import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
-import org.apache.sshd.server.global.NoMoreSessionsHandler;
-import org.apache.sshd.server.global.OpenSshHostKeysHandler;
 import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.admin.Caller;
@@ -31,6 +31,7 @@ import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.admin.RelayCommand;
 import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.auth.KeyAuthenticator;
+import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.circuit.OpenCircuit;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Ciphers;
@@ -65,10 +66,22 @@ public final class SshService implements AutoCloseable {
      * throughput).
      */
     private static final int IO_THREADS = Runtime.getRuntime().availableProcessors();
+    /**
+     * Connections the kernel may hold for the relay to accept. The JDK's default of 50 is overrun when a fleet
+     * reconnects at once (a node restarts, a load balancer fails over): the connections beyond it lose their SYN and
+     * retry after 1, 3, 7, 15 s... (Linux caps this at net.core.somaxconn, 4096 on current kernels.)
+     */
+    private static final int ACCEPT_BACKLOG = 4096;
     /** How often authorized_keys is checked for changes; edits take effect within this time. */
     private static final Duration AUTHORIZED_KEYS_POLL = Duration.ofSeconds(1);
-    /** Reverse lookups for from= are rare and slow; two threads keep a burst of them from queuing long. */
-    private static final int DNS_THREADS = 2;
+    /** Reverse lookups wait on the network, not the CPU: a few threads keep one slow answer from holding up others. */
+    private static final int DNS_THREADS = 4;
+    /**
+     * Lookups waiting for a thread. At a slow resolver's pace a lookup further back would finish after its client
+     * has authenticated (a name still unknown then fails closed) or given up, so a longer queue would only hold
+     * memory; a lookup that finds it full leaves the name unknown.
+     */
+    private static final int DNS_QUEUE = 256;
     /** How often a draining node looks for finished circuits and idle clients. */
     private static final Duration DRAIN_POLL = Duration.ofMillis(100);
     /** After the grace period, how long closed circuits get to write their audit records. */
@@ -87,6 +100,7 @@ public final class SshService implements AutoCloseable {
     private final KeyAuthenticator authenticator;
     private final AttemptLimit attempts;
     private final ConnectionGate gate;
+    private final StartupGate startups;
     private final LocalNodeAdmin admin;
 
     private SshService(RelayConfig config, NodeId node, Switchboard switchboard, KeyPairProvider hostKeys,
@@ -95,11 +109,14 @@ public final class SshService implements AutoCloseable {
         this.switchboard = switchboard;
         this.authorizedKeys = authorizedKeys;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("nuttssh-timer"));
-        this.dnsExecutor = Executors.newFixedThreadPool(DNS_THREADS, daemon("nuttssh-dns"));
+        this.dnsExecutor = new ThreadPoolExecutor(DNS_THREADS, DNS_THREADS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(DNS_QUEUE), daemon("nuttssh-dns"));
         Limits limits = config.limits();
         this.authenticator = new KeyAuthenticator(authorizedKeys, config.useDns(), dnsExecutor);
         this.attempts = new AttemptLimit(authenticator, limits.maxAuthAttempts(), limitRefusals);
         this.gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionRate(), limitRefusals);
+        this.startups = new StartupGate(limits.maxStartups(), limits.maxStartupsPerSource(), config.proxyProtocol(),
+                limitRefusals);
         this.admin = new LocalNodeAdmin(node, switchboard, clients);
 
         sshd = (RelaySshServer) ServerBuilder.builder().factory(RelaySshServer::new).build();
@@ -108,7 +125,10 @@ public final class SshService implements AutoCloseable {
         sshd.setPort(config.port());
         sshd.setKeyPairProvider(hostKeys);
         if (config.proxyProtocol()) {
-            sshd.setServerProxyAcceptor(new ProxyProtocolAcceptor());
+            ProxyProtocolAcceptor acceptor = new ProxyProtocolAcceptor(config.proxyProtocolFrom(),
+                    startups::sourceKnown);
+            sshd.setServerProxyAcceptor(acceptor);
+            sshd.addSessionListener(acceptor); // drops peers other than the trusted proxies
         }
 
         sshd.setCipherFactories(Ciphers.parse(config.ciphers()));
@@ -120,11 +140,13 @@ public final class SshService implements AutoCloseable {
         sshd.setGSSAuthenticator(null);
         sshd.setHostBasedAuthenticator(null);
 
-        sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, new RelayConnectionService.Factory()));
+        sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, new RelayConnectionService.Factory(
+                new RelayConnectionService.ChannelCaps(limits.maxSessionsPerConnection(),
+                        limits.maxChannelsPerConnection(), limitRefusals))));
         sshd.setChannelFactories(List.of(new RelaySessionChannel.Factory(),
                 new DirectTcpipChannelFactory(switchboard, limitRefusals)));
-        sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
-                OpenSshHostKeysHandler.INSTANCE, new ForwardRequestHandler()));
+        // Keepalives and forwards only; any other global request is refused (RelayConnectionService).
+        sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, new ForwardRequestHandler()));
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE); // agent and X11; TCP forwards are ours
         sshd.setAgentFactory(null);
         sshd.setSubsystemFactories(List.of());
@@ -135,6 +157,7 @@ public final class SshService implements AutoCloseable {
         // A circuit's open and first bytes are small packets answered across two connections; with Nagle's algorithm
         // each waits for a delayed ACK (~40 ms), capping circuit setup at ~25 per second.
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+        CoreModuleProperties.SOCKET_BACKLOG.set(sshd, ACCEPT_BACKLOG);
         CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, READ_BUFFER_SIZE);
         // MINA's own timer enforces the login timeout; zero turns it off, as the setting's zero means.
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, limits.loginTimeout());
@@ -144,8 +167,10 @@ public final class SshService implements AutoCloseable {
                 limits.maxAuthAttempts() + AttemptLimit.REQUESTS_PER_ACCEPTED_KEY);
         sshd.setSessionDisconnectHandler(new DisconnectReasons(limitRefusals));
         sshd.addSessionListener(gate);
+        sshd.addSessionListener(startups);
         sshd.addSessionListener(new SessionTracker(node, switchboard, clients, scheduler, config.keepAliveInterval(),
-                config.keepAliveCount(), limits.maxListenersPerClient(), limitRefusals));
+                config.keepAliveCount(), new NameOwnership(authorizedKeys, config.reservedNames()),
+                limits.maxListenersPerClient(), limitRefusals));
     }
 
     /** Everything but the port; {@link #listen} binds it. */
@@ -161,7 +186,7 @@ public final class SshService implements AutoCloseable {
 
     /** This node's counts, as the metrics read them. */
     public RelayStatistics statistics(Supplier<ClusterView> cluster) {
-        return new NodeStatistics(gate, clients, switchboard, attempts, limitRefusals, cluster);
+        return new NodeStatistics(gate, startups, clients, switchboard, attempts, limitRefusals, cluster);
     }
 
     /**

@@ -39,11 +39,6 @@ public final class Printable {
         return out.toString();
     }
 
-    /** Whether {@code text} would print as it is. */
-    public static boolean isSafe(String text) {
-        return firstUnsafe(text) < 0;
-    }
-
     private static int firstUnsafe(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

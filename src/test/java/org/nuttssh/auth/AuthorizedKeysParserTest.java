@@ -1,6 +1,7 @@
 package org.nuttssh.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class AuthorizedKeysParserTest {
@@ -82,10 +84,17 @@ class AuthorizedKeysParserTest {
                 Arguments.of("hostname=\"build-1\",alias=\"ci\",alias=\"ci.main\",access=\"listen\"", "listen",
                         List.of(), "build-1", List.of("ci", "ci.main"), List.of()),
                 Arguments.of("no-pty,access=\"listen\",permitopen=\"host:22\"", "listen", List.of(), null, List.of(),
-                        List.of("./keys:1: option 'no-pty' is not supported; ignored",
-                                "./keys:1: option 'permitopen' is not supported; ignored")),
+                        List.of(notApplying("no-pty"))),
                 Arguments.of("command=\"echo \\\"a, b\\\" c\",access=\"listen\"", "listen", List.of(), null,
-                        List.of(), List.of("./keys:1: option 'command' is not supported; ignored")));
+                        List.of(), List.of(notApplying("command"))),
+                Arguments.of("restrict,No-Port-Forwarding,environment=\"A=b\",access=\"initiate\"", "initiate",
+                        List.of(), null, List.of(), List.of(notApplying("restrict"),
+                                notApplying("No-Port-Forwarding"), notApplying("environment"))));
+    }
+
+    private static String notApplying(String option) {
+        return "./keys:1: option '" + option + "' does not apply to a relay; ignored (access=, permitopen= and"
+                + " permitlisten= decide what a key may do)";
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -108,15 +117,48 @@ class AuthorizedKeysParserTest {
     void repeatedFromListsMustAllMatch() {
         AuthorizedKey key = single("from=\"10.0.0.0/8\",from=\"10.1.0.0/16,192.168.0.0/16\",access=\"listen\" "
                 + TestKeys.line("ed25519"));
-        assertTrue(key.allowsFrom("10.1.2.3", null));
-        assertEquals(false, key.allowsFrom("10.2.0.1", null));
-        assertEquals(false, key.allowsFrom("192.168.1.1", null));
+        assertTrue(key.allowsFrom("10.1.2.3", HostName.NONE));
+        assertEquals(false, key.allowsFrom("10.2.0.1", HostName.NONE));
+        assertEquals(false, key.allowsFrom("192.168.1.1", HostName.NONE));
     }
 
     @Test
     void escapedQuoteIsPartOfTheValue() {
-        AuthorizedKey key = single("alias=\"a\\\"b\",access=\"listen\" " + TestKeys.line("ed25519"));
-        assertEquals(List.of("a\"b"), key.aliases());
+        ParseResult result = parse("alias=\"a\\\"b\",access=\"listen\" " + TestKeys.line("ed25519"));
+        assertEquals("alias=\"a\"b\": the name has '\"' at position 2; a name is 1-253 bytes of letters, digits,"
+                + " '-', '_' and '.'", result.malformed().get(0).reason());
+    }
+
+    @Test
+    void namesAndPermitsAreKept() {
+        AuthorizedKey key = single("names=\"gw-*\",names=\"office?\",permitopen=\"gw1:22,gw2:*\","
+                + "permitlisten=\"22,localhost:80,[::1]:*\",access=\"listen\",access=\"initiate\" "
+                + TestKeys.line("ed25519"));
+        Permits permits = key.permits();
+        assertEquals(List.of("gw-*", "office?"), permits.names());
+        assertTrue(permits.mayListenAs("gw-7") && permits.mayListenAs("office2"));
+        assertFalse(permits.mayListenAs("GW-7") || permits.mayListenAs("office") || permits.mayListenAs("gw"),
+                "patterns match whole names, case-sensitively");
+        assertTrue(permits.mayOpen("gw1", 22) && permits.mayOpen("gw2", 8080));
+        assertFalse(permits.mayOpen("gw1", 80) || permits.mayOpen("gw3", 22));
+        assertTrue(permits.mayListen("localhost", 22) && permits.mayListen("", 22), "a bare port: any bind host");
+        assertTrue(permits.mayListen("LOCALHOST", 80) && permits.mayListen("::1", 9));
+        assertFalse(permits.mayListen("0.0.0.0", 80) || permits.mayListen("127.0.0.1", 23));
+        assertEquals("permitlisten=\"22,localhost:80,[::1]:*\"", permits.describeListen());
+        assertEquals("permitopen=\"gw1:22,gw2:*\"", permits.describeOpen());
+    }
+
+    @Test
+    void withoutNamesOrPermitsEverythingIsAllowed() {
+        Permits permits = single("access=\"listen\" " + TestKeys.line("ed25519")).permits();
+        assertTrue(permits.mayListenAs("anything") && permits.mayOpen("gw1", 1) && permits.mayListen("x", 65535));
+    }
+
+    @ParameterizedTest(name = "{0} ~ {1}: {2}")
+    @CsvSource({"form,from,true", "acess,access,true", "alais,alias,true", "fromm,from,true", "frm,from,true",
+            "frum,from,true", "from,from,false", "names,access,false", "fr,from,false"})
+    void typosAreRecognised(String typed, String known, boolean close) {
+        assertEquals(close, AuthorizedKeysParser.closeTo(typed, known));
     }
 
     static Stream<Arguments> malformedLines() {
@@ -141,12 +183,37 @@ class AuthorizedKeysParserTest {
                 Arguments.of("from=\"10.0.0.1/8\" " + ed, "bits set beyond the /8 prefix"),
                 Arguments.of("from=\"10.0.0.300\" " + ed, "invalid address '10.0.0.300'"),
                 Arguments.of("from=\"\" " + ed, "from=\"\": empty pattern list"),
-                Arguments.of("hostname=\"\" " + ed, "hostname=\"\": name is empty"),
+                Arguments.of("hostname=\"\" " + ed, "hostname=\"\": the name is empty"),
                 Arguments.of("hostname=\"a\",hostname=\"b\" " + ed, "hostname= given twice (\"a\" and \"b\")"),
-                Arguments.of("alias=\"a b\" " + ed, "alias=\"a b\": name must not contain U+0020"),
-                Arguments.of("alias=\"~a\" " + ed, "name must not contain '~'"),
-                Arguments.of("hostname=\"a:1\" " + ed, "name must not contain ':'"),
-                Arguments.of("alias=\"a/b\" " + ed, "name must not contain '/'"),
+                Arguments.of("alias=\"a b\" " + ed, "alias=\"a b\": the name has U+0020 at position 2; a name is"
+                        + " 1-253 bytes of letters, digits, '-', '_' and '.'"),
+                Arguments.of("alias=\"~a\" " + ed, "the name has '~' at position 1"),
+                Arguments.of("hostname=\"a:1\" " + ed, "the name has ':' at position 2"),
+                Arguments.of("alias=\"a/b\" " + ed, "the name has '/' at position 2"),
+                Arguments.of("alias=\"a\u001b[2J\" " + ed, "the name has U+001B at position 2"),
+                Arguments.of("hostname=\"" + "a".repeat(254) + "\" " + ed, "the name is 254 bytes long"),
+                Arguments.of("alias=\"gr\u00fcn\" " + ed, "the name has U+00FC at position 3"),
+                Arguments.of("form=\"10.0.0.0/8\",access=\"listen\" " + ed,
+                        "unknown option 'form' (did you mean 'from'?); options are access, from, hostname, alias,"
+                                + " names, permitopen, permitlisten, and OpenSSH's, which do not apply here"),
+                Arguments.of("acess=\"listen\" " + ed, "unknown option 'acess' (did you mean 'access'?)"),
+                Arguments.of("frobnicate,access=\"listen\" " + ed, "unknown option 'frobnicate'; options are"),
+                Arguments.of("expiry-time=\"20250101\",access=\"listen\" " + ed,
+                        "option 'expiry-time' is not supported: the relay cannot enforce it"),
+                Arguments.of("cert-authority " + ed, "option 'cert-authority' is not supported"),
+                Arguments.of("names=\"gw-*,\" " + ed, "names=\"gw-*,\": '' is not a name pattern"),
+                Arguments.of("names=\"gw 1\" " + ed, "names=\"gw 1\": 'gw 1' is not a name pattern"),
+                Arguments.of("names=\"gw-*\",hostname=\"office\" " + ed,
+                        "the line gives the name 'office', which its names=\"gw-*\" does not allow"),
+                Arguments.of("names=\"gw-*\",hostname=\"gw-1\",alias=\"x\" " + ed, "gives the name 'x'"),
+                Arguments.of("permitopen=\"gw1\" " + ed, "permitopen=\"gw1\": 'gw1' has no port"),
+                Arguments.of("permitopen=\"gw1:0\" " + ed, "port '0' is not 1-65535 or *"),
+                Arguments.of("permitopen=\"*:22\" " + ed, "the name '*' has '*' at position 1"),
+                Arguments.of("permitopen=\"gw1~1:22\" " + ed, "the name 'gw1~1' has '~'"),
+                Arguments.of("permitopen=\"gw1:22,,gw2:22\" " + ed, "empty entry"),
+                Arguments.of("permitlisten=\"70000\" " + ed, "port '70000' is not 1-65535 or *"),
+                Arguments.of("permitlisten=\"a b:22\" " + ed, "'a b:22' is not [HOST:]PORT"),
+                Arguments.of("permitlisten " + ed, "option 'permitlisten' needs a value"),
                 Arguments.of("ssh-dss AAAAB3NzaC1kc3MAAACBAP", "key type 'ssh-dss' is not supported"),
                 Arguments.of("sk-ssh-ed25519@openssh.com AAAA", "key type 'sk-ssh-ed25519@openssh.com' is not"),
                 Arguments.of("ssh-ed25519-cert-v01@openssh.com AAAA", "certificates"));

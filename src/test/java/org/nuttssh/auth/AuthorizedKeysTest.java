@@ -112,7 +112,8 @@ class AuthorizedKeysTest {
             AuthorizedKeys keys = AuthorizedKeys.load(file);
             assertEquals(List.of(1, 2), keys.entries().stream().map(AuthorizedKey::line).toList());
             assertEquals(file, keys.file());
-            assertTrue(log.lines().contains("WARN " + file + ":2: option 'no-pty' is not supported; ignored"),
+            assertTrue(log.lines().contains("WARN " + file + ":2: option 'no-pty' does not apply to a relay; ignored (access=, permitopen= and"
+                    + " permitlisten= decide what a key may do)"),
                     log.lines()::toString);
             assertTrue(log.lines().contains("INFO loaded " + file + ": 2 keys (1 malformed line skipped)"),
                     log.lines()::toString);

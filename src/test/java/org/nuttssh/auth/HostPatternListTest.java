@@ -59,7 +59,21 @@ class HostPatternListTest {
             ' 10.0.0.1 , 10.0.0.2 '     | 10.0.0.2       | -                | true
             """)
     void matchesLikeOpenSsh(String patterns, String address, String hostName, boolean expected) {
-        assertEquals(expected, HostPatternList.parse(patterns).matches(address, hostName));
+        assertEquals(expected, HostPatternList.parse(patterns).matches(address, HostName.of(hostName)));
+    }
+
+    /** A name still being looked up: name globs do not admit, negated ones refuse, addresses decide as usual. */
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            *.good.org              | 10.0.0.1 | false
+            *.good.org,10.0.0.0/8   | 10.0.0.1 | true
+            !*.bad.org,*            | 10.0.0.1 | false
+            !*.bad.org,10.0.0.0/8   | 10.0.0.1 | false
+            !10.0.0.2,10.0.0.0/8    | 10.0.0.1 | true
+            !192.168.*,*            | 10.0.0.1 | true
+            """)
+    void anUnknownNameFailsClosed(String patterns, String address, boolean expected) {
+        assertEquals(expected, HostPatternList.parse(patterns).matches(address, HostName.UNKNOWN));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -64,10 +65,14 @@ class KeyAuthenticatorServerTest {
     }
 
     private void startServer(String options, HostNameResolver resolver) throws Exception {
+        startServer(options, resolver, Duration.ofSeconds(5));
+    }
+
+    private void startServer(String options, HostNameResolver resolver, Duration hostNameWait) throws Exception {
         Path file = dir.resolve("authorized_keys");
         Files.writeString(file, options + " " + PublicKeyEntry.toString(allowed.getPublic()) + " laptop\n");
         KeyAuthenticator authenticator = new KeyAuthenticator(AuthorizedKeys.load(file), true, dns, resolver,
-                Duration.ofSeconds(5));
+                hostNameWait);
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
@@ -113,6 +118,43 @@ class KeyAuthenticatorServerTest {
                 address -> Optional.ofNullable(names.get(address.toString())));
         try (ClientSession session = login(allowed)) {
             assertTrue(session.isAuthenticated());
+        }
+    }
+
+    @Test
+    void aSlowLookupHoldsTheLoginUntilTheNameIsKnown() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        startServer("from=\"*.example.org\",access=\"initiate\"", address -> {
+            asked.countDown();
+            sleep(Duration.ofMillis(700)); // longer than key exchange and authentication on loopback take
+            return Optional.of("client.example.org");
+        });
+        try (ClientSession session = login(allowed)) {
+            assertTrue(session.isAuthenticated(), "the key was judged with the name, not before it");
+        }
+        assertEquals(0, asked.getCount());
+    }
+
+    @Test
+    void aLookupSlowerThanTheWaitFailsClosed() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        startServer("from=\"*.example.org\",access=\"initiate\"", address -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.of("client.example.org");
+        }, Duration.ofMillis(200));
+        assertThrows(SshException.class, () -> login(allowed).close());
+        never.countDown();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -11,18 +11,24 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.config.Limit;
 import org.nuttssh.config.Limits;
+import org.nuttssh.config.MaxStartups;
 import org.nuttssh.metrics.RelayStatistics;
+import org.nuttssh.ssh.SshService;
+import org.nuttssh.testing.LogCapture;
+import org.slf4j.LoggerFactory;
 
 /** Each limit turns away only what exceeds it, is counted, and leaves other clients alone. */
 class LimitsTest {
@@ -178,6 +184,179 @@ class LimitsTest {
             OutputStream out = first.getOutputStream();
             out.write("still here\n".getBytes(StandardCharsets.UTF_8));
             assertEquals("still here", readLine(first.getInputStream()));
+        }
+    }
+
+    @Test
+    void channelsBeyondTheMaximumPerConnectionAreRefused() throws Exception {
+        start(l -> l.maxChannelsPerConnection(2));
+        relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
+        int localPort = CircuitsTest.freePort();
+        SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
+                "-L", "127.0.0.1:" + localPort + ":gw1:22", "relay-alice"));
+        RelayFixture.await(forward, "local forward port", () -> CircuitsTest.canConnect(localPort));
+        RelayFixture.await("the probe's circuit to close", () -> stats().circuitsOpen() == 0);
+
+        try (Socket first = new Socket(InetAddress.getLoopbackAddress(), localPort);
+             Socket second = new Socket(InetAddress.getLoopbackAddress(), localPort)) {
+            first.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
+            second.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
+            assertEquals("echo", readLine(first.getInputStream()));
+            assertEquals("echo", readLine(second.getInputStream()));
+
+            assertTrue(closedWithoutData(localPort), "a third channel is refused");
+            RelayFixture.await(forward, "the refusal reason", () -> stderr(forward).contains("open failed: resource "
+                    + "shortage: 2 channels are open on this connection, the most one client may "
+                    + "(max-channels-per-connection)"));
+            assertEquals(1, stats().limitRefusals().get(Limit.MAX_CHANNELS_PER_CONNECTION));
+            assertEquals("echo\n", relay.run(relay.ssh("-W", "gw1:22", "relay-bob")).stdout(), "bob's is his own");
+        }
+    }
+
+    @Test
+    void environmentVariablesAreRefused() throws Exception {
+        start(l -> l);
+        ch.qos.logback.classic.Logger session = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+                SshService.class.getPackageName() + ".RelaySessionChannel");
+        Level before = session.getLevel();
+        session.setLevel(Level.DEBUG);
+        try (LogCapture log = new LogCapture(SshService.class.getPackageName())) {
+            SshProcess whoami = relay.run(relay.ssh("-o", "SetEnv=NUTTSSH_PROBE=1", "relay-alice", "whoami"));
+            assertEquals(0, whoami.process().exitValue(), whoami.stderr());
+            assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("DEBUG env request refused: "
+                    + "'NUTTSSH_PROBE' from ")), log.lines()::toString);
+        } finally {
+            session.setLevel(before);
+        }
+    }
+
+    @Test
+    void globalRequestsOtherThanForwardsAndKeepalivesAreRefused() throws Exception {
+        start(l -> l);
+        Path socket = relay.dir().resolve("remote.sock");
+
+        SshProcess streamlocal = relay.run(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
+                "-R", socket + ":localhost:" + echo.port(), "relay-gw"));
+
+        assertNotEquals(0, streamlocal.process().exitValue());
+        assertTrue(streamlocal.stderr().contains("remote port forwarding failed for listen path " + socket),
+                streamlocal.stderr());
+    }
+
+    @Test
+    void connectionsBeyondMaxStartupsAreDroppedBeforeKeyExchange() throws Exception {
+        start(l -> l.maxStartups(MaxStartups.parse("2")).maxStartupsPerSource(Limits.NO_LIMIT));
+        try (Socket one = silent("127.0.0.1"); Socket two = silent("127.0.0.1")) {
+            RelayFixture.await("two handshakes under way", () -> stats().connectionsUnauthenticated() == 2);
+
+            try (Socket third = silent(OTHER_ADDRESS)) {
+                assertTrue(hungUp(third), "a third is dropped, from wherever it comes");
+            }
+            SshProcess refused = relay.run(relay.ssh("relay-alice", "list"));
+            assertEquals(255, refused.process().exitValue(), refused.stderr());
+            assertEquals(2, stats().limitRefusals().get(Limit.MAX_STARTUPS));
+        }
+        RelayFixture.await("the silent ones to go", () -> stats().connectionsUnauthenticated() == 0);
+        assertEquals(0, relay.run(relay.ssh("relay-alice", "list")).process().exitValue());
+    }
+
+    @Test
+    void connectionsBeyondMaxStartupsPerSourceAreDropped() throws Exception {
+        start(l -> l.maxStartupsPerSource(3));
+        List<Socket> silent = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 3; i++) {
+                silent.add(silent(OTHER_ADDRESS));
+                int open = i;
+                RelayFixture.await(open + " handshakes", () -> stats().connectionsUnauthenticated() == open);
+            }
+            try (Socket fourth = silent(OTHER_ADDRESS)) {
+                assertTrue(hungUp(fourth));
+            }
+            assertEquals(1, stats().limitRefusals().get(Limit.MAX_STARTUPS_PER_SOURCE));
+            assertEquals(255, exitStatus("-b", OTHER_ADDRESS, "relay-alice", "list"), "ssh from there too");
+            assertEquals(0, exitStatus("relay-alice", "list"), "127.0.0.1 is another source");
+        } finally {
+            for (Socket socket : silent) {
+                socket.close();
+            }
+        }
+        RelayFixture.await("a free place", () -> exitStatus("-b", OTHER_ADDRESS, "relay-alice", "list") == 0);
+    }
+
+    /** The measured attack: 200 silent connections from one address used to stay open. */
+    @Test
+    void silentConnectionsFromOneAddressAreCappedByDefault() throws Exception {
+        start(l -> l);
+        int cap = Limits.DEFAULT_MAX_STARTUPS_PER_SOURCE;
+        List<Socket> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < cap + 10; i++) {
+                silent.add(silent(OTHER_ADDRESS));
+            }
+            RelayFixture.await("the ones beyond " + cap + " to be dropped",
+                    () -> stats().limitRefusals().get(Limit.MAX_STARTUPS_PER_SOURCE) == 10);
+            assertEquals(cap, stats().connectionsUnauthenticated());
+            assertEquals(0, exitStatus("relay-alice", "list"), "other addresses are served");
+        } finally {
+            for (Socket socket : silent) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void theSourceIsTheAddressATrustedProxyNames() throws Exception {
+        relay.configure(c -> c.proxyProtocol(true).proxyProtocolFrom(List.of("127.0.0.1")));
+        start(l -> l.maxStartupsPerSource(2));
+        List<Socket> proxied = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 2; i++) {
+                proxied.add(proxied("192.0.2.1"));
+                int open = i;
+                RelayFixture.await(open + " handshakes from 192.0.2.1",
+                        () -> stats().connectionsUnauthenticated() == open);
+            }
+            try (Socket third = proxied("192.0.2.1")) {
+                assertTrue(hungUp(third), "a third from 192.0.2.1 is dropped");
+            }
+            proxied.add(proxied("192.0.2.2"));
+            RelayFixture.await("192.0.2.2's own place", () -> stats().connectionsUnauthenticated() == 3);
+            assertEquals(1, stats().limitRefusals().get(Limit.MAX_STARTUPS_PER_SOURCE));
+        } finally {
+            for (Socket socket : proxied) {
+                socket.close();
+            }
+        }
+    }
+
+    /** A TCP connection to the relay from {@code address} that never says a word. */
+    private Socket silent(String address) throws Exception {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(address, 0));
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port()));
+        return socket;
+    }
+
+    /** A connection from the trusted proxy on 127.0.0.1 that names {@code client} in its PROXY header, then waits. */
+    private Socket proxied(String client) throws Exception {
+        Socket socket = silent("127.0.0.1");
+        socket.getOutputStream().write(("PROXY TCP4 " + client + " 127.0.0.1 40000 " + relay.port() + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        return socket;
+    }
+
+    /** Whether the relay closes the connection (after its version line, perhaps) without waiting for the client. */
+    private static boolean hungUp(Socket socket) throws Exception {
+        socket.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
+        try {
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // whatever the relay sent before it closed
+            }
+            return true;
+        } catch (SocketException reset) {
+            return true;
         }
     }
 

@@ -33,6 +33,8 @@ class ProxyProtocolHaproxyTest {
     private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
     /** A loopback address other than HAProxy's own, so the header and the TCP peer differ. */
     private static final String CLIENT_ADDRESS = "127.0.0.3";
+    /** Where HAProxy's connections to the relay come from: the one trusted proxy. */
+    private static final String PROXY_ADDRESS = "127.0.0.1";
 
     @RegisterExtension
     final RelayFixture relay = new RelayFixture();
@@ -47,7 +49,7 @@ class ProxyProtocolHaproxyTest {
         acceptorLog.setLevel(Level.DEBUG);
         logs.start();
         acceptorLog.addAppender(logs);
-        relay.configure(config -> config.proxyProtocol(true));
+        relay.configure(config -> config.proxyProtocol(true).proxyProtocolFrom(List.of(PROXY_ADDRESS)));
         relay.start(
                 "access=\"initiate\",from=\"" + CLIENT_ADDRESS + "\" {behind}",
                 "access=\"initiate\",from=\"127.0.0.1\" {proxyhost}");
@@ -78,18 +80,27 @@ class ProxyProtocolHaproxyTest {
     }
 
     @Test
-    void directConnectionWithoutHeaderIsDroppedAndTheRelayKeepsServing() throws Exception {
+    void directConnectionsAreDroppedAndTheRelayKeepsServing() throws Exception {
         int haproxy = startHaproxy("send-proxy-v2");
 
         // From 127.0.0.3 this key would be let in, were the TCP peer trusted.
-        SshProcess direct = relay.run(viaClientAddress(relay.port(), "behind", "list"));
-        assertEquals(255, direct.process().exitValue(), direct.stderr());
-        assertFalse(direct.stderr().contains("Permission denied"), "dropped before authentication: "
-                + direct.stderr());
-        Pattern dropped = Pattern.compile(
-                "INFO dropping 127\\.0\\.0\\.3:\\d+: no PROXY header \\(got 'SSH-2\\.0-Op\\.\\.\\.'\\)");
+        SshProcess stranger = relay.run(viaClientAddress(relay.port(), "behind", "list"));
+        assertEquals(255, stranger.process().exitValue(), stranger.stderr());
+        assertFalse(stranger.stderr().contains("Permission denied"), "dropped before authentication: "
+                + stranger.stderr());
+        Pattern untrusted = Pattern.compile("INFO dropping 127\\.0\\.0\\.3:\\d+: not a trusted proxy "
+                + "\\(proxy-protocol-from 127\\.0\\.0\\.1\\); clients must come through the load balancer");
         RelayFixture.await("the drop to be logged",
-                () -> lines().stream().anyMatch(l -> dropped.matcher(l).matches()));
+                () -> lines().stream().anyMatch(l -> untrusted.matcher(l).matches()));
+
+        // From the proxy's own address, but without the header the proxy would have sent.
+        SshProcess bypass = relay.run(relay.ssh("-b", PROXY_ADDRESS, "-p", String.valueOf(relay.port()),
+                "-i", relay.key("proxyhost").toString(), "-l", "proxyhost", "127.0.0.1", "list"));
+        assertEquals(255, bypass.process().exitValue(), bypass.stderr());
+        Pattern noHeader = Pattern.compile(
+                "INFO dropping 127\\.0\\.0\\.1:\\d+: no PROXY header \\(got 'SSH-2\\.0-Op\\.\\.\\.'\\)");
+        RelayFixture.await("the drop to be logged",
+                () -> lines().stream().anyMatch(l -> noHeader.matcher(l).matches()));
 
         SshProcess after = relay.run(viaClientAddress(haproxy, "behind", "list"));
         assertEquals(0, after.process().exitValue(), "still serving: " + after.stderr());

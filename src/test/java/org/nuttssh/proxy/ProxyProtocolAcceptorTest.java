@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -17,10 +18,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.server.session.ServerSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nuttssh.auth.ClientAddress;
+import org.nuttssh.net.CidrBlock;
 import org.nuttssh.testing.FakeSession;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,10 @@ class ProxyProtocolAcceptorTest {
     private static final InetSocketAddress PEER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 5555);
     private static final InetSocketAddress CLIENT = new InetSocketAddress(ip(127, 0, 0, 3), 40000);
 
-    private final ProxyProtocolAcceptor acceptor = new ProxyProtocolAcceptor();
+    private final List<ServerSession> known = new CopyOnWriteArrayList<>();
+    private final ProxyProtocolAcceptor acceptor = new ProxyProtocolAcceptor(
+            List.of(CidrBlock.parse("127.0.0.0/8"), CidrBlock.parse("2001:db8::/32")),
+            session -> known.add((ServerSession) session));
     private final FakeSession fake = new FakeSession(PEER);
     private final Logger logger = (Logger) LoggerFactory.getLogger(ProxyProtocolAcceptor.class);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -63,6 +69,23 @@ class ProxyProtocolAcceptorTest {
         assertEquals(List.of("DEBUG 127.0.0.1:5555: PROXY v2 from 127.0.0.3:40000 to 127.0.0.1:2222, 28 bytes"),
                 lines());
         assertEquals(0, fake.closes());
+        assertEquals(List.of(fake.session()), known, "the client address is final now");
+    }
+
+    @Test
+    void peersOtherThanTheTrustedProxiesAreDroppedAtOnce() throws Exception {
+        acceptor.sessionCreated(fake.session());
+        assertEquals(0, fake.closes(), "127.0.0.1 is in 127.0.0.0/8");
+        FakeSession v6 = new FakeSession(new InetSocketAddress(InetAddress.getByName("2001:db8::7"), 7000));
+        acceptor.sessionCreated(v6.session());
+        assertEquals(0, v6.closes());
+
+        FakeSession stranger = new FakeSession(new InetSocketAddress(ip(192, 0, 2, 9), 6000));
+        acceptor.sessionCreated(stranger.session());
+
+        assertEquals(1, stranger.closes());
+        assertEquals(List.of("INFO dropping 192.0.2.9:6000: not a trusted proxy (proxy-protocol-from "
+                + "127.0.0.0/8,2001:db8::/32); clients must come through the load balancer"), lines());
     }
 
     @Test
@@ -99,6 +122,7 @@ class ProxyProtocolAcceptorTest {
         }
         assertEquals(CLIENT, ClientAddress.of(fake.session()));
         assertEquals(1, lines().size(), "MINA's repeated calls log the header once: " + lines());
+        assertEquals(1, known.size(), "and report the client once");
         assertEquals(0, fake.closes());
     }
 

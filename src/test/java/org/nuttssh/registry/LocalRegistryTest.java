@@ -91,10 +91,13 @@ class LocalRegistryTest {
     }
 
     @Test
-    void connectNamesParseLikeTheOriginal() {
+    void connectNamesParseLikeTheOriginalWithValidNamesOnly() {
         assertEquals(Optional.of(new ConnectName("gw", 0)), ConnectName.parse("gw"));
         assertEquals(Optional.of(new ConnectName("gw", 2)), ConnectName.parse("gw~2"));
-        assertEquals(Optional.of(new ConnectName("a~b", 1)), ConnectName.parse("a~b~1"));
+        assertTrue(ConnectName.parse("a~b~1").isEmpty(), "'~' is never part of a name");
+        assertTrue(ConnectName.parse("bad name").isEmpty());
+        assertTrue(ConnectName.parse("a".repeat(254)).isEmpty());
+        assertEquals(Optional.of(new ConnectName("a".repeat(253), 3)), ConnectName.parse("a".repeat(253) + "~3"));
         assertTrue(ConnectName.parse("gw~").isEmpty());
         assertTrue(ConnectName.parse("gw~x").isEmpty());
         assertTrue(ConnectName.parse("~1").isEmpty());

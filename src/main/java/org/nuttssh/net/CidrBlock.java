@@ -1,11 +1,16 @@
-package org.nuttssh.auth;
+package org.nuttssh.net;
 
 import java.util.Optional;
 
-import org.nuttssh.net.IpAddress;
+/**
+ * An address range such as {@code 10.0.0.0/8}; a plain address is a block with a full-length prefix. Used for
+ * {@code from=} patterns, for the proxies trusted to send PROXY headers, and for the source block connections are
+ * counted by.
+ */
+public final class CidrBlock {
+    /** Per-source limits count an IPv6 client by its /64: one subscriber or host usually has a whole /64. */
+    static final int IPV6_SOURCE_PREFIX = 64;
 
-/** An address range such as {@code 10.0.0.0/8}; a plain address is a block with a full-length prefix. */
-final class CidrBlock implements HostPattern {
     private final IpAddress network;
     private final int prefixLength;
 
@@ -14,12 +19,21 @@ final class CidrBlock implements HostPattern {
         this.prefixLength = prefixLength;
     }
 
-    static CidrBlock exactly(IpAddress address) {
+    public static CidrBlock exactly(IpAddress address) {
         return new CidrBlock(address, address.bitLength());
     }
 
+    /**
+     * The block a client address counts in for per-source limits: the address itself for IPv4, its /64 for IPv6
+     * (OpenSSH's PerSourceNetBlockSize set to 32:64). An IPv6 client can pick any address of its /64.
+     */
+    public static CidrBlock sourceOf(IpAddress address) {
+        int prefix = address.bitLength() == 32 ? 32 : IPV6_SOURCE_PREFIX;
+        return new CidrBlock(address.truncated(prefix), prefix);
+    }
+
     /** Parses {@code address/prefix}. */
-    static CidrBlock parse(String text) {
+    public static CidrBlock parse(String text) {
         int slash = text.indexOf('/');
         if (slash < 0 || text.indexOf('/', slash + 1) >= 0) {
             throw new IllegalArgumentException("invalid CIDR '" + text + "': expected address/prefix-length");
@@ -49,6 +63,15 @@ final class CidrBlock implements HostPattern {
         return new CidrBlock(network, prefix);
     }
 
+    /** Parses {@code address/prefix}, or a plain address as the block of just that address. */
+    public static CidrBlock parseBlockOrAddress(String text) {
+        if (text.indexOf('/') >= 0) {
+            return parse(text);
+        }
+        return IpAddress.parse(text).map(CidrBlock::exactly).orElseThrow(() -> new IllegalArgumentException(
+                "'" + text + "' is neither an IPv4 or IPv6 address nor a CIDR block such as 10.0.0.0/8"));
+    }
+
     private static int prefixLength(String text, int max) {
         if (text.isEmpty() || text.length() > 3) {
             return -1;
@@ -64,7 +87,7 @@ final class CidrBlock implements HostPattern {
         return value <= max ? value : -1;
     }
 
-    boolean contains(IpAddress address) {
+    public boolean contains(IpAddress address) {
         if (!address.sameFamily(network)) {
             return false;
         }
@@ -77,13 +100,13 @@ final class CidrBlock implements HostPattern {
     }
 
     @Override
-    public boolean matches(IpAddress address, String addressText, String hostName) {
-        return address != null && contains(address);
+    public boolean equals(Object o) {
+        return o instanceof CidrBlock other && prefixLength == other.prefixLength && network.equals(other.network);
     }
 
     @Override
-    public boolean dependsOnHostName() {
-        return false;
+    public int hashCode() {
+        return network.hashCode() * 31 + prefixLength;
     }
 
     @Override
