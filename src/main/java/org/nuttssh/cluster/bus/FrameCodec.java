@@ -15,6 +15,8 @@ final class FrameCodec implements MessageCodec<Frame, Frame> {
     static final String NAME = "nuttssh-frame";
 
     private static final Frame.Kind[] KINDS = Frame.Kind.values();
+    /** Kind and circuit id. */
+    private static final int HEADER_BYTES = 1 + 2 * Long.BYTES;
 
     @Override
     public void encodeToWire(Buffer wire, Frame frame) {
@@ -28,23 +30,42 @@ final class FrameCodec implements MessageCodec<Frame, Frame> {
         }
     }
 
+    /**
+     * @throws IllegalArgumentException if the bytes are no frame: an unknown kind, or sizes that run past the message
+     *     (checked before anything is allocated, so a garbled length cannot make this node allocate gigabytes)
+     */
     @Override
     public Frame decodeFromWire(int pos, Buffer wire) {
+        require(wire, pos, HEADER_BYTES, "header");
         int code = wire.getByte(pos);
         if (code < 0 || code >= KINDS.length) {
             throw new IllegalArgumentException("unknown circuit frame kind " + code);
         }
         UUID circuit = new UUID(wire.getLong(pos + 1), wire.getLong(pos + 9));
-        int body = pos + 17;
+        int body = pos + HEADER_BYTES;
         return switch (KINDS[code]) {
             case DATA -> {
+                require(wire, body, Integer.BYTES, "DATA length");
                 int length = wire.getInt(body);
-                yield Frame.data(circuit, wire.getBytes(body + 4, body + 4 + length), 0, length);
+                require(wire, body + Integer.BYTES, length, "DATA bytes");
+                yield Frame.data(circuit, wire.getBytes(body + Integer.BYTES, body + Integer.BYTES + length), 0,
+                        length);
             }
-            case ACK -> Frame.ack(circuit, wire.getLong(body));
+            case ACK -> {
+                require(wire, body, Long.BYTES, "ACK count");
+                yield Frame.ack(circuit, wire.getLong(body));
+            }
             case EOF -> Frame.eof(circuit);
             case CLOSE -> Frame.close(circuit);
         };
+    }
+
+    /** Whether {@code length} bytes from {@code at} are inside the message. */
+    private static void require(Buffer wire, int at, int length, String what) {
+        if (length < 0 || at < 0 || at > wire.length() || length > wire.length() - at) {
+            throw new IllegalArgumentException("circuit frame " + what + " of " + length + " bytes at " + at
+                    + " runs past the message of " + wire.length() + " bytes");
+        }
     }
 
     /** Same-node delivery never happens (frames go to other nodes), but a frame is immutable anyway. */
