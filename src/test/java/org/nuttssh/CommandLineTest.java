@@ -120,8 +120,8 @@ class CommandLineTest {
                 "--cluster-secret", certs + "/cluster.secret"));
 
         assertEquals(1, result.status());
-        assertTrue(result.output().contains("cluster secret " + certs.resolve("cluster.secret") + " is readable by "
-                + "other users; make it private with: chmod 600 "), result.output());
+        assertTrue(result.output().contains("cluster secret " + certs.resolve("cluster.secret") + " is accessible by "
+                + "other users (rw-r--r--); make it private with: chmod 600 "), result.output());
     }
 
     @Test
@@ -186,6 +186,50 @@ class CommandLineTest {
     }
 
     @Test
+    void hostKeyOthersCanReadIsRefusedLikeSshd() throws Exception {
+        String[] args = withFiles("--port", "0");
+        Path hostKey = dir.resolve("ssh_host_key");
+        for (String mode : List.of("rw-r--r--", "rw-r-----", "rw-----w-")) {
+            Files.setPosixFilePermissions(hostKey, PosixFilePermissions.fromString(mode));
+            Result result = run(args);
+            assertEquals(1, result.status(), mode);
+            assertEquals("nuttssh: host key " + hostKey + " is accessible by other users (" + mode + "); make it "
+                    + "private with: chmod 600 " + hostKey + "\n", result.output());
+        }
+    }
+
+    @Test
+    void proxyProtocolNeedsTheProxiesItTrusts() throws Exception {
+        Result without = run(withFiles("--port", "0", "--proxy-protocol"));
+        assertEquals(1, without.status());
+        assertTrue(without.output().startsWith("nuttssh: proxy-protocol-from: '' from the default (expected: the "
+                + "addresses of the proxies whose PROXY headers to trust, as addresses or CIDR blocks (e.g. "
+                + "10.0.0.5,10.1.0.0/24), since proxy-protocol is on"), without.output());
+
+        Result bad = run(withFiles("--port", "0", "--proxy-protocol", "--proxy-protocol-from", "10.0.0.5,10.1.0.1/24"));
+        assertEquals(1, bad.status());
+        assertTrue(bad.output().contains("proxy-protocol-from: '10.0.0.5,10.1.0.1/24' from --proxy-protocol-from "
+                + "(expected: addresses or CIDR blocks separated by commas, e.g. 10.0.0.5,10.1.0.0/24; invalid CIDR "
+                + "'10.1.0.1/24': the address has bits set beyond the /24 prefix"), bad.output());
+
+        Result alone = run(withFiles("--port", "0", "--proxy-protocol-from", "10.0.0.5"));
+        assertEquals(1, alone.status());
+        assertTrue(alone.output().contains("proxy-protocol-from: '10.0.0.5' from --proxy-protocol-from (expected: "
+                + "nothing unless proxy-protocol is on)"), alone.output());
+    }
+
+    @Test
+    void maxStartupsTakesOpenSshsForms() throws Exception {
+        for (String bad : List.of("10:30", "30:10:20", "10:101:20", "a:b:c", "-1")) {
+            Result result = run(withFiles("--port", "0", "--max-startups", bad));
+            assertEquals(1, result.status(), bad);
+            assertTrue(result.output().contains("max-startups: '" + bad + "' from --max-startups (expected: "
+                    + "START:RATE:FULL (START <= FULL, RATE a percentage), a single number, or 0 for no limit"),
+                    result.output());
+        }
+    }
+
+    @Test
     void missingAuthorizedKeysNamesTheFile() throws Exception {
         String[] args = withFiles();
         Files.delete(dir.resolve("authorized_keys"));
@@ -213,8 +257,11 @@ class CommandLineTest {
 
         Result help = run("--help");
         assertEquals(0, help.status());
-        for (String flag : List.of("--bind", "--port", "--host-key", "--authorized-keys", "--log-level", "--init")) {
+        for (String flag : List.of("--bind", "--port", "--host-key", "--authorized-keys", "--log-level", "--init",
+                "--proxy-protocol-from", "--reserved-names", "--max-startups", "--max-startups-per-source",
+                "--max-sessions-per-connection", "--max-channels-per-connection")) {
             assertTrue(help.output().contains(flag), flag);
         }
+        assertTrue(help.output().contains("Address for the metrics port (default: 127.0.0.1)"), help.output());
     }
 }

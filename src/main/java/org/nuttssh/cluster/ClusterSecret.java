@@ -5,13 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.Set;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
+import org.nuttssh.config.PrivateFile;
 import org.nuttssh.config.StartupException;
 
 /**
@@ -31,17 +29,10 @@ public final class ClusterSecret {
         this.secret = secret;
     }
 
-    /** Reads the file; refuses one that is too short, too long or readable by other users, saying how to fix it. */
+    /** Reads the file; refuses one that is too short, too long or accessible by other users, saying how to fix it. */
     public static ClusterSecret load(Path file) throws StartupException {
         try {
-            if (Files.getFileAttributeView(file, PosixFileAttributeView.class) != null) {
-                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-                if (permissions.contains(PosixFilePermission.GROUP_READ)
-                        || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                    throw new StartupException("cluster secret " + file + " is readable by other users; "
-                            + "make it private with: chmod 600 " + file);
-                }
-            }
+            PrivateFile.check(file, "cluster secret");
             byte[] bytes = Files.readAllBytes(file);
             if (bytes.length < MIN_BYTES || bytes.length > MAX_BYTES) {
                 throw new StartupException("cluster secret " + file + " holds " + bytes.length + " bytes (expected: "

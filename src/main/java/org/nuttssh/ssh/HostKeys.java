@@ -3,26 +3,18 @@ package org.nuttssh.ssh;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.nuttssh.config.PrivateFile;
 import org.nuttssh.config.StartupException;
 
 /** Loads the server's host key at start, so that a bad key stops the server before it listens. */
 public final class HostKeys {
-
-    private static final Set<PosixFilePermission> NOT_OWNER = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private HostKeys() {
     }
@@ -35,7 +27,11 @@ public final class HostKeys {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new StartupException("host key " + file + " is not a readable file" + howToCreate);
         }
-        checkPrivate(file);
+        try {
+            PrivateFile.check(file, "host key");
+        } catch (IOException e) {
+            throw new StartupException("host key " + file + ": cannot read its permissions: " + e.getMessage());
+        }
         List<KeyPair> keys = new ArrayList<>();
         try {
             FileKeyPairProvider provider = new FileKeyPairProvider(file);
@@ -49,25 +45,5 @@ public final class HostKeys {
             throw new StartupException("host key " + file + " holds no private key" + howToCreate);
         }
         return KeyPairProvider.wrap(keys);
-    }
-
-    /**
-     * Like sshd's StrictModes: a host key others can read is no longer the relay's alone, and whoever reads it can
-     * impersonate the relay to every client. On file systems without POSIX permissions there is nothing to check.
-     */
-    private static void checkPrivate(Path file) throws StartupException {
-        Set<PosixFilePermission> permissions;
-        try {
-            permissions = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException e) {
-            return;
-        } catch (IOException e) {
-            throw new StartupException("host key " + file + ": cannot read its permissions: " + e.getMessage());
-        }
-        if (!Collections.disjoint(permissions, NOT_OWNER)) {
-            throw new StartupException("host key " + file + " is accessible by group or others ("
-                    + PosixFilePermissions.toString(permissions) + "); make it private with: chmod 600 " + file
-                    + " (and run the relay as the file's owner)");
-        }
     }
 }

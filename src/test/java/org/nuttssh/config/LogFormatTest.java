@@ -49,6 +49,35 @@ class LogFormatTest {
         assertFalse(json.containsKey("context"), "left out: " + line);
     }
 
+    /** A user name carrying a forged log line and a terminal escape, as a hostile client may choose one. */
+    private static final String FORGED = "gw\n2026-01-01T00:00:00.000Z INFO  SessionTracker: FORGED-LINE \u001b[2J";
+
+    @Test
+    void aClientsControlCharactersStayInsideTheirJsonString() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        LoggingEvent event = new LoggingEvent(Logger.class.getName(), context.getLogger("org.nuttssh.ssh.Any"),
+                Level.INFO, "listener refused: {}", null, new Object[] {FORGED});
+
+        String line = new String(LogFormat.jsonEncoder(context).encode(event), StandardCharsets.UTF_8);
+
+        assertEquals(line.length() - 1, line.indexOf('\n'), "one line: " + line);
+        assertEquals("listener refused: " + FORGED, new JsonObject(line).getString("formattedMessage"));
+    }
+
+    @Test
+    void theTextLogEscapesThemInOneLine() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Encoder<ILoggingEvent> text = ((OutputStreamAppender<ILoggingEvent>) root.getAppender(LogFormat.APPENDER))
+                .getEncoder();
+        LoggingEvent event = new LoggingEvent(Logger.class.getName(), root, Level.INFO, "listener refused: {}", null,
+                new Object[] {FORGED});
+
+        String line = new String(text.encode(event), StandardCharsets.UTF_8);
+
+        assertTrue(line.endsWith(" ROOT: listener refused: gw\\x0a2026-01-01T00:00:00.000Z INFO  SessionTracker: "
+                + "FORGED-LINE \\x1b[2J\n"), line);
+    }
+
     @Test
     void applyingJsonSwitchesTheStderrAppenderAndTextLeavesIt() {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -1,8 +1,12 @@
 package org.nuttssh.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +30,7 @@ class MetricsTest {
 
     @BeforeEach
     void start() throws Exception {
-        relay.configure(c -> c.metrics(new MetricsConfig("127.0.0.1", 0)));
+        relay.configure(c -> c.metrics(new MetricsConfig(MetricsConfig.DEFAULT_BIND, 0)));
         relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
         relay.key("stranger");
         echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
@@ -42,12 +46,27 @@ class MetricsTest {
                 "nuttssh_circuits_open", "nuttssh_circuits_total", "nuttssh_auth_failures_total",
                 "nuttssh_relayed_bytes_total{direction=\"up\"}", "nuttssh_relayed_bytes_total{direction=\"down\"}",
                 "nuttssh_circuit_failures_total{reason=\"no_such_name\"}",
-                "nuttssh_limit_refusals_total{limit=\"max-connections\"}", "nuttssh_registry_clients")) {
+                "nuttssh_limit_refusals_total{limit=\"max-connections\"}", "nuttssh_registry_clients",
+                "nuttssh_connections_unauthenticated", "nuttssh_limit_refusals_total{limit=\"max-startups\"}",
+                "nuttssh_limit_refusals_total{limit=\"max-startups-per-source\"}",
+                "nuttssh_limit_refusals_total{limit=\"max-sessions-per-connection\"}",
+                "nuttssh_limit_refusals_total{limit=\"max-channels-per-connection\"}")) {
             assertEquals(0.0, scrape.value(sample), sample);
         }
         assertEquals(1.0, scrape.value("nuttssh_cluster_members"));
         assertTrue(scrape.samples().keySet().stream().anyMatch(name -> name.startsWith("jvm_memory_used_bytes")),
                 "JVM meters too");
+    }
+
+    @Test
+    void byDefaultTheMetricsPortIsOnLoopbackOnly() throws Exception {
+        int port = relay.server().metricsPort();
+        assertEquals(0.0, MetricsScrape.of(port).value("nuttssh_circuits_open"), "served on 127.0.0.1");
+        try (Socket other = new Socket()) {
+            other.bind(new InetSocketAddress("127.0.0.2", 0));
+            assertThrows(ConnectException.class, () -> other.connect(new InetSocketAddress("127.0.0.2", port)),
+                    "another address of this machine, as another host would see it");
+        }
     }
 
     @Test
