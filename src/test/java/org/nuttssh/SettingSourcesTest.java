@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.LogFormat;
+import org.nuttssh.config.MaxStartups;
 import org.nuttssh.config.RelayConfig;
 
 import picocli.CommandLine;
@@ -81,6 +82,7 @@ class SettingSourcesTest {
                 metrics-port: 9100
                 shutdown-grace: 12
                 cluster: true
+                cluster-insecure: true
                 cluster-members: [10.0.0.1, "10.0.0.2:5702"]
                 cluster-tls-cert: /etc/nuttssh/certs/relay1.crt
                 cluster-tls-key: /etc/nuttssh/certs/relay1.key
@@ -121,6 +123,32 @@ class SettingSourcesTest {
         assertEquals(List.of("a", "b:5702"), config.cluster().members());
         assertEquals(new ClusterConfig.Insecure(), config.cluster().security());
         assertEquals(9, config.limits().maxCircuitsPerClient());
+    }
+
+    @Test
+    void theHardeningSettingsComeFromTheFileAndTheEnvironment() throws Exception {
+        Path file = file("""
+                proxy-protocol: true
+                proxy-protocol-from: [10.0.0.5, 10.1.0.0/24]
+                max-startups: 100:50:200
+                """);
+        RelayConfig fromFile = settings(Map.of(), "--config", file.toString());
+        assertEquals(List.of("10.0.0.5", "10.1.0.0/24"),
+                fromFile.proxyProtocolFrom().stream().map(Object::toString).toList());
+        assertEquals(new MaxStartups(100, 50, 200), fromFile.limits().maxStartups());
+        assertTrue(fromFile.reservedNames());
+
+        RelayConfig fromEnvironment = settings(Map.of("NUTTSSH_PROXY_PROTOCOL", "true",
+                "NUTTSSH_PROXY_PROTOCOL_FROM", "192.0.2.1,2001:db8::/32", "NUTTSSH_RESERVED_NAMES", "false",
+                "NUTTSSH_MAX_STARTUPS", "0", "NUTTSSH_MAX_STARTUPS_PER_SOURCE", "7",
+                "NUTTSSH_MAX_SESSIONS_PER_CONNECTION", "3", "NUTTSSH_MAX_CHANNELS_PER_CONNECTION", "30"));
+        assertEquals(List.of("192.0.2.1", "2001:db8::/32"),
+                fromEnvironment.proxyProtocolFrom().stream().map(Object::toString).toList());
+        assertFalse(fromEnvironment.reservedNames());
+        assertFalse(fromEnvironment.limits().maxStartups().isLimited());
+        assertEquals(7, fromEnvironment.limits().maxStartupsPerSource());
+        assertEquals(3, fromEnvironment.limits().maxSessionsPerConnection());
+        assertEquals(30, fromEnvironment.limits().maxChannelsPerConnection());
     }
 
     @Test

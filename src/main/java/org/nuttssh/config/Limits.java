@@ -27,11 +27,12 @@ public record Limits(int maxConnections, int maxConnectionRate, MaxStartups maxS
     /** OpenSSH's MaxAuthTries: enough for an agent holding a handful of keys. */
     public static final int DEFAULT_MAX_AUTH_ATTEMPTS = 6;
     /**
-     * OpenSSH's MaxStartups (10:30:100) scaled for a relay, whose whole fleet reconnects at once when a node restarts
-     * or a load balancer fails over: up to 2000 handshakes under way pass untouched, so a fleet of that size is never
-     * throttled (the load test's 2000 clients from 200 addresses peaked at 255-1318 pending, depending on the
-     * machine's load); beyond, random early drop, and from 4000 on every new connection is dropped, which bounds
-     * the memory unauthenticated connections take (some tens of KB each).
+     * OpenSSH's MaxStartups (10:30:100) scaled for a relay, whose whole fleet reconnects together when a node
+     * restarts or a load balancer fails over: up to 2000 handshakes under way pass untouched, so a fleet of that size
+     * arriving at once is not dropped. Beyond, random early drop, and from 4000 on every new connection: that bounds
+     * the memory unauthenticated connections take, and the handshakes the CPU works on at once, which all finish late
+     * when there are too many (a machine that completes 100 handshakes a second completes none of 4000 parallel ones
+     * within the 30 s login timeout).
      */
     public static final String DEFAULT_MAX_STARTUPS = "2000:30:4000";
     /**

@@ -7,9 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.nuttssh.testing.Deadline;
-import org.nuttssh.testing.Mutator;
+import org.nuttssh.testing.Fuzz;
 
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -37,14 +36,7 @@ class AuthorizedKeysParserFuzzTest {
     @Property(tries = 2000)
     void aMutatedLineIsAKeyLineOrMalformed(@ForAll("mutatedLines") byte[] text) throws Exception {
         String line = new String(text, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
-        Deadline.within(Deadline.GENEROUS, () -> {
-            try {
-                KeyLine.parse(line);
-            } catch (MalformedLineException refused) {
-                // the parser's own refusal
-            }
-            return null;
-        });
+        Fuzz.endsOrRefusesWith(MalformedLineException.class, () -> KeyLine.parse(line));
     }
 
     private static void parse(byte[] bytes) throws Exception {
@@ -56,7 +48,7 @@ class AuthorizedKeysParserFuzzTest {
 
     @Provide
     Arbitrary<byte[]> noise() {
-        return Arbitraries.randomValue(random -> Mutator.noise(random.nextInt(600), random));
+        return Fuzz.noise(600);
     }
 
     @Provide
@@ -69,7 +61,6 @@ class AuthorizedKeysParserFuzzTest {
                 "permitopen=\"gw1:22,gw2:*\",permitlisten=\"22,localhost:80,[::1]:*\",access=\"listen\" " + ed,
                 "command=\"echo \\\"a, b\\\"\",no-pty,restrict " + TestKeys.line("rsa"),
                 TestKeys.line("ecdsa256"));
-        return Arbitraries.of(lines).flatMap(line -> Arbitraries.randomValue(random -> Mutator.mutate(
-                line.getBytes(StandardCharsets.UTF_8), random)));
+        return Fuzz.mutationsOf(lines.stream().map(line -> line.getBytes(StandardCharsets.UTF_8)).toList());
     }
 }
