@@ -36,4 +36,16 @@ class CircuitTableTest {
                 """, CircuitTable.render(circuits, now));
         assertEquals("no open circuits\n", CircuitTable.render(List.of(), now));
     }
+
+    @Test
+    void aClientsControlCharactersArePrintedEscaped() {
+        Instant now = Instant.parse("2026-01-01T12:00:00Z");
+        List<CircuitView> circuits = List.of(new CircuitView("ev\u001b[2Jil\n@10.0.0.1:5000", "gw1:22",
+                now.minusSeconds(1), 0, 0, new NodeId("aaaa-1"), new NodeId("aaaa-1")));
+
+        assertEquals("""
+                FROM                           TO      AGE  BYTES-UP  BYTES-DOWN  NODES
+                ev\\x1b[2Jil\\x0a@10.0.0.1:5000  gw1:22  1s   0         0           aaaa
+                """, CircuitTable.render(circuits, now));
+    }
 }
