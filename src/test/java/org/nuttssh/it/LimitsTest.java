@@ -160,14 +160,8 @@ class LimitsTest {
     @Test
     void circuitsBeyondTheMaximumPerClientAreRefused() throws Exception {
         start(l -> l.maxCircuitsPerClient(1));
-        relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
         int localPort = CircuitsTest.freePort();
-        SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
-                "-L", "127.0.0.1:" + localPort + ":gw1:22", "relay-alice"));
-        RelayFixture.await(forward, "local forward port", () -> CircuitsTest.canConnect(localPort));
-        // The port probe opened a circuit of its own; it must be over before the limit of one is tested.
-        RelayFixture.await("the probe's circuit to close",
-                () -> stats().circuitsOpened() == 1 && stats().circuitsOpen() == 0);
+        SshProcess forward = aliceForwardsToGw1(localPort);
 
         try (Socket first = new Socket(InetAddress.getLoopbackAddress(), localPort)) {
             first.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
@@ -191,12 +185,8 @@ class LimitsTest {
     @Test
     void channelsBeyondTheMaximumPerConnectionAreRefused() throws Exception {
         start(l -> l.maxChannelsPerConnection(2));
-        relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
         int localPort = CircuitsTest.freePort();
-        SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
-                "-L", "127.0.0.1:" + localPort + ":gw1:22", "relay-alice"));
-        // Not probed by connecting: a probe's channel could still be closing, and count, when the test's open.
-        RelayFixture.await(forward, "local forward port", () -> isBound(localPort));
+        SshProcess forward = aliceForwardsToGw1(localPort);
 
         try (Socket first = new Socket(InetAddress.getLoopbackAddress(), localPort);
              Socket second = new Socket(InetAddress.getLoopbackAddress(), localPort)) {
@@ -317,6 +307,18 @@ class LimitsTest {
             RelayFixture.await(pending + " handshakes under way", () -> stats().connectionsUnauthenticated() == pending);
         }
         return held;
+    }
+
+    /**
+     * gw1 listening with the echo target, and alice's {@code ssh -L localPort:gw1:22}, ready and not used yet: its
+     * port is not probed by connecting, since the probe's circuit could still count when the test's opens.
+     */
+    private SshProcess aliceForwardsToGw1(int localPort) throws Exception {
+        relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
+        SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
+                "-L", "127.0.0.1:" + localPort + ":gw1:22", "relay-alice"));
+        RelayFixture.await(forward, "local forward port", () -> isBound(localPort));
+        return forward;
     }
 
     /** Whether something listens on {@code port} of the loopback address, found without connecting to it. */
