@@ -82,7 +82,6 @@ class SettingSourcesTest {
                 metrics-port: 9100
                 shutdown-grace: 12
                 cluster: true
-                cluster-insecure: true
                 cluster-members: [10.0.0.1, "10.0.0.2:5702"]
                 cluster-tls-cert: /etc/nuttssh/certs/relay1.crt
                 cluster-tls-key: /etc/nuttssh/certs/relay1.key
