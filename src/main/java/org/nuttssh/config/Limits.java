@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param maxAuthAttempts       keys a connection may have refused before it is dropped
  * @param maxListenersPerClient virtual listeners one connection may hold
  * @param maxCircuitsPerClient  circuits one connection may have open (or opening) as initiator
+ * @param maxMemory             bytes of heap the relay may use; near it, new connections, listeners and circuits
+ *                              are refused (see {@code memory.MemoryGuard})
  */
 public record Limits(int maxConnections, int maxConnectionRate, Duration loginTimeout, int maxAuthAttempts,
-                     int maxListenersPerClient, int maxCircuitsPerClient) {
+                     int maxListenersPerClient, int maxCircuitsPerClient, long maxMemory) {
 
     /** Like OpenSSH's LoginGraceTime, but shorter: a real client authenticates in well under a second. */
     public static final int DEFAULT_LOGIN_TIMEOUT_SECONDS = 30;
@@ -26,6 +28,14 @@ public record Limits(int maxConnections, int maxConnectionRate, Duration loginTi
      * without --proxy-protocol every connection comes from one address.
      */
     public static final int NO_LIMIT = 0;
+    /**
+     * The relay's heap unless told otherwise: room for about 5000 idle listening clients (25 KB each, measured) with
+     * the shedding marks' headroom above them, while a relay started with {@code java -jar} stays small on any
+     * machine (docs/performance.md). The JVM's own default is a quarter of the machine's memory.
+     */
+    public static final String DEFAULT_MAX_MEMORY = "256m";
+    /** Below this the relay's own classes and one burst of handshakes leave no room for clients. */
+    public static final long MIN_MAX_MEMORY = 64L << 20;
 
     public Limits {
         atLeastZero("max-connections", maxConnections);
@@ -38,6 +48,10 @@ public record Limits(int maxConnections, int maxConnectionRate, Duration loginTi
         }
         atLeastZero("max-listeners-per-client", maxListenersPerClient);
         atLeastZero("max-circuits-per-client", maxCircuitsPerClient);
+        if (maxMemory < MIN_MAX_MEMORY) {
+            throw new SettingException("max-memory", MemorySize.format(maxMemory),
+                    "at least " + MemorySize.format(MIN_MAX_MEMORY));
+        }
     }
 
     /** The defaults: only the login timeout and the authentication attempts are limited. */
@@ -53,6 +67,7 @@ public record Limits(int maxConnections, int maxConnectionRate, Duration loginTi
         private int maxAuthAttempts = DEFAULT_MAX_AUTH_ATTEMPTS;
         private int maxListenersPerClient = NO_LIMIT;
         private int maxCircuitsPerClient = NO_LIMIT;
+        private long maxMemory = MemorySize.parse("max-memory", DEFAULT_MAX_MEMORY, MIN_MAX_MEMORY);
 
         private Builder() {
         }
@@ -87,9 +102,15 @@ public record Limits(int maxConnections, int maxConnectionRate, Duration loginTi
             return this;
         }
 
+        /** @param bytes see {@link Limits#maxMemory} */
+        public Builder maxMemory(long bytes) {
+            this.maxMemory = bytes;
+            return this;
+        }
+
         public Limits build() {
             return new Limits(maxConnections, maxConnectionRate, loginTimeout, maxAuthAttempts, maxListenersPerClient,
-                    maxCircuitsPerClient);
+                    maxCircuitsPerClient, maxMemory);
         }
     }
 

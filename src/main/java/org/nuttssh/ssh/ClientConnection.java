@@ -25,6 +25,7 @@ import org.nuttssh.circuit.ListeningClient;
 import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.net.Ports;
 import org.nuttssh.registry.ListenerRecord;
@@ -54,6 +55,7 @@ final class ClientConnection implements ListeningClient {
     private final Switchboard switchboard;
     /** Virtual listeners this connection may hold; 0 for no limit. */
     private final int maxListeners;
+    private final MemoryGuard memory;
     private final Tally<Limit> limitRefusals;
     private volatile AuthorizedKey key;
     private final AtomicBoolean disconnecting = new AtomicBoolean();
@@ -64,7 +66,7 @@ final class ClientConnection implements ListeningClient {
     private boolean disconnected;
 
     ClientConnection(ServerSession session, AuthorizedKey key, String id, NodeId node, InetSocketAddress address,
-                     Switchboard switchboard, int maxListeners, Tally<Limit> limitRefusals) {
+                     Switchboard switchboard, int maxListeners, MemoryGuard memory, Tally<Limit> limitRefusals) {
         this.session = session;
         this.key = key;
         this.id = id;
@@ -72,6 +74,7 @@ final class ClientConnection implements ListeningClient {
         this.address = address.getAddress().getHostAddress() + ":" + address.getPort();
         this.switchboard = switchboard;
         this.maxListeners = maxListeners;
+        this.memory = memory;
         this.limitRefusals = limitRefusals;
     }
 
@@ -190,6 +193,10 @@ final class ClientConnection implements ListeningClient {
             }
             if (switchboard.isDraining()) {
                 return CompletableFuture.completedFuture("the relay is shutting down");
+            }
+            if (memory.refusesClients()) {
+                limitRefusals.count(Limit.MAX_MEMORY);
+                return CompletableFuture.completedFuture(memory.describe());
             }
             synchronized (this) {
                 if (disconnected) {

@@ -4,6 +4,7 @@ import java.util.function.IntSupplier;
 
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
 
@@ -15,16 +16,18 @@ final class NodeStatistics implements RelayStatistics {
     private final Switchboard switchboard;
     private final AttemptLimit attempts;
     private final Tally<Limit> limits;
+    private final MemoryGuard memory;
     private final IntSupplier members;
 
     /** @param members cluster members as this node sees them; a single node counts itself */
     NodeStatistics(ConnectionGate gate, ConnectedClients clients, Switchboard switchboard, AttemptLimit attempts,
-                   Tally<Limit> limits, IntSupplier members) {
+                   Tally<Limit> limits, MemoryGuard memory, IntSupplier members) {
         this.gate = gate;
         this.clients = clients;
         this.switchboard = switchboard;
         this.attempts = attempts;
         this.limits = limits;
+        this.memory = memory;
         this.members = members;
     }
 
@@ -86,6 +89,16 @@ final class NodeStatistics implements RelayStatistics {
     @Override
     public Tally<?> limitRefusals() {
         return limits;
+    }
+
+    @Override
+    public long memoryUsedAfterGc() {
+        return memory.usedAfterGc();
+    }
+
+    @Override
+    public long memoryBound() {
+        return memory.bound();
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.nuttssh.auth.ClientAddress;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -33,11 +34,12 @@ final class SessionTracker implements SessionListener {
     private final Duration keepAliveInterval;
     private final int keepAliveCount;
     private final int maxListenersPerClient;
+    private final MemoryGuard memory;
     private final Tally<Limit> limitRefusals;
     private final AtomicLong connectionCounter = new AtomicLong();
 
     SessionTracker(NodeId node, Switchboard switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
-                   Duration keepAliveInterval, int keepAliveCount, int maxListenersPerClient,
+                   Duration keepAliveInterval, int keepAliveCount, int maxListenersPerClient, MemoryGuard memory,
                    Tally<Limit> limitRefusals) {
         this.node = node;
         this.switchboard = switchboard;
@@ -46,6 +48,7 @@ final class SessionTracker implements SessionListener {
         this.keepAliveInterval = keepAliveInterval;
         this.keepAliveCount = keepAliveCount;
         this.maxListenersPerClient = maxListenersPerClient;
+        this.memory = memory;
         this.limitRefusals = limitRefusals;
     }
 
@@ -64,7 +67,7 @@ final class SessionTracker implements SessionListener {
         AuthorizedKey key = session.getAttribute(KeyAuthenticator.AUTHORIZED_KEY);
         String id = node + "-" + connectionCounter.incrementAndGet();
         ClientConnection client = new ClientConnection(serverSession, key, id, node, ClientAddress.of(session),
-                switchboard, maxListenersPerClient, limitRefusals);
+                switchboard, maxListenersPerClient, memory, limitRefusals);
         session.setAttribute(ClientConnection.KEY, client);
         clients.add(client);
         log.info("authenticated: {} as '{}' with key {} ({}:{}), aliases {}, access {}", ClientAddress.of(session),

@@ -36,6 +36,7 @@ import org.nuttssh.config.Ciphers;
 import org.nuttssh.config.Limit;
 import org.nuttssh.config.Limits;
 import org.nuttssh.config.RelayConfig;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.proxy.ProxyProtocolAcceptor;
@@ -87,6 +88,7 @@ public final class SshService implements AutoCloseable {
     private final AttemptLimit attempts;
     private final ConnectionGate gate;
     private final LocalNodeAdmin admin;
+    private final MemoryGuard memory;
 
     private SshService(RelayConfig config, NodeId node, Switchboard switchboard, KeyPairProvider hostKeys,
                        AuthorizedKeys authorizedKeys) {
@@ -96,9 +98,10 @@ public final class SshService implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("nuttssh-timer"));
         this.dnsExecutor = Executors.newFixedThreadPool(DNS_THREADS, daemon("nuttssh-dns"));
         Limits limits = config.limits();
+        this.memory = MemoryGuard.start(limits.maxMemory());
         this.authenticator = new KeyAuthenticator(authorizedKeys, config.useDns(), dnsExecutor);
         this.attempts = new AttemptLimit(authenticator, limits.maxAuthAttempts(), limitRefusals);
-        this.gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionRate(), limitRefusals);
+        this.gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionRate(), memory, limitRefusals);
         this.admin = new LocalNodeAdmin(node, switchboard, clients);
 
         sshd = (RelaySshServer) ServerBuilder.builder().factory(RelaySshServer::new).build();
@@ -121,7 +124,7 @@ public final class SshService implements AutoCloseable {
 
         sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, new RelayConnectionService.Factory()));
         sshd.setChannelFactories(List.of(new RelaySessionChannel.Factory(),
-                new DirectTcpipChannelFactory(switchboard, limitRefusals)));
+                new DirectTcpipChannelFactory(switchboard, memory, limitRefusals)));
         sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
                 OpenSshHostKeysHandler.INSTANCE, new ForwardRequestHandler()));
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE); // agent and X11; TCP forwards are ours
@@ -144,7 +147,7 @@ public final class SshService implements AutoCloseable {
         sshd.setSessionDisconnectHandler(new DisconnectReasons(limitRefusals));
         sshd.addSessionListener(gate);
         sshd.addSessionListener(new SessionTracker(node, switchboard, clients, scheduler, config.keepAliveInterval(),
-                config.keepAliveCount(), limits.maxListenersPerClient(), limitRefusals));
+                config.keepAliveCount(), limits.maxListenersPerClient(), memory, limitRefusals));
     }
 
     /** Everything but the port; {@link #listen} binds it. */
@@ -160,7 +163,7 @@ public final class SshService implements AutoCloseable {
 
     /** This node's counts, as the metrics read them. */
     public RelayStatistics statistics(IntSupplier members) {
-        return new NodeStatistics(gate, clients, switchboard, attempts, limitRefusals, members);
+        return new NodeStatistics(gate, clients, switchboard, attempts, limitRefusals, memory, members);
     }
 
     /**
@@ -243,6 +246,7 @@ public final class SshService implements AutoCloseable {
         } finally {
             scheduler.shutdownNow();
             dnsExecutor.shutdownNow();
+            memory.close();
         }
     }
 
