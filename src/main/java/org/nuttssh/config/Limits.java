@@ -29,7 +29,7 @@ public record Limits(int maxConnections, int maxConnectionRate, Duration loginTi
      */
     public static final int NO_LIMIT = 0;
     /**
-     * The relay's heap unless told otherwise: room for about 5000 idle listening clients (25 KB each, measured) with
+     * The relay's heap unless told otherwise on the command line (and so the relay JVM's maximum heap): room for about 5000 idle listening clients (25 KB each, measured) with
      * the shedding marks' headroom above them, while a relay started with {@code java -jar} stays small on any
      * machine (docs/performance.md). The JVM's own default is a quarter of the machine's memory.
      */
@@ -67,7 +67,8 @@ public record Limits(int maxConnections, int maxConnectionRate, Duration loginTi
         private int maxAuthAttempts = DEFAULT_MAX_AUTH_ATTEMPTS;
         private int maxListenersPerClient = NO_LIMIT;
         private int maxCircuitsPerClient = NO_LIMIT;
-        private long maxMemory = MemorySize.parse("max-memory", DEFAULT_MAX_MEMORY, MIN_MAX_MEMORY);
+        /** Unbounded here, that is the JVM's own maximum heap: the command line's default bounds what it starts. */
+        private long maxMemory = Long.MAX_VALUE;
 
         private Builder() {
         }
