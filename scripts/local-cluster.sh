@@ -2,12 +2,15 @@
 # A three-node relay cluster behind HAProxy on this machine: the topology of docker-compose.yml, on loopback.
 #
 #   scripts/local-cluster.sh keys     create the shared host key and authorized_keys if missing (only when asked)
-#   scripts/local-cluster.sh start    start three nodes and HAProxy; waits until all of them serve
+#   scripts/local-cluster.sh start    start three nodes and HAProxy; waits until all of them serve (the first start
+#                                     makes the cluster's CA, node certificates and secret in STATE_DIR/certs)
 #   scripts/local-cluster.sh status   what is running; exit status 0 only when everything is
 #   scripts/local-cluster.sh stop     stop everything this state directory started
 #
-# Every node gets --cluster --cluster-members 127.0.0.1 --cluster-host 127.0.0.1 --proxy-protocol, the same host
-# key and the same authorized_keys (clients must see one host key whichever node HAProxy picks). HAProxy
+# Every node gets --cluster --cluster-members 127.0.0.1 --cluster-host 127.0.0.1 --proxy-protocol, its own
+# certificate and the cluster's CA and secret for mutual TLS and sealed records between nodes (made once with
+# cluster-certs), the same host key and the same authorized_keys (clients must see one host key whichever node
+# HAProxy picks). HAProxy
 # (scripts/haproxy.cfg) balances plain TCP round robin with health checks and sends a PROXY v2 header to every
 # node. PIDs, logs and the generated HAProxy file live in the state directory.
 #
@@ -301,8 +304,18 @@ await_node() { # NAME DEADLINE
     done
 }
 
+# The cluster's CA, secret and one certificate per node, made once by the relay's own cluster-certs command.
+make_certs() {
+    local -a command
+    read -r -a command <<<"$NUTTSSH_CMD"
+    local out
+    out=$(env -u NUTTSSH_CMD -u NUTTSSH_PORTS -u NUTTSSH_ARGS "${command[@]}" cluster-certs --dir "$STATE_DIR/certs" \
+        --host 127.0.0.1 node1 node2 node3 2>&1) || die "cluster-certs failed: $out"
+    say "certificates and the cluster secret in $STATE_DIR/certs"
+}
+
 start_node() { # INDEX
-    local name=node$1 port=${PORTS[$(($1 - 1))]}
+    local name=node$1 port=${PORTS[$(($1 - 1))]} certs=$STATE_DIR/certs
     local -a command extra config=()
     read -r -a command <<<"$NUTTSSH_CMD"
     read -r -a extra <<<"$NUTTSSH_ARGS"
@@ -313,6 +326,8 @@ start_node() { # INDEX
     env -u NUTTSSH_CMD -u NUTTSSH_PORTS -u NUTTSSH_ARGS \
         "${command[@]}" --bind "$BIND" --port "$port" --host-key "$HOST_KEY" --authorized-keys "$AUTHORIZED_KEYS" \
         --cluster --cluster-name "$CLUSTER_NAME" --cluster-members "$CLUSTER_MEMBERS" --cluster-host 127.0.0.1 \
+        --cluster-tls-cert "$certs/$name.crt" --cluster-tls-key "$certs/$name.key" --cluster-tls-ca "$certs/ca.crt" \
+        --cluster-secret "$certs/cluster.secret" \
         ${config[@]+"${config[@]}"} ${extra[@]+"${extra[@]}"} </dev/null >"$(log_file "$name")" 2>&1 &
     record_pid "$(pid_file "$name")" $!
     say "starting $name on port $port (pid $!)"
@@ -384,6 +399,7 @@ cmd_start() {
     trap 'exit 130' INT TERM
 
     [ -n "$CLUSTER_PORT" ] && write_cluster_config >/dev/null
+    make_certs
     save_settings
     local deadline=$((SECONDS + START_TIMEOUT))
     # The first node forms the cluster alone; the others then join it. Nodes that all start at once may each form a

@@ -177,15 +177,24 @@ public final class Main implements Callable<Integer> {
             description = "Address other nodes use to reach this one, when behind NAT or in a container.")
     String clusterPublicHost;
 
-    @Option(names = "--cluster-tls-cert", paramLabel = "FILE", description = "PEM certificate for event-bus TLS.")
+    @Option(names = "--cluster-tls-cert", paramLabel = "FILE",
+            description = "This node's PEM certificate for mutual TLS between nodes (see cluster-certs).")
     Path clusterTlsCert;
 
-    @Option(names = "--cluster-tls-key", paramLabel = "FILE", description = "PEM private key for event-bus TLS.")
+    @Option(names = "--cluster-tls-key", paramLabel = "FILE", description = "This node's PEM private key.")
     Path clusterTlsKey;
 
     @Option(names = "--cluster-tls-ca", paramLabel = "FILE",
-            description = "PEM CA that signs every node's certificate; peers must present one (mutual TLS).")
+            description = "The PEM CA that signs every node's certificate; peers must present one.")
     Path clusterTlsCa;
+
+    @Option(names = "--cluster-secret", paramLabel = "FILE",
+            description = "At least 32 random bytes, the same on every node; seals the shared registry's records.")
+    Path clusterSecret;
+
+    @Option(names = "--cluster-insecure", arity = "0..1", paramLabel = "BOOL",
+            description = "Run the cluster without TLS and sealed records, only on a network nobody else reaches.")
+    boolean clusterInsecure;
 
     @Option(names = "--init",
             description = "First run: create the host key and an authorized_keys for your own public key "
@@ -225,8 +234,9 @@ public final class Main implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(new Main(console, sources));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setDefaultValueProvider(sources);
-        PrintWriter writer = new PrintWriter(console, true);
-        commandLine.setErr(writer);
+        // Added after the default value provider, which must not fill cluster-certs' options from NUTTSSH_*.
+        commandLine.addSubcommand(new CommandLine(new ClusterCertsCommand(console)));
+        commandLine.setErr(new PrintWriter(console, true));
         CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
         commandLine.setParameterExceptionHandler((e, args) -> {
             // A bad value from the environment or the file: the usage text would not help, the one line does.
@@ -311,24 +321,37 @@ public final class Main implements Callable<Integer> {
     }
 
     private ClusterConfig clusterConfig() throws StartupException {
-        ClusterConfig.ClusterTls tls = null;
-        List<Path> tlsFiles = Arrays.asList(clusterTlsCert, clusterTlsKey, clusterTlsCa);
-        if (tlsFiles.stream().anyMatch(Objects::nonNull)) {
-            if (tlsFiles.stream().anyMatch(Objects::isNull)) {
-                throw new StartupException("event-bus TLS needs all of --cluster-tls-cert, --cluster-tls-key and "
-                        + "--cluster-tls-ca");
-            }
-            tls = new ClusterConfig.ClusterTls(clusterTlsCert, clusterTlsKey, clusterTlsCa);
-        }
+        List<Path> secureFiles = Arrays.asList(clusterTlsCert, clusterTlsKey, clusterTlsCa, clusterSecret);
         if (!cluster) {
             boolean clusterFlags = clusterConfig != null || clusterHost != null || !clusterMembers.isEmpty()
-                    || clusterPublicHost != null || tls != null || !ClusterConfig.DEFAULT_NAME.equals(clusterName);
+                    || clusterPublicHost != null || secureFiles.stream().anyMatch(Objects::nonNull) || clusterInsecure
+                    || !ClusterConfig.DEFAULT_NAME.equals(clusterName);
             if (clusterFlags) {
                 throw new StartupException("--cluster-* options need --cluster");
             }
             return null;
         }
-        return new ClusterConfig(clusterConfig, clusterName, clusterHost, clusterMembers, clusterPublicHost, tls);
+        return new ClusterConfig(clusterConfig, clusterName, clusterHost, clusterMembers, clusterPublicHost,
+                clusterSecurity(secureFiles));
+    }
+
+    /** Secure unless the operator says otherwise: a cluster refuses to start without TLS and a secret. */
+    private ClusterConfig.Security clusterSecurity(List<Path> secureFiles) throws StartupException {
+        if (clusterInsecure) {
+            if (secureFiles.stream().anyMatch(Objects::nonNull)) {
+                throw new StartupException("--cluster-insecure and --cluster-tls-*/--cluster-secret exclude each "
+                        + "other; drop one");
+            }
+            return new ClusterConfig.Insecure();
+        }
+        if (secureFiles.stream().anyMatch(Objects::isNull)) {
+            throw new StartupException("--cluster needs --cluster-tls-cert, --cluster-tls-key, --cluster-tls-ca and "
+                    + "--cluster-secret, so that only your nodes join in: make them once with 'java -jar nuttssh.jar "
+                    + "cluster-certs --dir DIR NODE...' and give each node its own; or, on a network nobody else "
+                    + "can reach, --cluster-insecure");
+        }
+        return new ClusterConfig.Secure(new ClusterConfig.ClusterTls(clusterTlsCert, clusterTlsKey, clusterTlsCa),
+                clusterSecret);
     }
 
     /** Reads the version Maven wrote into the jar. */

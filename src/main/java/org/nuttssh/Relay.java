@@ -96,7 +96,7 @@ public final class Relay implements AutoCloseable {
 
     private void listen(KeyPairProvider hostKeys, AuthorizedKeys authorizedKeys) throws StartupException, IOException {
         ssh = SshService.create(config, node.id(), switchboard, hostKeys, authorizedKeys);
-        statistics = ssh.statistics(node::memberCount);
+        statistics = ssh.statistics(node::view);
         Fleet fleet = node.serve(switchboard, ssh.nodeAdmin());
         ssh.listen(fleet);
     }

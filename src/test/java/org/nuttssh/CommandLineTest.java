@@ -1,5 +1,6 @@
 package org.nuttssh;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +91,80 @@ class CommandLineTest {
         Result result = run(withFiles("--cluster-members", "10.1.2.3"));
         assertEquals(1, result.status());
         assertTrue(result.output().contains("--cluster-* options need --cluster"), result.output());
+    }
+
+    @Test
+    void aClusterWithoutTlsAndSecretIsRefusedWithTheCommandThatMakesThem() throws Exception {
+        Result result = run(withFiles("--port", "0", "--cluster", "--cluster-tls-ca", "ca.crt"));
+        assertEquals(1, result.status());
+        assertTrue(result.output().startsWith("nuttssh: --cluster needs --cluster-tls-cert, --cluster-tls-key, "
+                + "--cluster-tls-ca and --cluster-secret"), result.output());
+        assertTrue(result.output().contains("java -jar nuttssh.jar cluster-certs --dir DIR NODE..."),
+                result.output());
+        assertTrue(result.output().contains("--cluster-insecure"), result.output());
+
+        Result both = run(withFiles("--port", "0", "--cluster", "--cluster-insecure", "--cluster-secret", "s"));
+        assertEquals(1, both.status());
+        assertTrue(both.output().contains("--cluster-insecure and --cluster-tls-*/--cluster-secret exclude each "
+                + "other"), both.output());
+    }
+
+    @Test
+    void aClusterSecretThatOthersCanReadIsRefused() throws Exception {
+        assertEquals(0, run("cluster-certs", "--dir", dir.resolve("certs").toString(), "relay1").status());
+        Path certs = dir.resolve("certs");
+        Files.setPosixFilePermissions(certs.resolve("cluster.secret"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        Result result = run(withFiles("--port", "0", "--cluster", "--cluster-tls-cert", certs + "/relay1.crt",
+                "--cluster-tls-key", certs + "/relay1.key", "--cluster-tls-ca", certs + "/ca.crt",
+                "--cluster-secret", certs + "/cluster.secret"));
+
+        assertEquals(1, result.status());
+        assertTrue(result.output().contains("cluster secret " + certs.resolve("cluster.secret") + " is readable by "
+                + "other users; make it private with: chmod 600 "), result.output());
+    }
+
+    @Test
+    void clusterCertsMakesWhatOpensslVerifiesAndNeverOverwrites() throws Exception {
+        Path certs = dir.resolve("certs");
+        Result made = run("cluster-certs", "--dir", certs.toString(), "--host", "10.0.0.11", "--host", "relay.lan",
+                "relay1", "relay2");
+        assertEquals(0, made.status(), made.output());
+
+        for (String node : List.of("relay1", "relay2")) {
+            Process verify = new ProcessBuilder("openssl", "verify", "-CAfile", certs.resolve("ca.crt").toString(),
+                    certs.resolve(node + ".crt").toString()).redirectErrorStream(true).start();
+            String output = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, verify.waitFor(), output);
+            assertEquals(certs.resolve(node + ".crt") + ": OK\n", output);
+        }
+        Process text = new ProcessBuilder("openssl", "x509", "-noout", "-text", "-in",
+                certs.resolve("relay1.crt").toString()).redirectErrorStream(true).start();
+        String certificate = new String(text.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(certificate.contains("DNS:relay1, IP Address:10.0.0.11, DNS:relay.lan"), certificate);
+        assertTrue(certificate.contains("TLS Web Server Authentication, TLS Web Client Authentication"), certificate);
+        for (String secret : List.of("ca.key", "relay1.key", "relay2.key", "cluster.secret")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    certs.resolve(secret))), secret);
+        }
+        assertEquals(32, Files.size(certs.resolve("cluster.secret")));
+
+        byte[] ca = Files.readAllBytes(certs.resolve("ca.crt"));
+        byte[] key = Files.readAllBytes(certs.resolve("relay1.key"));
+        byte[] secret = Files.readAllBytes(certs.resolve("cluster.secret"));
+        Result again = run("cluster-certs", "--dir", certs.toString(), "relay1", "relay3");
+        assertEquals(0, again.status(), again.output());
+        assertTrue(again.output().contains("kept relay1: "), again.output());
+        assertArrayEquals(ca, Files.readAllBytes(certs.resolve("ca.crt")));
+        assertArrayEquals(key, Files.readAllBytes(certs.resolve("relay1.key")));
+        assertArrayEquals(secret, Files.readAllBytes(certs.resolve("cluster.secret")));
+        Process verify = new ProcessBuilder("openssl", "verify", "-CAfile", certs.resolve("ca.crt").toString(),
+                certs.resolve("relay3.crt").toString()).redirectErrorStream(true).start();
+        assertEquals(0, verify.waitFor(), "a node added later is signed by the same CA");
+
+        Result bad = run("cluster-certs", "--dir", certs.toString(), "../evil");
+        assertEquals(1, bad.status());
+        assertTrue(bad.output().contains("node name '../evil' (expected: "), bad.output());
     }
 
     @Test

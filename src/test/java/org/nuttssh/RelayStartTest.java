@@ -25,6 +25,7 @@ import org.nuttssh.config.RelayConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.ssh.HostKeys;
 import org.nuttssh.testing.Await;
+import org.nuttssh.testing.ClusterSecurity;
 
 import com.hazelcast.core.Hazelcast;
 
@@ -105,7 +106,7 @@ class RelayStartTest {
         return RelayConfig.builder().bind("127.0.0.1").port(sshPort).hostKey(hostKey())
                 .authorizedKeys(authorizedKeys()).metrics(new MetricsConfig("127.0.0.1", metricsPort))
                 .cluster(clustered ? new ClusterConfig(null, "nuttssh-start-" + UUID.randomUUID(), "127.0.0.1",
-                        List.of("127.0.0.1"), null, null) : null)
+                        List.of("127.0.0.1"), null, ClusterSecurity.of(dir.resolve("cluster"), "node")) : null)
                 .build();
     }
 

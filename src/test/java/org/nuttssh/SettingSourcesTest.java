@@ -16,6 +16,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.LogFormat;
 import org.nuttssh.config.RelayConfig;
 
@@ -82,6 +83,10 @@ class SettingSourcesTest {
                 shutdown-grace: 12
                 cluster: true
                 cluster-members: [10.0.0.1, "10.0.0.2:5702"]
+                cluster-tls-cert: /etc/nuttssh/certs/relay1.crt
+                cluster-tls-key: /etc/nuttssh/certs/relay1.key
+                cluster-tls-ca: /etc/nuttssh/certs/ca.crt
+                cluster-secret: /etc/nuttssh/certs/cluster.secret
                 """);
         CommandLine commandLine = Main.commandLine(System.err, Map.of());
         commandLine.parseArgs("--config", file.toString());
@@ -103,15 +108,20 @@ class SettingSourcesTest {
         assertEquals(9100, config.metrics().port());
         assertEquals(Duration.ofSeconds(12), config.shutdownGrace());
         assertEquals(List.of("10.0.0.1", "10.0.0.2:5702"), config.cluster().members());
+        assertEquals(new ClusterConfig.Secure(new ClusterConfig.ClusterTls(Path.of("/etc/nuttssh/certs/relay1.crt"),
+                Path.of("/etc/nuttssh/certs/relay1.key"), Path.of("/etc/nuttssh/certs/ca.crt")),
+                Path.of("/etc/nuttssh/certs/cluster.secret")), config.cluster().security());
     }
 
     @Test
     void environmentNamesAreUpperCaseWithUnderscores() throws Exception {
         RelayConfig config = settings(Map.of("NUTTSSH_HOST_KEY", "/k", "NUTTSSH_CLUSTER", "true",
-                "NUTTSSH_CLUSTER_MEMBERS", "a,b:5702", "NUTTSSH_MAX_CIRCUITS_PER_CLIENT", "9"));
+                "NUTTSSH_CLUSTER_MEMBERS", "a,b:5702", "NUTTSSH_CLUSTER_INSECURE", "true",
+                "NUTTSSH_MAX_CIRCUITS_PER_CLIENT", "9"));
 
         assertEquals(Path.of("/k"), config.hostKey());
         assertEquals(List.of("a", "b:5702"), config.cluster().members());
+        assertEquals(new ClusterConfig.Insecure(), config.cluster().security());
         assertEquals(9, config.limits().maxCircuitsPerClient());
     }
 

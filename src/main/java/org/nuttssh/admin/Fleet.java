@@ -10,6 +10,9 @@ public interface Fleet {
     /** Whether the relay may span several nodes, so that listings say which node holds each client. */
     boolean spansNodes();
 
+    /** The nodes as the node answering sees them. */
+    ClusterView view();
+
     /** The circuits of every listening client, from every node that answers. */
     CompletionStage<FleetAnswer<ClientTraffic>> traffic();
 

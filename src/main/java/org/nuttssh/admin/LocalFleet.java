@@ -3,6 +3,7 @@ package org.nuttssh.admin;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import org.nuttssh.registry.ListenerRecord;
 
@@ -10,14 +11,21 @@ import org.nuttssh.registry.ListenerRecord;
 public final class LocalFleet implements Fleet {
 
     private final NodeAdmin node;
+    private final Supplier<ClusterView> view;
 
-    public LocalFleet(NodeAdmin node) {
+    public LocalFleet(NodeAdmin node, Supplier<ClusterView> view) {
         this.node = node;
+        this.view = view;
     }
 
     @Override
     public boolean spansNodes() {
         return false;
+    }
+
+    @Override
+    public ClusterView view() {
+        return view.get();
     }
 
     @Override

@@ -93,7 +93,7 @@ public final class RelayCommand implements AsyncCommand {
         List<String> args = words.isEmpty() ? List.of() : words.subList(1, words.size());
         switch (command) {
             case "whoami":
-                return args.isEmpty() ? Outcome.ok(WhoAmI.render(caller)) : usage();
+                return args.isEmpty() ? Outcome.ok(WhoAmI.render(caller, fleet)) : usage();
             case "list":
                 if (args.isEmpty()) {
                     return caller.access().contains(Access.INITIATE) || caller.access().contains(Access.ADMIN)

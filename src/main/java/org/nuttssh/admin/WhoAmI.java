@@ -1,18 +1,36 @@
 package org.nuttssh.admin;
 
+import java.util.stream.Collectors;
+
+import org.nuttssh.registry.NodeId;
+
 /** The text of {@code whoami}: what the relay knows about the caller, one {@code field: value} per line. */
 final class WhoAmI {
 
     private WhoAmI() {
     }
 
-    static String render(Caller caller) {
+    /** @param nodes the relay's nodes as the node answering sees them, when it may have others */
+    static String render(Caller caller, Fleet nodes) {
         String access = caller.access().isEmpty() ? "none"
                 : String.join(",", caller.access().stream().sorted().map(Object::toString).toList());
         return "name: " + caller.name() + "\n"
                 + "aliases: " + (caller.aliases().isEmpty() ? "-" : String.join(",", caller.aliases())) + "\n"
                 + "access: " + access + "\n"
                 + "address: " + caller.address() + "\n"
-                + "key: " + caller.fingerprint() + "\n";
+                + "key: " + caller.fingerprint() + "\n"
+                + "node: " + node(nodes) + "\n";
+    }
+
+    /** {@code ID (alone)}, or {@code ID, one of N: ID,ID,... (merges M, registry resyncs R)[ INSECURE...]}. */
+    private static String node(Fleet nodes) {
+        ClusterView view = nodes.view();
+        if (!nodes.spansNodes()) {
+            return view.self().shortId() + " (alone)";
+        }
+        return view.self().shortId() + ", one of " + view.members().size() + ": "
+                + view.members().stream().map(NodeId::shortId).collect(Collectors.joining(","))
+                + " (merges " + view.merges() + ", registry resyncs " + view.resyncs() + ")"
+                + (view.insecure() ? " INSECURE: no TLS, readable records" : "");
     }
 }

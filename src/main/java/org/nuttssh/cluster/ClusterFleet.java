@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.nuttssh.admin.CircuitView;
+import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.ClientTraffic;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.FleetAnswer;
@@ -47,23 +47,23 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
 
     private final EventBus eventBus;
     private final NodeAdmin local;
-    private final Supplier<Set<NodeId>> members;
+    private final Supplier<ClusterView> view;
     private final MessageConsumer<JsonObject> consumer;
 
-    private ClusterFleet(EventBus eventBus, NodeAdmin local, Supplier<Set<NodeId>> members) {
+    private ClusterFleet(EventBus eventBus, NodeAdmin local, Supplier<ClusterView> view) {
         this.eventBus = eventBus;
         this.local = local;
-        this.members = members;
+        this.view = view;
         this.consumer = eventBus.consumer(address(local.node()), this::answer);
     }
 
     /**
      * Starts answering other nodes' requests about this node's clients.
      *
-     * @param members the current member ids, this node's included
+     * @param view the nodes as this one sees them: questions go to its members
      */
-    public static ClusterFleet start(EventBus eventBus, NodeAdmin local, Supplier<Set<NodeId>> members) {
-        return new ClusterFleet(eventBus, local, members);
+    public static ClusterFleet start(EventBus eventBus, NodeAdmin local, Supplier<ClusterView> view) {
+        return new ClusterFleet(eventBus, local, view);
     }
 
     static String address(NodeId node) {
@@ -73,6 +73,11 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
     @Override
     public boolean spansNodes() {
         return true;
+    }
+
+    @Override
+    public ClusterView view() {
+        return view.get();
     }
 
     @Override
@@ -104,7 +109,7 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
         List<T> items = new ArrayList<>(localPart.get());
         List<NodeId> silent = new ArrayList<>();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
-        for (NodeId member : members.get()) {
+        for (NodeId member : view.get().members()) {
             if (member.equals(local.node())) {
                 continue;
             }

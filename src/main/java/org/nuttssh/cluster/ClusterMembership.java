@@ -1,55 +1,48 @@
 package org.nuttssh.cluster;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
-import org.nuttssh.config.StartupException;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.config.StartupException;
 import org.nuttssh.node.VertxClose;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.InvalidConfigurationException;
-import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.core.http.ClientAuth;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * This node's membership in a cluster of relays: a clustered Vert.x (for the event bus) on a Hazelcast member (for
- * the shared registry), configured from {@code cluster.xml} plus the command line.
+ * the shared registry). Nodes are known by the relay's own {@link NodeId}, which each member carries as an attribute:
+ * unlike Hazelcast's member UUID, it stays the same when a member merges back after a split.
  */
 public final class ClusterMembership implements AutoCloseable {
 
     /** Long enough for a first member to give up looking for others and form a cluster of one. */
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
-    static final String BUNDLED_CONFIG = "/cluster.xml";
 
     private static final Logger log = LoggerFactory.getLogger(ClusterMembership.class);
 
     private final Vertx vertx;
     private final HazelcastInstance hazelcast;
     private final NodeId nodeId;
+    private final AtomicLong merges = new AtomicLong();
 
     private ClusterMembership(Vertx vertx, HazelcastInstance hazelcast, NodeId nodeId) {
         this.vertx = vertx;
@@ -59,8 +52,9 @@ public final class ClusterMembership implements AutoCloseable {
 
     /** Joins (or forms) the cluster; blocks until done, so call it at start. */
     public static ClusterMembership join(ClusterConfig config) throws StartupException {
-        HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
-        VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(config));
+        NodeId nodeId = NodeId.random();
+        HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSettings.of(config, nodeId));
+        VertxOptions options = new VertxOptions().setEventBusOptions(EventBusSettings.of(config));
         CompletableFuture<Vertx> joining = Vertx.builder().with(options).withClusterManager(manager)
                 .buildClustered().toCompletionStage().toCompletableFuture();
         Vertx vertx;
@@ -77,13 +71,10 @@ public final class ClusterMembership implements AutoCloseable {
             }
             throw new StartupException("cannot join cluster '" + config.name() + "' within " + JOIN_TIMEOUT);
         }
-        HazelcastInstance hazelcast = manager.getHazelcastInstance();
-        // The member UUID, not Vert.x's node id: membership events name members by it.
-        NodeId nodeId = new NodeId(hazelcast.getCluster().getLocalMember().getUuid().toString());
-        ClusterMembership node = new ClusterMembership(vertx, hazelcast, nodeId);
-        log.info("joined cluster '{}' as node {} with {} member(s)", config.name(), node.nodeId,
-                node.memberIds().size());
-        return node;
+        ClusterMembership membership = new ClusterMembership(vertx, manager.getHazelcastInstance(), nodeId);
+        log.info("joined cluster '{}' as node {} with {} member(s)", config.name(), nodeId,
+                membership.memberIds().size());
+        return membership;
     }
 
     public Vertx vertx() {
@@ -98,26 +89,67 @@ public final class ClusterMembership implements AutoCloseable {
         return nodeId;
     }
 
-    /** Ids of the current members, this one included. */
-    public Set<NodeId> memberIds() {
-        return hazelcast.getCluster().getMembers().stream().map(m -> new NodeId(m.getUuid().toString()))
-                .collect(Collectors.toSet());
+    /** The relay nodes among the current members, this one included, in Hazelcast's member order. */
+    public List<NodeId> memberIds() {
+        return hazelcast.getCluster().getMembers().stream().map(ClusterMembership::nodeOf).filter(Objects::nonNull)
+                .distinct().toList();
+    }
+
+    /** Whether this node is a running member, for readiness. */
+    public boolean isRunning() {
+        return hazelcast.getLifecycleService().isRunning();
+    }
+
+    /** How often this node has merged back into a cluster after a split. */
+    public long merges() {
+        return merges.get();
     }
 
     /**
-     * Calls back with a member's id when it leaves or crashes. This is Hazelcast's own membership listener: the
-     * Vert.x cluster manager's node listener belongs to Vert.x HA and must not be taken.
+     * Calls back with a node's id once no member carries it any more: when it leaves or crashes, or when this node
+     * finds itself cut off from it. This is Hazelcast's own membership listener: the Vert.x cluster manager's node
+     * listener belongs to Vert.x HA and must not be taken. Runs on a Hazelcast event thread: never block in it.
      */
-    public void onMemberLeft(Consumer<NodeId> callback) {
+    public void onNodeLeft(Consumer<NodeId> callback) {
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                log.info("node {} joined the cluster", event.getMember().getUuid());
+                NodeId joined = nodeOf(event.getMember());
+                if (joined == null) {
+                    log.warn("a Hazelcast member that is not a relay node joined the cluster from {}",
+                            event.getMember().getAddress());
+                } else {
+                    log.info("node {} joined the cluster from {}", joined, event.getMember().getAddress());
+                }
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                callback.accept(new NodeId(event.getMember().getUuid().toString()));
+                NodeId departed = nodeOf(event.getMember());
+                // A member claiming a node's id (by mistake, or a stranger on the cluster network) must not take
+                // that node's names and circuits with it when it goes.
+                if (departed != null && !memberIds().contains(departed)) {
+                    log.info("node {} is no longer a member", describe(event.getMember()));
+                    callback.accept(departed);
+                }
+            }
+        });
+    }
+
+    /**
+     * Calls back, on a worker thread, each time this node has merged back into the cluster after a split. The rest of
+     * the cluster knows nothing this side did meanwhile, and this side missed what they did: both need repair.
+     */
+    public void onMerged(Runnable repair) {
+        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleState.MERGED) {
+                merges.incrementAndGet();
+                log.info("merged back into the cluster after a split; {} member(s) now", memberIds().size());
+                // Hazelcast calls this under its lifecycle lock; the repair reads the shared map.
+                vertx.executeBlocking(() -> {
+                    repair.run();
+                    return null;
+                }, false);
             }
         });
     }
@@ -128,63 +160,18 @@ public final class ClusterMembership implements AutoCloseable {
         VertxClose.await(vertx);
     }
 
-    static Config hazelcastConfig(ClusterConfig config) throws StartupException {
-        Config hazelcast = loadXml(config.configFile());
-        hazelcast.setClusterName(config.name());
-        hazelcast.setProperty("hazelcast.logging.type", "slf4j");
-        hazelcast.setProperty("hazelcast.phone.home.enabled", "false");
-        if (!config.members().isEmpty()) {
-            hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(config.members());
-            hazelcast.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        }
-        if (config.host() != null) {
-            hazelcast.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(config.host());
-            hazelcast.setProperty("hazelcast.local.localAddress", config.host());
-        }
-        if (config.publicHost() != null) {
-            hazelcast.getNetworkConfig().setPublicAddress(config.publicHost());
-        }
-        return hazelcast;
+    @Override
+    public String toString() {
+        return "cluster membership of node " + nodeId;
     }
 
-    private static Config loadXml(Path file) throws StartupException {
-        Path chosen = file != null ? file : Path.of("cluster.xml");
-        try {
-            if (Files.isRegularFile(chosen)) {
-                try (InputStream in = Files.newInputStream(chosen)) {
-                    return new XmlConfigBuilder(in).build();
-                }
-            }
-            if (file != null) {
-                throw new StartupException("cluster config " + file + " not found");
-            }
-            try (InputStream in = ClusterMembership.class.getResourceAsStream(BUNDLED_CONFIG)) {
-                if (in == null) {
-                    throw new StartupException("no ./cluster.xml and none bundled in the jar; pass --cluster-config");
-                }
-                return new XmlConfigBuilder(in).build();
-            }
-        } catch (IOException | InvalidConfigurationException e) {
-            throw new StartupException("cluster config " + chosen + " is not valid Hazelcast XML: " + e.getMessage());
-        }
+    private static NodeId nodeOf(Member member) {
+        String id = member.getAttribute(HazelcastSettings.NODE_ATTRIBUTE);
+        return id == null || id.isEmpty() ? null : new NodeId(id);
     }
 
-    private static EventBusOptions eventBusOptions(ClusterConfig config) {
-        EventBusOptions options = new EventBusOptions();
-        if (config.host() != null) {
-            options.setHost(config.host());
-        }
-        if (config.publicHost() != null) {
-            options.setClusterPublicHost(config.publicHost());
-        }
-        ClusterConfig.ClusterTls tls = config.tls();
-        if (tls != null) {
-            options.setSsl(true)
-                    .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
-                            .setKeyPath(tls.key().toString()))
-                    .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca().toString()))
-                    .setClientAuth(ClientAuth.REQUIRED);
-        }
-        return options;
+    private static String describe(Member member) {
+        NodeId node = nodeOf(member);
+        return (node == null ? "(not a relay)" : node.shortId()) + " at " + member.getAddress();
     }
 }

@@ -3,14 +3,17 @@ package org.nuttssh.cluster;
 import java.time.Duration;
 import java.util.Optional;
 
-import org.nuttssh.config.StartupException;
+import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.registry.HazelcastRegistry;
+import org.nuttssh.cluster.registry.RecordCodec;
+import org.nuttssh.cluster.registry.SealedRecords;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.config.StartupException;
 import org.nuttssh.node.CloseOrder;
 import org.nuttssh.node.RelayNode;
 import org.nuttssh.registry.NodeId;
@@ -22,33 +25,56 @@ import io.vertx.core.Vertx;
 
 /**
  * One node of a cluster of relays: Hazelcast membership, the shared registry, and cross-node circuits and operator
- * commands over the event bus, wired so that a departed member's names and circuits are dropped at once.
+ * commands over the event bus. It heals: a node that is no longer a member loses its names and circuits at once,
+ * and after a merge (or whenever the periodic check finds it out of step) the registry is repaired from the map.
  */
 public final class ClusteredNode implements RelayNode {
 
-    /** How often the registry is checked against membership, the safety net behind membership events. */
-    static final Duration RECONCILE_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * How often the registry is checked against the map and the members: the safety net behind entry and membership
+     * events, which a split can lose. Reading the map costs a few hundred bytes per listening client.
+     */
+    static final Duration RESYNC_INTERVAL = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(ClusteredNode.class);
 
     private final ClusterMembership membership;
     private final HazelcastRegistry registry;
     private final EventBusNodes nodes;
+    private final boolean insecure;
     private volatile ClusterFleet fleet;
 
-    private ClusteredNode(ClusterMembership membership, HazelcastRegistry registry, EventBusNodes nodes) {
+    private ClusteredNode(ClusterMembership membership, HazelcastRegistry registry, EventBusNodes nodes,
+                          boolean insecure) {
         this.membership = membership;
         this.registry = registry;
         this.nodes = nodes;
+        this.insecure = insecure;
     }
 
     /** Joins the cluster and loads the shared registry; blocks, so call it at start. */
     public static ClusteredNode join(ClusterConfig config) throws StartupException {
+        boolean insecure = config.security() instanceof ClusterConfig.Insecure;
+        RecordCodec codec;
+        if (config.security() instanceof ClusterConfig.Secure secure) {
+            codec = new SealedRecords(ClusterSecret.load(secure.secret()).derive(SealedRecords.KEY_PURPOSE,
+                    SealedRecords.KEY_BYTES));
+            log.info("cluster '{}': mutual TLS between nodes ({}), registry records sealed", config.name(),
+                    EventBusSettings.tlsEngine());
+        } else {
+            log.warn("cluster '{}' is INSECURE (--cluster-insecure): nodes talk without TLS and store names and "
+                    + "addresses readably in Hazelcast, so anyone who reaches the cluster ports can read, forge and "
+                    + "redirect names and carry circuits; use it only on a network nobody else can reach",
+                    config.name());
+            codec = RecordCodec.plain();
+        }
         ClusterMembership membership = ClusterMembership.join(config);
         try {
-            HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast());
-            return new ClusteredNode(membership, registry, new EventBusNodes(membership.vertx().eventBus(),
-                    membership.nodeId()));
+            HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
+                    membership::memberIds, codec);
+            EventBusNodes nodes = new EventBusNodes(membership.vertx().eventBus(), membership.nodeId(),
+                    membership::memberIds);
+            return new ClusteredNode(membership, registry, nodes, insecure);
         } catch (RuntimeException e) {
             membership.close();
             throw e;
@@ -78,35 +104,40 @@ public final class ClusteredNode implements RelayNode {
     @Override
     public Fleet serve(Switchboard switchboard, NodeAdmin admin) {
         nodes.serve(switchboard);
-        membership.onMemberLeft(departed -> {
+        membership.onNodeLeft(departed -> {
             registry.purgeNode(departed);
             nodes.nodeLeft(departed);
         });
-        // Reconciling reads the whole map: a worker thread's job, never an event loop's.
-        vertx().setPeriodic(RECONCILE_INTERVAL.toMillis(), timer -> vertx().executeBlocking(this::reconcile, false));
-        fleet = ClusterFleet.start(vertx().eventBus(), admin, membership::memberIds);
+        membership.onMerged(() -> {
+            resync();
+            nodes.greet(membership.memberIds());
+        });
+        // Resyncing reads the whole map: a worker thread's job, never an event loop's.
+        vertx().setPeriodic(RESYNC_INTERVAL.toMillis(), timer -> vertx().executeBlocking(this::resync, false));
+        fleet = ClusterFleet.start(vertx().eventBus(), admin, this::view);
         return fleet;
     }
 
-    private Void reconcile() {
+    private Void resync() {
         try {
-            registry.reconcile(membership.memberIds());
+            if (registry.resync()) {
+                log.info("registry repaired from the cluster map: {} listening clients known", registry.size());
+            }
         } catch (RuntimeException e) {
-            log.warn("registry reconciliation failed; will retry: {}", e.toString());
+            log.warn("registry resync failed; will retry: {}", e.toString());
         }
         return null;
     }
 
     @Override
-    public int memberCount() {
-        return membership.memberIds().size();
+    public ClusterView view() {
+        return new ClusterView(id(), membership.memberIds(), membership.merges(), registry.resyncs(),
+                registry.unreadable(), insecure);
     }
 
     @Override
     public Optional<String> notReady() {
-        return membership.hazelcast().getLifecycleService().isRunning()
-                ? Optional.empty()
-                : Optional.of("not a cluster member");
+        return membership.isRunning() ? Optional.empty() : Optional.of("not a cluster member");
     }
 
     @Override

@@ -31,6 +31,10 @@ public final class Meters {
     public static final String MEMORY_USED_AFTER_GC = "nuttssh.memory.used.after.gc";
     public static final String MEMORY_BOUND = "nuttssh.memory.bound";
     public static final String CLUSTER_MEMBERS = "nuttssh.cluster.members";
+    public static final String CLUSTER_MERGES = "nuttssh.cluster.merges";
+    public static final String REGISTRY_RESYNCS = "nuttssh.registry.resyncs";
+    public static final String REGISTRY_UNREADABLE = "nuttssh.registry.unreadable";
+    public static final String CLUSTER_INSECURE = "nuttssh.cluster.insecure";
     public static final String REGISTRY_CLIENTS = "nuttssh.registry.clients";
 
     public static final String TAG_REASON = "reason";
@@ -74,6 +78,17 @@ public final class Meters {
                 .description("Heap the relay may use (max-memory); it sheds load near it").register(registry);
         Gauge.builder(CLUSTER_MEMBERS, stats, RelayStatistics::clusterMembers)
                 .description("Relay nodes in the cluster, as this node sees it").register(registry);
+        FunctionCounter.builder(CLUSTER_MERGES, stats, RelayStatistics::clusterMerges)
+                .description("Times this node merged back into the cluster after a split").register(registry);
+        FunctionCounter.builder(REGISTRY_RESYNCS, stats, RelayStatistics::registryResyncs)
+                .description("Times this node's registry was out of step with the cluster's and was repaired")
+                .register(registry);
+        FunctionCounter.builder(REGISTRY_UNREADABLE, stats, RelayStatistics::registryUnreadable)
+                .description("Values in the shared registry that did not open as records (another secret, a stranger)")
+                .register(registry);
+        Gauge.builder(CLUSTER_INSECURE, stats, s -> s.clusterInsecure() ? 1 : 0)
+                .description("1 when the cluster runs without TLS and sealed records (--cluster-insecure)")
+                .register(registry);
         Gauge.builder(REGISTRY_CLIENTS, stats, RelayStatistics::registryClients)
                 .description("Listening clients in the name registry, on every node").register(registry);
 

@@ -50,6 +50,18 @@ public interface RelayStatistics {
     /** Nodes in the cluster as this node sees it; 1 for a single node. */
     int clusterMembers();
 
+    /** Times this node merged back into the cluster after a split. */
+    long clusterMerges();
+
+    /** Times this node's registry was found out of step with the cluster's and repaired. */
+    long registryResyncs();
+
+    /** Values in the shared registry that did not open as records: another cluster secret, or not a relay's. */
+    long registryUnreadable();
+
+    /** Whether this node runs in a cluster without TLS and sealed records. */
+    boolean clusterInsecure();
+
     /** Listening clients in the registry, on every node. */
     int registryClients();
 }

@@ -2,6 +2,7 @@ package org.nuttssh.node;
 
 import java.util.Optional;
 
+import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
@@ -37,8 +38,8 @@ public interface RelayNode extends AutoCloseable {
      */
     Fleet serve(Switchboard switchboard, NodeAdmin admin);
 
-    /** Nodes as this one sees them, itself included. */
-    int memberCount();
+    /** The nodes as this one sees them, itself included, and how the cluster has healed. */
+    ClusterView view();
 
     /** Why this node should not get traffic now, for {@code /health/ready}; empty when it should. */
     Optional<String> notReady();

@@ -2,6 +2,7 @@ package org.nuttssh.node;
 
 import java.util.Optional;
 
+import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.LocalFleet;
 import org.nuttssh.admin.NodeAdmin;
@@ -50,12 +51,12 @@ public final class StandaloneNode implements RelayNode {
 
     @Override
     public Fleet serve(Switchboard switchboard, NodeAdmin admin) {
-        return new LocalFleet(admin);
+        return new LocalFleet(admin, this::view);
     }
 
     @Override
-    public int memberCount() {
-        return 1;
+    public ClusterView view() {
+        return ClusterView.alone(id);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.nuttssh.registry;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -26,6 +27,8 @@ public record ListenerRecord(String id, NodeId node, String hostname, List<Strin
     public ListenerRecord {
         aliases = List.copyOf(aliases);
         ports = new TreeMap<>(ports);
+        // The shared map keeps milliseconds; a record must equal itself after the trip.
+        connectedAt = connectedAt.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** The hostname first, then the aliases, without duplicates. */

@@ -1,7 +1,8 @@
 package org.nuttssh.ssh;
 
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
+import org.nuttssh.admin.ClusterView;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
 import org.nuttssh.memory.MemoryGuard;
@@ -17,18 +18,18 @@ final class NodeStatistics implements RelayStatistics {
     private final AttemptLimit attempts;
     private final Tally<Limit> limits;
     private final MemoryGuard memory;
-    private final IntSupplier members;
+    private final Supplier<ClusterView> cluster;
 
-    /** @param members cluster members as this node sees them; a single node counts itself */
+    /** @param cluster the nodes as this one sees them; a single node sees itself */
     NodeStatistics(ConnectionGate gate, ConnectedClients clients, Switchboard switchboard, AttemptLimit attempts,
-                   Tally<Limit> limits, MemoryGuard memory, IntSupplier members) {
+                   Tally<Limit> limits, MemoryGuard memory, Supplier<ClusterView> cluster) {
         this.gate = gate;
         this.clients = clients;
         this.switchboard = switchboard;
         this.attempts = attempts;
         this.limits = limits;
         this.memory = memory;
-        this.members = members;
+        this.cluster = cluster;
     }
 
     @Override
@@ -103,7 +104,27 @@ final class NodeStatistics implements RelayStatistics {
 
     @Override
     public int clusterMembers() {
-        return members.getAsInt();
+        return cluster.get().members().size();
+    }
+
+    @Override
+    public long clusterMerges() {
+        return cluster.get().merges();
+    }
+
+    @Override
+    public long registryResyncs() {
+        return cluster.get().resyncs();
+    }
+
+    @Override
+    public long registryUnreadable() {
+        return cluster.get().unreadable();
+    }
+
+    @Override
+    public boolean clusterInsecure() {
+        return cluster.get().insecure();
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.global.KeepAliveHandler;
@@ -26,6 +26,7 @@ import org.apache.sshd.server.global.OpenSshHostKeysHandler;
 import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.admin.Caller;
+import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.admin.RelayCommand;
@@ -167,8 +168,8 @@ public final class SshService implements AutoCloseable {
     }
 
     /** This node's counts, as the metrics read them. */
-    public RelayStatistics statistics(IntSupplier members) {
-        return new NodeStatistics(gate, clients, switchboard, attempts, limitRefusals, memory, members);
+    public RelayStatistics statistics(Supplier<ClusterView> cluster) {
+        return new NodeStatistics(gate, clients, switchboard, attempts, limitRefusals, memory, cluster);
     }
 
     /**

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nuttssh.admin.CircuitView;
+import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.ClientTraffic;
 import org.nuttssh.admin.FleetAnswer;
 import org.nuttssh.registry.ListenerRecord;
@@ -36,7 +36,7 @@ class ClusterFleetTest {
     private static final NodeId C = new NodeId("nodeC");
 
     private final Vertx vertx = Vertx.vertx();
-    private final Set<NodeId> members = Set.of(A, B, C);
+    private final ClusterView members = new ClusterView(A, List.of(A, B, C), 0, 0, 0, false);
 
     @AfterEach
     void close() throws Exception {

@@ -28,6 +28,8 @@ import org.nuttssh.testing.Await;
 import org.nuttssh.testing.FakeListener;
 import org.nuttssh.testing.RecordingEnd;
 
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 
@@ -49,7 +51,8 @@ class ClusterTest {
     @BeforeAll
     void startCluster() throws Exception {
         String name = "nuttssh-test-" + UUID.randomUUID();
-        ClusterConfig config = new ClusterConfig(null, name, "127.0.0.1", List.of("127.0.0.1"), null, null);
+        ClusterConfig config = new ClusterConfig(null, name, "127.0.0.1", List.of("127.0.0.1"), null,
+                new ClusterConfig.Insecure());
         for (int i = 0; i < 3; i++) {
             nodes.add(TestNode.join(config));
         }
@@ -188,6 +191,28 @@ class ClusterTest {
 
     @Test
     @Order(5)
+    void aCircuitOpenNamingANodeThatIsNotAMemberIsRefused(VertxTestContext test) throws Exception {
+        TestNode a = nodes.get(0);
+        TestNode b = nodes.get(1);
+        b.switchboard().publish(b.record("target-b", "target", 22), FakeListener.accepting()).toCompletableFuture()
+                .join();
+        // The wire form of an open, as any event-bus peer could send it, in the name of a node that is no member.
+        JsonObject open = new JsonObject().put("circuit", UUID.randomUUID().toString()).put("node", "intruder")
+                .put("listener", "target-b").put("port", 22).put("originHost", "127.0.0.1").put("originPort", 1)
+                .put("initiator", "mallory");
+
+        Throwable refused = a.node().vertx().eventBus().request("nuttssh.node." + b.node().id() + ".open", open)
+                .toCompletionStage().toCompletableFuture().handle((reply, failure) -> failure)
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertTrue(refused instanceof ReplyException reply && reply.getMessage().equals("node intruder is not a member"),
+                String.valueOf(refused));
+        b.switchboard().withdraw("target-b").toCompletableFuture().join();
+        test.completeNow();
+    }
+
+    @Test
+    @Order(6)
     void namesAndCircuitsOfADepartedNodeAreDroppedBySurvivors(VertxTestContext test) throws Exception {
         TestNode a = nodes.get(0);
         TestNode c = nodes.get(2);

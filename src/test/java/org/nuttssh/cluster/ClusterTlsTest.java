@@ -3,9 +3,10 @@ package org.nuttssh.cluster;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,12 +19,14 @@ import org.nuttssh.circuit.Circuit;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.testing.Await;
+import org.nuttssh.testing.ClusterSecurity;
 import org.nuttssh.testing.FakeListener;
 import org.nuttssh.testing.RecordingEnd;
 
 /**
- * Event-bus TLS with mutual authentication: nodes with certificates from the cluster's CA carry circuits; a node
- * whose certificate another CA signed cannot take part in one, although it sees the shared registry.
+ * The two locks of a secure cluster, each on its own: event-bus TLS with mutual authentication (a node whose
+ * certificate another CA signed carries no circuit, although it shares the registry), and sealed records (a node with
+ * another secret neither reads the registry nor is read).
  */
 class ClusterTlsTest {
 
@@ -38,12 +41,14 @@ class ClusterTlsTest {
 
     @Test
     void onlyNodesWithCertificatesFromTheClusterCaCarryCircuits() throws Exception {
-        Path ca = authority("cluster-ca");
-        Path rogueCa = authority("rogue-ca");
+        Path ca = dir.resolve("cluster-ca");
+        Path rogueCa = dir.resolve("rogue-ca");
         String name = "nuttssh-tls-" + UUID.randomUUID();
-        TestNode a = start(name, ca, certificate(ca, "node-a"));
-        TestNode b = start(name, ca, certificate(ca, "node-b"));
-        TestNode rogue = start(name, rogueCa, certificate(rogueCa, "rogue"));
+        TestNode a = start(name, ClusterSecurity.of(ca, "node-a"));
+        TestNode b = start(name, ClusterSecurity.of(ca, "node-b"));
+        // Another CA, but the cluster's secret: it reads and writes the registry, and only TLS keeps it out.
+        ClusterConfig.Secure rogueFiles = ClusterSecurity.of(rogueCa, "rogue");
+        TestNode rogue = start(name, new ClusterConfig.Secure(rogueFiles.tls(), ca.resolve("cluster.secret")));
 
         FakeListener gw = FakeListener.accepting();
         FakeListener rogues = FakeListener.accepting();
@@ -67,42 +72,30 @@ class ClusterTlsTest {
         assertThrows(IndexOutOfBoundsException.class, rogues::lastTarget, "the rogue node's client was never asked");
     }
 
-    private TestNode start(String name, Path ca, Path[] certificate) throws Exception {
-        ClusterConfig config = new ClusterConfig(null, name, "127.0.0.1", List.of("127.0.0.1"), null,
-                new ClusterConfig.ClusterTls(certificate[0], certificate[1], ca.resolveSibling(ca.getFileName()
-                        + ".crt")));
-        TestNode node = TestNode.join(config);
+    @Test
+    void aNodeWithAnotherSecretNeitherReadsNorIsRead() throws Exception {
+        Path ca = dir.resolve("cluster-ca");
+        String name = "nuttssh-secret-" + UUID.randomUUID();
+        TestNode a = start(name, ClusterSecurity.of(ca, "node-a"));
+        ClusterConfig.Secure files = ClusterSecurity.of(ca, "node-x");
+        Path otherSecret = dir.resolve("other.secret");
+        Files.write(otherSecret, new byte[32]);
+        Files.setPosixFilePermissions(otherSecret, PosixFilePermissions.fromString("rw-------"));
+        TestNode x = start(name, new ClusterConfig.Secure(files.tls(), otherSecret));
+
+        a.switchboard().publish(a.record("gw-a", "gw-a", 22), FakeListener.accepting()).toCompletableFuture().join();
+        x.switchboard().publish(x.record("gw-x", "gw-x", 22), FakeListener.accepting()).toCompletableFuture().join();
+
+        Await.until("each to count the other's record as unreadable",
+                () -> a.node().view().unreadable() > 0 && x.node().view().unreadable() > 0);
+        Await.holds("neither to list the other's client", Duration.ofMillis(500),
+                () -> a.resolve("gw-x", 0).isEmpty() && x.resolve("gw-a", 0).isEmpty());
+    }
+
+    private TestNode start(String name, ClusterConfig.Secure security) throws Exception {
+        TestNode node = TestNode.join(new ClusterConfig(null, name, "127.0.0.1", List.of("127.0.0.1"), null,
+                security));
         nodes.add(node);
         return node;
-    }
-
-    /** @return the CA key path; its certificate is beside it with ".crt" appended */
-    private Path authority(String name) throws Exception {
-        Path key = dir.resolve(name);
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", key.toString(), "-out", key + ".crt", "-subj", "/CN=" + name, "-days", "2");
-        return key;
-    }
-
-    /** @return certificate and key files of a node certificate signed by {@code ca} */
-    private Path[] certificate(Path ca, String name) throws Exception {
-        Path key = dir.resolve(name + ".key");
-        Path csr = dir.resolve(name + ".csr");
-        Path cert = dir.resolve(name + ".crt");
-        Path extensions = dir.resolve(name + ".ext");
-        Files.writeString(extensions, "subjectAltName=IP:127.0.0.1,DNS:localhost\n", StandardCharsets.UTF_8);
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-                key.toString(), "-out", csr.toString(), "-subj", "/CN=" + name);
-        openssl("x509", "-req", "-in", csr.toString(), "-CA", ca + ".crt", "-CAkey", ca.toString(),
-                "-CAcreateserial", "-out", cert.toString(), "-days", "2", "-extfile", extensions.toString());
-        return new Path[] {cert, key};
-    }
-
-    private static void openssl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0, command + ": " + output);
     }
 }

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -16,10 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.testing.ClusterSecurity;
 
 /**
  * The operator commands across two clustered relays in this JVM: run on node A, they see and kick a listening client
- * connected to node B. Hazelcast gets a port range of its own, so other clusters on this machine cannot interfere.
+ * connected to node B, over the secure cluster plane. Hazelcast gets a port range of its own, so other clusters on
+ * this machine cannot interfere.
  */
 class ClusterAdminTest {
 
@@ -30,41 +29,18 @@ class ClusterAdminTest {
     @RegisterExtension
     final RelayFixture b = new RelayFixture();
 
-    /** Hazelcast XML: members on a free port range, found over TCP on loopback only. */
-    private Path hazelcastConfig() throws Exception {
-        int base;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            base = probe.getLocalPort();
-        }
-        Path file = dir.resolve("cluster.xml");
-        Files.writeString(file, """
-                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
-                  <properties>
-                    <property name="hazelcast.wait.seconds.before.join">1</property>
-                    <property name="hazelcast.max.wait.seconds.before.join">3</property>
-                  </properties>
-                  <network>
-                    <port auto-increment="true" port-count="10">%d</port>
-                    <join>
-                      <auto-detection enabled="false"/>
-                      <multicast enabled="false"/>
-                      <tcp-ip enabled="true"><member-list><member>127.0.0.1:%d</member></member-list></tcp-ip>
-                    </join>
-                  </network>
-                </hazelcast>
-                """.formatted(base, base), StandardCharsets.UTF_8);
-        return file;
-    }
-
     @Test
     void anAdminOnOneNodeSeesAndKicksAClientOnAnother() throws Exception {
-        ClusterConfig cluster = new ClusterConfig(hazelcastConfig(), "nuttssh-admin-" + UUID.randomUUID(),
-                "127.0.0.1", List.of(), null, null);
+        Path hazelcast = HazelcastFiles.onFreePorts(dir);
+        String name = "nuttssh-admin-" + UUID.randomUUID();
+        Path certs = dir.resolve("certs");
         TcpTarget echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
         b.onClose(echo);
-        a.configure(c -> c.cluster(cluster));
+        a.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null,
+                ClusterSecurity.of(certs, "node-a"))));
         a.start("access=\"admin\" {root}", "access=\"initiate\" {alice}");
-        b.configure(c -> c.cluster(cluster));
+        b.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null,
+                ClusterSecurity.of(certs, "node-b"))));
         b.start("access=\"listen\" {gw}");
         RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
         String nodeB = b.server().nodeId().shortId();

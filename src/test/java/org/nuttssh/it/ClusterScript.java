@@ -35,7 +35,7 @@ final class ClusterScript implements AutoCloseable {
      * The flags the jar's manifest gives Hazelcast; a plain class path run needs them spelled out. The pom keeps the
      * list and hands it to the tests in this property.
      */
-    private static final List<String> HAZELCAST_JVM_FLAGS = List.of(
+    static final List<String> HAZELCAST_JVM_FLAGS = List.of(
             System.getProperty("nuttssh.test.jvm.flags", "").trim().split("\\s+"));
     private static final List<String> PROCESSES = List.of("haproxy", "node1", "node2", "node3");
     private static final Pattern LISTENING = Pattern.compile("nuttssh listening on \\S+ port (\\d+) \\(node ([0-9a-f-]+)");
@@ -69,7 +69,7 @@ final class ClusterScript implements AutoCloseable {
         env.put("LB_BIND", "127.0.0.1");
         env.put("LB_PORT", String.valueOf(lbPort));
         env.put("CLUSTER_NAME", "nuttssh-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16));
-        env.put("CLUSTER_PORT", String.valueOf(freeHazelcastBase()));
+        env.put("CLUSTER_PORT", String.valueOf(ClusterNetwork.Loopback.freeHazelcastBase()));
         env.put("PROXY_PROTOCOL", "1");
         env.put("STATE_DIR", stateDir.toString());
         env.put("HOST_KEY", hostKey.toString());
@@ -273,29 +273,6 @@ final class ClusterScript implements AutoCloseable {
             for (ServerSocket socket : sockets) {
                 socket.close();
             }
-        }
-    }
-
-    /**
-     * A first Hazelcast port with it and the two after it free on every address (Hazelcast binds the wildcard),
-     * below the kernel's ephemeral range so that no outgoing connection takes one meanwhile.
-     */
-    private static int freeHazelcastBase() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20000, 30000);
-            if (free(base) && free(base + 1) && free(base + 2)) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no three consecutive free ports between 20000 and 30000");
-    }
-
-    private static boolean free(int port) {
-        try {
-            new ServerSocket(port).close();
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -57,12 +56,12 @@ class MemoryBoundTest {
         int metrics = process.metricsPort(START);
         relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes", "-R", "22:localhost:" + echo.port(),
                 "-R", "9:localhost:" + dead.port(), "-l", "gw1", "relay-gw"));
-        int echoPort = freePort();
-        int deadPort = freePort();
+        int echoPort = CircuitsTest.freePort();
+        int deadPort = CircuitsTest.freePort();
         SshProcess alice = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + echoPort + ":gw1:22", "-L", "127.0.0.1:" + deadPort + ":gw1:9", "relay-alice"));
         RelayFixture.await(alice, "the listener and the local forwards", () -> scrape(metrics, "nuttssh_listeners") == 2
-                && accepts(echoPort) && accepts(deadPort));
+                && CircuitsTest.canConnect(echoPort) && CircuitsTest.canConnect(deadPort));
         Socket kept = new Socket("127.0.0.1", echoPort);
         assertTrue(echoes(kept, "before"));
 
@@ -165,20 +164,6 @@ class MemoryBoundTest {
             }
         }
         return false;
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static double scrape(int port, String sample) {

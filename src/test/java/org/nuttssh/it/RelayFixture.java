@@ -41,6 +41,19 @@ import org.nuttssh.testing.Await;
 final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How every test's OpenSSH client behaves: no prompts, no host key checks, no shared connections. */
+    static final String CLIENT_DEFAULTS = """
+            Host *
+              StrictHostKeyChecking no
+              UserKnownHostsFile /dev/null
+              GlobalKnownHostsFile /dev/null
+              BatchMode yes
+              IdentitiesOnly yes
+              LogLevel INFO
+              ConnectTimeout 10
+              ControlPath none
+              UpdateHostKeys no
+            """;
 
     private Path dir;
     private final Map<String, Path> keys = new LinkedHashMap<>();
@@ -260,18 +273,7 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
                 .append("  Port ").append(port).append('\n')
                 .append("  User ").append(role).append('\n')
                 .append("  IdentityFile ").append(key).append('\n'));
-        config.append("""
-                Host *
-                  StrictHostKeyChecking no
-                  UserKnownHostsFile /dev/null
-                  GlobalKnownHostsFile /dev/null
-                  BatchMode yes
-                  IdentitiesOnly yes
-                  LogLevel INFO
-                  ConnectTimeout 10
-                  ControlPath none
-                  UpdateHostKeys no
-                """);
+        config.append(CLIENT_DEFAULTS);
         Files.writeString(sshConfig(), config.toString(), StandardCharsets.UTF_8);
     }
 

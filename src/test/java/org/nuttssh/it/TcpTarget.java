@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
  * The connection is closed after the input's EOF, which exercises half-close through the relay. In stall mode it
  * never reads, like a service on a link that went dead, so that everything sent to it backs up.
  */
-final class TcpTarget implements AutoCloseable {
+public final class TcpTarget implements AutoCloseable {
 
     enum Mode { ECHO, DIGEST, STALL }
 
@@ -33,7 +33,11 @@ final class TcpTarget implements AutoCloseable {
     private final Mode mode;
 
     TcpTarget(String banner, Mode mode) throws IOException {
-        this.server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
+        this(banner, mode, 0);
+    }
+
+    private TcpTarget(String banner, Mode mode, int port) throws IOException {
+        this.server = new ServerSocket(port, 64, InetAddress.getLoopbackAddress());
         this.banner = banner;
         this.mode = mode;
         threads.execute(this::acceptLoop);
@@ -41,6 +45,17 @@ final class TcpTarget implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * {@code TcpTarget BANNER PORT}: an echo target in a process of its own, for listening clients that run in a
+     * network namespace of their own, where this JVM's loopback is out of reach. Runs until killed.
+     */
+    public static void main(String[] args) throws Exception {
+        try (TcpTarget target = new TcpTarget(args[0], Mode.ECHO, Integer.parseInt(args[1]))) {
+            System.out.println("listening on " + target.port());
+            Thread.currentThread().join();
+        }
     }
 
     private void acceptLoop() {

@@ -1,6 +1,7 @@
 package org.nuttssh.cluster.bus;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.CircuitRefusedException;
@@ -36,19 +38,27 @@ public final class EventBusNodes implements RemoteNodes {
 
     /** How long an initiator waits for the far node, which itself waits for its listening client. */
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+    /** An open request carrying this field only opens the connections between two nodes; see {@link #greet}. */
+    private static final String HELLO = "hello";
 
     private static final Logger log = LoggerFactory.getLogger(EventBusNodes.class);
 
     private final EventBus eventBus;
     private final NodeId node;
+    private final Supplier<List<NodeId>> members;
     private final Map<UUID, RemoteEnd> ends = new ConcurrentHashMap<>();
     /** Set once by {@link #serve}, before this node's clients are in the registry, so before any open can come. */
     private volatile Switchboard switchboard;
 
-    /** Can open circuits to other nodes at once; serves theirs after {@link #serve}. */
-    public EventBusNodes(EventBus eventBus, NodeId node) {
+    /**
+     * Can open circuits to other nodes at once; serves theirs after {@link #serve}.
+     *
+     * @param members the relay nodes that are members now: only they may open circuits here
+     */
+    public EventBusNodes(EventBus eventBus, NodeId node, Supplier<List<NodeId>> members) {
         this.eventBus = eventBus;
         this.node = node;
+        this.members = members;
         eventBus.registerDefaultCodec(Frame.class, new FrameCodec());
     }
 
@@ -62,6 +72,23 @@ public final class EventBusNodes implements RemoteNodes {
         this.switchboard = switchboard;
         await(eventBus.<JsonObject>consumer(openAddress(node), this::onOpenRequest).completion());
         await(eventBus.<Frame>consumer(framesAddress(node), message -> dispatch(message.body())).completion());
+        greet(members.get());
+    }
+
+    /**
+     * Says hello to each of {@code peers}: the request and its answer open the event-bus connections to and from it,
+     * so that the first circuit does not pay for them. With TLS, a handshake on a busy node takes long enough to
+     * count against a circuit's {@link #OPEN_TIMEOUT}. A peer that does not answer is left to the first circuit.
+     */
+    public void greet(Collection<NodeId> peers) {
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(OPEN_TIMEOUT.toMillis());
+        for (NodeId peer : peers) {
+            if (!peer.equals(node)) {
+                eventBus.request(openAddress(peer), new JsonObject().put(HELLO, node.value()), options)
+                        .onFailure(failure -> log.debug("node {} did not answer hello: {}", peer.shortId(),
+                                failure.toString()));
+            }
+        }
     }
 
     @Override
@@ -111,7 +138,18 @@ public final class EventBusNodes implements RemoteNodes {
 
     private void onOpenRequest(Message<JsonObject> message) {
         JsonObject request = message.body();
+        if (request.containsKey(HELLO)) {
+            message.reply(new JsonObject());
+            return;
+        }
         NodeId peer = new NodeId(request.getString("node"));
+        if (!members.get().contains(peer)) {
+            log.warn("refused a circuit open from {}, which is not a member node", peer.shortId());
+            CircuitRefusedException refusal = CircuitRefusedException.prohibited("node " + peer.shortId()
+                    + " is not a member");
+            message.fail(refusal.reasonCode(), refusal.getMessage());
+            return;
+        }
         RemoteEnd end = newEnd(UUID.fromString(request.getString("circuit")), peer,
                 request.getString("initiator") + " via node " + peer.shortId());
         switchboard.acceptFromRemote(request.getString("listener"), request.getInteger("port"),

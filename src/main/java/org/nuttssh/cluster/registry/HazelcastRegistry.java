@@ -1,6 +1,8 @@
 package org.nuttssh.cluster.registry;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
@@ -24,18 +28,20 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 
 /**
- * The cluster-wide registry: one Hazelcast map of listening clients (id to JSON), which every node mirrors into a
+ * The cluster-wide registry: one Hazelcast map of listening clients (id to record), which every node mirrors into a
  * local {@link NameIndex} through entry events. Lookups and {@code list} answer from the mirror, so they never wait
  * on the network; writes go to the map asynchronously. Newest-first order comes from a cluster-wide counter, not
  * from clocks.
  *
- * <p>Ghosts cannot outlive their node: survivors purge a departed member's entries when Hazelcast reports it gone,
- * and {@link #reconcile} (run periodically) removes entries of nodes that are not members and restores this node's
- * own entries if a split or merge lost them.
+ * <p>Each node is the authority on its own clients. Records of nodes that are not members are not mirrored, and are
+ * deleted: survivors purge a departed node's records when it goes, and {@link #resync} (after a merge, and
+ * periodically as a safety net) rebuilds the mirror from the map, puts back this node's records that the map lost,
+ * and removes records in this node's name that it does not hold.
  */
 public final class HazelcastRegistry implements Registry, AutoCloseable {
 
@@ -45,24 +51,41 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HazelcastRegistry.class);
 
-    private final IMap<String, String> map;
+    private final IMap<String, byte[]> map;
     private final IMap<String, Long> counters;
+    private final NodeId self;
+    private final Supplier<List<NodeId>> members;
+    private final RecordCodec codec;
     private final NameIndex mirror = new NameIndex();
     /** This node's own clients: the truth the shared map is repaired from. */
     private final Map<String, ListenerRecord> own = new ConcurrentHashMap<>();
+    /** The highest sequence number seen in any record, the floor for the next one. */
+    private final AtomicLong highestSequence = new AtomicLong();
+    private final AtomicLong resyncs = new AtomicLong();
+    private final UnreadableRecords unreadable = new UnreadableRecords();
     private final UUID listenerRegistration;
 
-    private HazelcastRegistry(HazelcastInstance hazelcast) {
+    private HazelcastRegistry(HazelcastInstance hazelcast, NodeId self, Supplier<List<NodeId>> members,
+                              RecordCodec codec) {
         this.map = hazelcast.getMap(MAP);
         this.counters = hazelcast.getMap(COUNTERS);
+        this.self = self;
+        this.members = members;
+        this.codec = codec;
         this.listenerRegistration = map.addEntryListener(new Mirror(), true);
     }
 
-    /** Joins the shared map; blocks while it loads the current entries, so call it at start, not on an I/O thread. */
-    public static HazelcastRegistry start(HazelcastInstance hazelcast) {
-        HazelcastRegistry registry = new HazelcastRegistry(hazelcast);
-        registry.map.values().forEach(json -> registry.mirror.put(ListenerRecordJson.decode(json)));
-        log.info("cluster registry: {} listening clients known", registry.mirror.records().size());
+    /**
+     * Joins the shared map; blocks while it loads the current entries, so call it at start, not on an I/O thread.
+     *
+     * @param members the relay nodes that are members now, this one included
+     * @param codec   how records are stored: sealed, or as plain JSON in an insecure cluster
+     */
+    public static HazelcastRegistry start(HazelcastInstance hazelcast, NodeId self, Supplier<List<NodeId>> members,
+                                          RecordCodec codec) {
+        HazelcastRegistry registry = new HazelcastRegistry(hazelcast, self, members, codec);
+        registry.resync();
+        log.info("cluster registry: {} listening clients known", registry.mirror.size());
         return registry;
     }
 
@@ -71,12 +94,12 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         ListenerRecord known = own.get(record.id());
         CompletionStage<Long> assigned = known != null
                 ? CompletableFuture.completedFuture(known.sequence())
-                : counters.submitToKey(SEQUENCE, new SequenceIncrement());
+                : counters.submitToKey(SEQUENCE, new NextSequence(highestSequence.get() + 1));
         return assigned.thenCompose(number -> {
             ListenerRecord numbered = record.withSequence(number);
             own.put(numbered.id(), numbered);
-            mirror.put(numbered);
-            return map.setAsync(numbered.id(), ListenerRecordJson.encode(numbered));
+            mirrorPut(numbered);
+            return map.setAsync(numbered.id(), codec.encode(numbered));
         });
     }
 
@@ -102,7 +125,17 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         return mirror.size();
     }
 
-    /** A member left: drop its clients. Every survivor does this; deleting twice is harmless. */
+    /** How often the mirror or the map was found out of step and repaired. */
+    public long resyncs() {
+        return resyncs.get();
+    }
+
+    /** Values in the map that did not open as records, since start: another secret, or not a relay's. */
+    public long unreadable() {
+        return unreadable.count();
+    }
+
+    /** A node is no longer a member: drop its clients. Every survivor does this; deleting twice is harmless. */
     public void purgeNode(NodeId departed) {
         int purged = 0;
         for (ListenerRecord record : mirror.records()) {
@@ -112,33 +145,70 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                 purged++;
             }
         }
-        log.info("node {} left the cluster: purged {} of its listening clients", departed, purged);
+        log.info("node {} left: purged {} of its listening clients", departed.shortId(), purged);
     }
 
     /**
-     * The safety net behind events: removes entries of nodes outside {@code members}, forgets mirrored entries the
-     * map no longer has, and puts back this node's own entries the map lost. Blocks on the network: run it on a
-     * scheduler thread.
+     * Brings the map and the mirror in step, from the map as it is now: puts back this node's records that the map
+     * lost (a split, a merge, or somebody deleting them), deletes records in this node's name that it does not hold
+     * and records of nodes that are not members, and mirrors everything else. Blocks on the network: run it on a
+     * worker thread.
+     *
+     * @return whether anything was out of step
      */
-    public void reconcile(Set<NodeId> members) {
-        Set<String> present = map.keySet();
-        for (ListenerRecord record : mirror.records()) {
-            if (!members.contains(record.node())) {
-                log.info("removing ghost listener {} ({}) of departed node {}", record.hostname(), record.id(),
-                        record.node());
-                mirror.remove(record.id());
+    public boolean resync() {
+        Set<NodeId> current = new HashSet<>(members.get());
+        Set<String> mirroredBefore = new HashSet<>();
+        mirror.records().forEach(record -> mirroredBefore.add(record.id()));
+        Map<String, byte[]> stored = new HashMap<>(map);
+        boolean repaired = false;
+
+        Map<String, ListenerRecord> found = new HashMap<>();
+        for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
+            Optional<ListenerRecord> decoded = decode(entry.getKey(), entry.getValue());
+            if (decoded.isEmpty()) {
+                continue; // not ours to judge: it may be a node's with another secret, so it is only left unmirrored
+            }
+            ListenerRecord record = decoded.get();
+            if (record.node().equals(self)) {
+                if (!own.containsKey(record.id())) {
+                    log.info("removing {} from the cluster map: this node holds no such client", record.id());
+                    map.deleteAsync(record.id());
+                    repaired = true;
+                }
+            } else if (current.contains(record.node())) {
+                found.put(record.id(), record);
+            } else {
+                log.info("removing {} from the cluster map: its node {} is not a member", record.id(),
+                        record.node().shortId());
                 map.deleteAsync(record.id());
-            } else if (!present.contains(record.id()) && !own.containsKey(record.id())) {
-                mirror.remove(record.id());
+                repaired = true;
             }
         }
         for (ListenerRecord record : own.values()) {
-            if (!present.contains(record.id())) {
-                log.info("restoring listener {} ({}) missing from the cluster map", record.hostname(), record.id());
-                mirror.put(record);
-                map.setAsync(record.id(), ListenerRecordJson.encode(record));
+            Optional<ListenerRecord> inMap = Optional.ofNullable(stored.get(record.id()))
+                    .flatMap(value -> codec.decode(record.id(), value));
+            if (!inMap.equals(Optional.of(record))) {
+                log.info("restoring listener {} ({}) in the cluster map", record.hostname(), record.id());
+                map.setAsync(record.id(), codec.encode(record));
+                repaired = true;
+            }
+            found.put(record.id(), record);
+        }
+        for (ListenerRecord record : found.values()) {
+            repaired |= mirror.get(record.id()).map(known -> !known.equals(record)).orElse(true);
+            mirrorPut(record);
+        }
+        for (String id : mirroredBefore) {
+            if (!found.containsKey(id)) {
+                mirror.remove(id);
+                repaired = true;
             }
         }
+        if (repaired) {
+            resyncs.incrementAndGet();
+        }
+        return repaired;
     }
 
     /** Withdraws this node's clients from the cluster and stops mirroring (graceful leave). */
@@ -149,36 +219,81 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         map.removeEntryListener(listenerRegistration);
     }
 
+    @Override
+    public String toString() {
+        return "cluster registry";
+    }
+
+    private Optional<ListenerRecord> decode(String key, byte[] value) {
+        Optional<ListenerRecord> record = codec.decode(key, value);
+        if (record.isEmpty()) {
+            unreadable.seen(key);
+        }
+        return record;
+    }
+
+    private void mirrorPut(ListenerRecord record) {
+        highestSequence.accumulateAndGet(record.sequence(), Math::max);
+        mirror.put(record);
+    }
+
     /** Keeps the mirror in step with the shared map; events for one key arrive in order. */
-    private final class Mirror implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
-            EntryRemovedListener<String, String>, EntryEvictedListener<String, String>,
-            EntryExpiredListener<String, String> {
+    private final class Mirror implements EntryAddedListener<String, byte[]>, EntryUpdatedListener<String, byte[]>,
+            EntryMergedListener<String, byte[]>, EntryRemovedListener<String, byte[]>,
+            EntryEvictedListener<String, byte[]>, EntryExpiredListener<String, byte[]> {
 
         @Override
-        public void entryAdded(EntryEvent<String, String> event) {
-            mirror.put(ListenerRecordJson.decode(event.getValue()));
+        public void entryAdded(EntryEvent<String, byte[]> event) {
+            stored(event);
         }
 
         @Override
-        public void entryUpdated(EntryEvent<String, String> event) {
-            mirror.put(ListenerRecordJson.decode(event.getValue()));
+        public void entryUpdated(EntryEvent<String, byte[]> event) {
+            stored(event);
         }
 
+        /** A merge after a split put or kept this entry; plain entry events do not tell. */
         @Override
-        public void entryRemoved(EntryEvent<String, String> event) {
-            if (!own.containsKey(event.getKey())) {
+        public void entryMerged(EntryEvent<String, byte[]> event) {
+            stored(event);
+        }
+
+        /** One of this node's records is put back at once: it holds the client, whoever deleted the entry. */
+        @Override
+        public void entryRemoved(EntryEvent<String, byte[]> event) {
+            ListenerRecord mine = own.get(event.getKey());
+            if (mine == null) {
                 mirror.remove(event.getKey());
+            } else {
+                log.info("restoring listener {} ({}), deleted from the cluster map", mine.hostname(), mine.id());
+                map.setAsync(mine.id(), codec.encode(mine));
             }
         }
 
         @Override
-        public void entryEvicted(EntryEvent<String, String> event) {
+        public void entryEvicted(EntryEvent<String, byte[]> event) {
             entryRemoved(event);
         }
 
         @Override
-        public void entryExpired(EntryEvent<String, String> event) {
+        public void entryExpired(EntryEvent<String, byte[]> event) {
             entryRemoved(event);
+        }
+
+        /**
+         * Only records of member nodes are mirrored. This node's own come from {@code own}, never from the map; one in
+         * its name that it does not hold (a client gone meanwhile, or a forgery) is deleted.
+         */
+        private void stored(EntryEvent<String, byte[]> event) {
+            decode(event.getKey(), event.getValue()).ifPresent(record -> {
+                if (record.node().equals(self)) {
+                    if (!own.containsKey(record.id())) {
+                        map.deleteAsync(record.id());
+                    }
+                } else if (members.get().contains(record.node())) {
+                    mirrorPut(record);
+                }
+            });
         }
     }
 }

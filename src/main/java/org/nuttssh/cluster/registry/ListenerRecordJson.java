@@ -2,21 +2,24 @@ package org.nuttssh.cluster.registry;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The shared-map form of a {@link ListenerRecord}: JSON text, so any node version can read it without classes. */
-final class ListenerRecordJson {
+/**
+ * A {@link ListenerRecord} as JSON bytes, so any node version can read it without classes. On its own it is the form
+ * of a cluster run with {@code --cluster-insecure}.
+ */
+final class ListenerRecordJson implements RecordCodec {
 
-    private ListenerRecordJson() {
-    }
-
-    static String encode(ListenerRecord record) {
+    @Override
+    public byte[] encode(ListenerRecord record) {
         JsonObject ports = new JsonObject();
         record.ports().forEach((port, host) -> ports.put(String.valueOf(port), host));
         return new JsonObject()
@@ -28,11 +31,22 @@ final class ListenerRecordJson {
                 .put("address", record.address())
                 .put("connectedAt", record.connectedAt().toEpochMilli())
                 .put("sequence", record.sequence())
-                .encode();
+                .toBuffer().getBytes();
     }
 
-    static ListenerRecord decode(String text) {
-        JsonObject json = new JsonObject(text);
+    @Override
+    public Optional<ListenerRecord> decode(String key, byte[] value) {
+        try {
+            ListenerRecord record = parse(Buffer.buffer(value));
+            return record.id().equals(key) ? Optional.of(record) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** @throws RuntimeException when the bytes are not a record's JSON */
+    static ListenerRecord parse(Buffer bytes) {
+        JsonObject json = new JsonObject(bytes);
         TreeMap<Integer, String> ports = new TreeMap<>();
         for (Map.Entry<String, Object> port : json.getJsonObject("ports")) {
             ports.put(Integer.valueOf(port.getKey()), (String) port.getValue());

@@ -1,0 +1,28 @@
+package org.nuttssh.admin;
+
+import java.util.List;
+
+import org.nuttssh.registry.NodeId;
+
+/**
+ * A node's view of the relay's nodes, for {@code whoami}, {@code list -v} and the metrics.
+ *
+ * @param self       this node
+ * @param members    the nodes this one sees as members, itself included; just itself when alone
+ * @param merges     how often this node merged back into a cluster after a split
+ * @param resyncs    how often its registry was found out of step with the cluster's and repaired
+ * @param unreadable values in the shared map that did not open as records (another secret, or not a relay's)
+ * @param insecure   whether the cluster runs without TLS and sealed records ({@code --cluster-insecure})
+ */
+public record ClusterView(NodeId self, List<NodeId> members, long merges, long resyncs, long unreadable,
+                          boolean insecure) {
+
+    public ClusterView {
+        members = List.copyOf(members);
+    }
+
+    /** A node on its own. */
+    public static ClusterView alone(NodeId self) {
+        return new ClusterView(self, List.of(self), 0, 0, 0, false);
+    }
+}

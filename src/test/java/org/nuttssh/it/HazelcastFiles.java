@@ -1,0 +1,51 @@
+package org.nuttssh.it;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Hazelcast XML for in-JVM relays: a port range of their own on loopback, so other clusters here cannot interfere. */
+final class HazelcastFiles {
+
+    private HazelcastFiles() {
+    }
+
+    /** Members on a free port range, found over TCP on loopback only; the file's form is the plain network one. */
+    static Path onFreePorts(Path dir) throws IOException {
+        int base = firstPort();
+        Path file = dir.resolve("cluster.xml");
+        Files.writeString(file, """
+                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
+                  <properties>
+                    <property name="hazelcast.wait.seconds.before.join">1</property>
+                    <property name="hazelcast.max.wait.seconds.before.join">3</property>
+                  </properties>
+                  <network>
+                    <port auto-increment="true" port-count="10">%d</port>
+                    <join>
+                      <auto-detection enabled="false"/>
+                      <multicast enabled="false"/>
+                      <tcp-ip enabled="true"><member-list><member>127.0.0.1:%d</member></member-list></tcp-ip>
+                    </join>
+                  </network>
+                </hazelcast>
+                """.formatted(base, base), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** The first port of the range in {@code file}. */
+    static int firstPort(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        int at = text.indexOf("port-count=\"10\">") + "port-count=\"10\">".length();
+        return Integer.parseInt(text.substring(at, text.indexOf('<', at)));
+    }
+
+    private static int firstPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+}
