@@ -19,5 +19,8 @@ USER 1878
 WORKDIR /app
 EXPOSE 1878
 # The jar's manifest opens the JDK internals Hazelcast needs, so plain -jar suffices in cluster mode too.
+# java -jar starts a launcher that runs the relay in a JVM of its own, its heap bounded by max-memory (256m unless
+# NUTTSSH_MAX_MEMORY says otherwise): give the container about max-memory + 150 MB. The launcher is PID 1 and passes
+# docker stop's SIGTERM on.
 ENTRYPOINT ["java", "-jar", "/app/nuttssh.jar"]
 CMD ["--host-key", "/etc/nuttssh/ssh_host_key", "--authorized-keys", "/etc/nuttssh/authorized_keys"]

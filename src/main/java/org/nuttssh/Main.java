@@ -26,6 +26,7 @@ import org.nuttssh.config.Limits;
 import org.nuttssh.config.LogFormat;
 import org.nuttssh.config.LogLevel;
 import org.nuttssh.config.MaxStartups;
+import org.nuttssh.config.MemorySize;
 import org.nuttssh.config.MetricsConfig;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.config.SettingException;
@@ -179,6 +180,11 @@ public final class Main implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxChannelsPerConnection;
 
+    @Option(names = "--max-memory", paramLabel = "SIZE", defaultValue = Limits.DEFAULT_MAX_MEMORY,
+            description = "Heap for clients and circuits, e.g. 512m or 2g; near it, new connections, listeners and "
+                    + "circuits are refused (default: ${DEFAULT-VALUE}).")
+    String maxMemory;
+
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS",
             defaultValue = "" + RelayConfig.DEFAULT_SHUTDOWN_GRACE_SECONDS,
             description = "On SIGTERM, let open circuits run this long before closing them (default: "
@@ -242,6 +248,9 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (Launcher.wanted()) {
+            System.exit(Launcher.launch(args));
+        }
         int status = EXIT_STARTUP_FAILED;
         try {
             status = commandLine(System.err, System.getenv()).execute(args);
@@ -282,7 +291,6 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         logLevel.apply();
         logFormat.apply();
-        HeapPolicy.apply();
         for (String variable : unknownVariables()) {
             console.println("nuttssh: ignoring " + variable + ": no such setting");
         }
@@ -310,11 +318,12 @@ public final class Main implements Callable<Integer> {
             flushLogs();
             Runtime.getRuntime().halt(status); // skips the hooks: Hazelcast's would leave the cluster slowly
         });
-        // Any other way out of the JVM (SIGHUP, an error elsewhere) still closes the server, at once.
+        // Any other way out of the JVM (SIGHUP, an error elsewhere, the launcher gone) still closes the server, at once.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "nuttssh-exit"));
+        Launcher.stopWithLauncher();
         stopped.await();
         flushLogs();
         return 0;
@@ -333,7 +342,8 @@ public final class Main implements Callable<Integer> {
                     .loginTimeout(Duration.ofSeconds(loginTimeoutSeconds)).maxAuthAttempts(maxAuthAttempts)
                     .maxListenersPerClient(maxListenersPerClient).maxCircuitsPerClient(maxCircuitsPerClient)
                     .maxSessionsPerConnection(maxSessionsPerConnection)
-                    .maxChannelsPerConnection(maxChannelsPerConnection).build();
+                    .maxChannelsPerConnection(maxChannelsPerConnection)
+                    .maxMemory(MemorySize.parse("max-memory", maxMemory, Limits.MIN_MAX_MEMORY)).build();
             return RelayConfig.builder().bind(bind).port(port).hostKey(hostKey).authorizedKeys(authorizedKeys)
                     .keepAlive(Duration.ofSeconds(keepAliveSeconds), keepAliveCount).useDns(useDns)
                     .proxyProtocol(proxyProtocol).proxyProtocolFrom(proxyProtocolFrom).reservedNames(reservedNames)

@@ -79,6 +79,7 @@ class SettingSourcesTest {
                 max-auth-attempts: 3
                 max-listeners-per-client: 4
                 max-circuits-per-client: 50
+                max-memory: 1G
                 metrics-port: 9100
                 shutdown-grace: 12
                 cluster: true
@@ -104,6 +105,7 @@ class SettingSourcesTest {
         assertEquals(3, config.limits().maxAuthAttempts());
         assertEquals(4, config.limits().maxListenersPerClient());
         assertEquals(50, config.limits().maxCircuitsPerClient());
+        assertEquals(1L << 30, config.limits().maxMemory());
         assertEquals(9100, config.metrics().port());
         assertEquals(Duration.ofSeconds(12), config.shutdownGrace());
         assertEquals(List.of("10.0.0.1", "10.0.0.2:5702"), config.cluster().members());
@@ -194,6 +196,19 @@ class SettingSourcesTest {
         assertEquals(1, result.status());
         assertTrue(result.output().contains("max-connections: '-1' from NUTTSSH_MAX_CONNECTIONS (expected: 0 (no "
                 + "limit) or more)"), result.output());
+    }
+
+    @Test
+    void aMemorySizeIsWrittenLikeXmxAndHasAFloor() throws Exception {
+        assertEquals(512L << 20, settings(Map.of("NUTTSSH_MAX_MEMORY", "512m")).limits().maxMemory());
+        assertEquals(96L << 20, settings(Map.of(), "--max-memory", "98304k").limits().maxMemory());
+        assertEquals(256L << 20, settings(Map.of()).limits().maxMemory());
+        for (String bad : List.of("512mb", "-1g", "1.5g", "63m", "99999999999g")) {
+            Result result = run(Map.of("NUTTSSH_MAX_MEMORY", bad));
+            assertEquals(1, result.status(), bad);
+            assertEquals("nuttssh: max-memory: '" + bad + "' from NUTTSSH_MAX_MEMORY (expected: a size such as 512m "
+                    + "or 2g, at least 64m)\n", result.output());
+        }
     }
 
     @Test

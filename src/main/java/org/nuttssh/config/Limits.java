@@ -17,10 +17,12 @@ import java.time.Duration;
  * @param maxCircuitsPerClient     circuits one connection may have open (or opening) as initiator
  * @param maxSessionsPerConnection session channels (commands) one connection may have open
  * @param maxChannelsPerConnection channels of any kind a client may have opened and open on one connection
+ * @param maxMemory                bytes of heap the relay may use; near it, new connections, listeners and circuits
+ *                                 are refused (see {@code memory.MemoryGuard})
  */
 public record Limits(int maxConnections, int maxConnectionRate, MaxStartups maxStartups, int maxStartupsPerSource,
                      Duration loginTimeout, int maxAuthAttempts, int maxListenersPerClient, int maxCircuitsPerClient,
-                     int maxSessionsPerConnection, int maxChannelsPerConnection) {
+                     int maxSessionsPerConnection, int maxChannelsPerConnection, long maxMemory) {
 
     /** Like OpenSSH's LoginGraceTime, but shorter: a real client authenticates in well under a second. */
     public static final int DEFAULT_LOGIN_TIMEOUT_SECONDS = 30;
@@ -56,6 +58,15 @@ public record Limits(int maxConnections, int maxConnectionRate, MaxStartups maxS
      * balancer without --proxy-protocol every connection comes from one address.
      */
     public static final int NO_LIMIT = 0;
+    /**
+     * The relay's heap unless told otherwise on the command line (and so the relay JVM's maximum heap): room for
+     * about 5000 idle listening clients (25 KB each, measured) with the shedding marks' headroom above them, while a
+     * relay started with {@code java -jar} stays small on any machine (docs/performance.md). The JVM's own default is
+     * a quarter of the machine's memory.
+     */
+    public static final String DEFAULT_MAX_MEMORY = "256m";
+    /** Below this the relay's own classes and one burst of handshakes leave no room for clients. */
+    public static final long MIN_MAX_MEMORY = 64L << 20;
 
     public Limits {
         atLeastZero("max-connections", maxConnections);
@@ -71,6 +82,10 @@ public record Limits(int maxConnections, int maxConnectionRate, MaxStartups maxS
         atLeastZero("max-circuits-per-client", maxCircuitsPerClient);
         atLeastZero("max-sessions-per-connection", maxSessionsPerConnection);
         atLeastZero("max-channels-per-connection", maxChannelsPerConnection);
+        if (maxMemory < MIN_MAX_MEMORY) {
+            throw new SettingException("max-memory", MemorySize.format(maxMemory),
+                    "at least " + MemorySize.format(MIN_MAX_MEMORY));
+        }
     }
 
     /** The defaults. */
@@ -90,6 +105,8 @@ public record Limits(int maxConnections, int maxConnectionRate, MaxStartups maxS
         private int maxCircuitsPerClient = DEFAULT_MAX_CIRCUITS_PER_CLIENT;
         private int maxSessionsPerConnection = DEFAULT_MAX_SESSIONS_PER_CONNECTION;
         private int maxChannelsPerConnection = DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+        /** Unbounded here, that is the JVM's own maximum heap: the command line's default bounds what it starts. */
+        private long maxMemory = Long.MAX_VALUE;
 
         private Builder() {
         }
@@ -144,10 +161,16 @@ public record Limits(int maxConnections, int maxConnectionRate, MaxStartups maxS
             return this;
         }
 
+        /** @param bytes see {@link Limits#maxMemory} */
+        public Builder maxMemory(long bytes) {
+            this.maxMemory = bytes;
+            return this;
+        }
+
         public Limits build() {
             return new Limits(maxConnections, maxConnectionRate, maxStartups, maxStartupsPerSource, loginTimeout,
                     maxAuthAttempts, maxListenersPerClient, maxCircuitsPerClient, maxSessionsPerConnection,
-                    maxChannelsPerConnection);
+                    maxChannelsPerConnection, maxMemory);
         }
     }
 

@@ -29,6 +29,8 @@ public final class Meters {
     public static final String RELAYED = "nuttssh.relayed";
     public static final String AUTH_FAILURES = "nuttssh.auth.failures";
     public static final String LIMIT_REFUSALS = "nuttssh.limit.refusals";
+    public static final String MEMORY_USED_AFTER_GC = "nuttssh.memory.used.after.gc";
+    public static final String MEMORY_BOUND = "nuttssh.memory.bound";
     public static final String CLUSTER_MEMBERS = "nuttssh.cluster.members";
     public static final String CLUSTER_MERGES = "nuttssh.cluster.merges";
     public static final String REGISTRY_RESYNCS = "nuttssh.registry.resyncs";
@@ -73,6 +75,10 @@ public final class Meters {
                 .description("Public keys refused at login").register(registry);
         bindTally(registry, LIMIT_REFUSALS, TAG_LIMIT, stats.limitRefusals(),
                 "Connections, listeners and circuits turned away by a limit");
+        Gauge.builder(MEMORY_USED_AFTER_GC, stats, RelayStatistics::memoryUsedAfterGc).baseUnit(BaseUnits.BYTES)
+                .description("Heap in use after the last garbage collection").register(registry);
+        Gauge.builder(MEMORY_BOUND, stats, RelayStatistics::memoryBound).baseUnit(BaseUnits.BYTES)
+                .description("Heap the relay may use (max-memory); it sheds load near it").register(registry);
         Gauge.builder(CLUSTER_MEMBERS, stats, RelayStatistics::clusterMembers)
                 .description("Relay nodes in the cluster, as this node sees it").register(registry);
         FunctionCounter.builder(CLUSTER_MERGES, stats, RelayStatistics::clusterMerges)

@@ -44,6 +44,12 @@ public interface RelayStatistics {
     /** Connections, listeners or circuits turned away, by the limit's setting. */
     Tally<?> limitRefusals();
 
+    /** Heap in use after the last garbage collection, in bytes. */
+    long memoryUsedAfterGc();
+
+    /** The heap the relay may use (max-memory, or the JVM's maximum heap when smaller), in bytes. */
+    long memoryBound();
+
     /** Nodes in the cluster as this node sees it; 1 for a single node. */
     int clusterMembers();
 

@@ -27,6 +27,7 @@ import org.nuttssh.circuit.ListeningClient;
 import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.net.Ports;
 import org.nuttssh.registry.ListenerRecord;
@@ -57,6 +58,7 @@ final class ClientConnection implements ListeningClient {
     private final NameOwnership names;
     /** Virtual listeners this connection may hold; 0 for no limit. */
     private final int maxListeners;
+    private final MemoryGuard memory;
     private final Tally<Limit> limitRefusals;
     private volatile AuthorizedKey key;
     private final AtomicBoolean disconnecting = new AtomicBoolean();
@@ -67,7 +69,8 @@ final class ClientConnection implements ListeningClient {
     private boolean disconnected;
 
     ClientConnection(ServerSession session, AuthorizedKey key, String id, NodeId node, InetSocketAddress address,
-                     Switchboard switchboard, NameOwnership names, int maxListeners, Tally<Limit> limitRefusals) {
+                     Switchboard switchboard, NameOwnership names, int maxListeners, MemoryGuard memory,
+                     Tally<Limit> limitRefusals) {
         this.session = session;
         this.key = key;
         this.id = id;
@@ -76,6 +79,7 @@ final class ClientConnection implements ListeningClient {
         this.switchboard = switchboard;
         this.names = names;
         this.maxListeners = maxListeners;
+        this.memory = memory;
         this.limitRefusals = limitRefusals;
     }
 
@@ -204,6 +208,10 @@ final class ClientConnection implements ListeningClient {
             }
             if (switchboard.isDraining()) {
                 return CompletableFuture.completedFuture("the relay is shutting down");
+            }
+            if (memory.refusesClients()) {
+                limitRefusals.count(Limit.MAX_MEMORY);
+                return CompletableFuture.completedFuture(memory.describe());
             }
             synchronized (this) {
                 if (disconnected) {

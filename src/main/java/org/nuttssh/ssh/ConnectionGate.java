@@ -1,24 +1,28 @@
 package org.nuttssh.ssh;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.nuttssh.auth.ClientAddress;
 import org.nuttssh.config.Limit;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts SSH connections and turns away those over {@code max-connections} or {@code max-connection-rate}. The
- * total is checked as soon as a connection exists; the rate once the client has sent its version line, because with
- * {@code --proxy-protocol} its real address is only known after the PROXY header that comes before that line. A
- * refused connection is closed before any key exchange, so it costs almost nothing.
+ * Counts SSH connections and turns away those over {@code max-connections} or {@code max-connection-rate}, and all
+ * new ones while the heap is near {@code max-memory}. The total is checked as soon as a connection exists; the rate
+ * and the memory once the client has sent its version line, because with {@code --proxy-protocol} its real address
+ * is only known after the PROXY header that comes before that line, and because only then can the client be told
+ * why. A refused connection is closed before any key exchange, so it costs almost nothing.
  */
 final class ConnectionGate implements SessionListener {
 
@@ -28,6 +32,7 @@ final class ConnectionGate implements SessionListener {
 
     private final int maxConnections;
     private final ConnectionRate rate;
+    private final MemoryGuard memory;
     private final Tally<Limit> refusals;
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
@@ -36,8 +41,9 @@ final class ConnectionGate implements SessionListener {
      * @param maxConnections    0 for no limit
      * @param maxConnectionRate new connections per second per source address; 0 for no limit
      */
-    ConnectionGate(int maxConnections, int maxConnectionRate, Tally<Limit> refusals) {
+    ConnectionGate(int maxConnections, int maxConnectionRate, MemoryGuard memory, Tally<Limit> refusals) {
         this.maxConnections = maxConnections;
+        this.memory = memory;
         this.rate = maxConnectionRate > 0 ? new ConnectionRate(maxConnectionRate, System.nanoTime()) : null;
         this.refusals = refusals;
     }
@@ -57,14 +63,30 @@ final class ConnectionGate implements SessionListener {
 
     @Override
     public void sessionPeerIdentificationReceived(Session session, String version, List<String> extraLines) {
-        if (rate == null || !session.isServerSession()) {
+        if (!session.isServerSession()) {
             return;
         }
         InetSocketAddress address = ClientAddress.of(session);
-        if (!rate.admit(address.getAddress(), System.nanoTime())) {
+        if (memory.refusesClients()) {
+            refusals.count(Limit.MAX_MEMORY);
+            log.warn("connection refused: {}: {}", address, memory.describe());
+            disconnect(session, memory.describe());
+        } else if (rate != null && !rate.admit(address.getAddress(), System.nanoTime())) {
             refusals.count(Limit.MAX_CONNECTION_RATE);
             log.info("connection refused: {}: more new connections per second from {} than allowed "
                     + "(max-connection-rate)", address, address.getAddress().getHostAddress());
+            session.close(true);
+        }
+    }
+
+    /**
+     * Closes the connection with a reason the client prints ({@code Received disconnect from ...}). Both sides have
+     * sent their version lines, so a disconnect message may go out in clear before the key exchange.
+     */
+    private static void disconnect(Session session, String reason) {
+        try {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS, reason);
+        } catch (IOException e) {
             session.close(true);
         }
     }

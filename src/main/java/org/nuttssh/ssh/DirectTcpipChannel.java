@@ -16,6 +16,7 @@ import org.nuttssh.circuit.Initiator;
 import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.ConnectName;
 import org.slf4j.Logger;
@@ -31,12 +32,14 @@ final class DirectTcpipChannel extends AbstractServerChannel {
     private static final Logger log = LoggerFactory.getLogger(DirectTcpipChannel.class);
 
     private final Switchboard switchboard;
+    private final MemoryGuard memory;
     private final Tally<Limit> limitRefusals;
     private ChannelEnd end;
 
-    DirectTcpipChannel(Switchboard switchboard, Tally<Limit> limitRefusals) {
+    DirectTcpipChannel(Switchboard switchboard, MemoryGuard memory, Tally<Limit> limitRefusals) {
         super(null);
         this.switchboard = switchboard;
+        this.memory = memory;
         this.limitRefusals = limitRefusals;
     }
 
@@ -56,12 +59,23 @@ final class DirectTcpipChannel extends AbstractServerChannel {
             refuse(result, route, prohibited.get());
             return result;
         }
+        if (memory.refusesCircuits()) {
+            CircuitRefusedException reason = CircuitRefusedException.of(RefusalReason.LIMIT, memory.describe());
+            switchboard.countRefusal(reason);
+            limitRefusals.count(Limit.MAX_MEMORY);
+            refuse(result, route, reason);
+            return result;
+        }
         end = new ChannelEnd(this, this::sendEof, initiator.describe());
         Initiator who = new Initiator(initiator.id(), initiator.name(), initiator.address(),
                 initiator.key().fingerprint());
         switchboard.connect(end, who, target, port, originHost, originPort).whenComplete((circuit, failure) -> {
             if (failure != null) {
-                refuse(result, route, Switchboard.asRefusal(failure));
+                CircuitRefusedException reason = Switchboard.asRefusal(failure);
+                if (reason.reason() == RefusalReason.LIMIT) {
+                    limitRefusals.count(Limit.MAX_CIRCUITS_PER_CLIENT);
+                }
+                refuse(result, route, reason);
                 return;
             }
             end.opened();
@@ -89,9 +103,6 @@ final class DirectTcpipChannel extends AbstractServerChannel {
 
     private void refuse(OpenFuture result, String route, CircuitRefusedException reason) {
         log.info("circuit refused: {}: {}", route, reason.getMessage());
-        if (reason.reason() == RefusalReason.LIMIT) {
-            limitRefusals.count(Limit.MAX_CIRCUITS_PER_CLIENT);
-        }
         RelayConnectionService.of(getSession()).explainOpenFailure(getRecipient(), reason.getMessage());
         try {
             result.setException(new SshChannelOpenException(getChannelId(), reason.reasonCode(), reason.getMessage()));

@@ -5,16 +5,19 @@ import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.session.Session;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
 
 /** Creates the initiator's end of each circuit. */
 final class DirectTcpipChannelFactory implements ChannelFactory {
 
     private final Switchboard switchboard;
+    private final MemoryGuard memory;
     private final Tally<Limit> limitRefusals;
 
-    DirectTcpipChannelFactory(Switchboard switchboard, Tally<Limit> limitRefusals) {
+    DirectTcpipChannelFactory(Switchboard switchboard, MemoryGuard memory, Tally<Limit> limitRefusals) {
         this.switchboard = switchboard;
+        this.memory = memory;
         this.limitRefusals = limitRefusals;
     }
 
@@ -25,6 +28,6 @@ final class DirectTcpipChannelFactory implements ChannelFactory {
 
     @Override
     public Channel createChannel(Session session) {
-        return new DirectTcpipChannel(switchboard, limitRefusals);
+        return new DirectTcpipChannel(switchboard, memory, limitRefusals);
     }
 }

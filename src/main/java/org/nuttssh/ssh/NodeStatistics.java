@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import org.nuttssh.admin.ClusterView;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
 
@@ -17,17 +18,19 @@ final class NodeStatistics implements RelayStatistics {
     private final Switchboard switchboard;
     private final AttemptLimit attempts;
     private final Tally<Limit> limits;
+    private final MemoryGuard memory;
     private final Supplier<ClusterView> cluster;
 
     /** @param cluster the nodes as this one sees them; a single node sees itself */
     NodeStatistics(ConnectionGate gate, StartupGate startups, ConnectedClients clients, Switchboard switchboard,
-                   AttemptLimit attempts, Tally<Limit> limits, Supplier<ClusterView> cluster) {
+                   AttemptLimit attempts, Tally<Limit> limits, MemoryGuard memory, Supplier<ClusterView> cluster) {
         this.gate = gate;
         this.startups = startups;
         this.clients = clients;
         this.switchboard = switchboard;
         this.attempts = attempts;
         this.limits = limits;
+        this.memory = memory;
         this.cluster = cluster;
     }
 
@@ -94,6 +97,16 @@ final class NodeStatistics implements RelayStatistics {
     @Override
     public Tally<?> limitRefusals() {
         return limits;
+    }
+
+    @Override
+    public long memoryUsedAfterGc() {
+        return memory.usedAfterGc();
+    }
+
+    @Override
+    public long memoryBound() {
+        return memory.bound();
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -35,12 +36,13 @@ final class SessionTracker implements SessionListener {
     private final int keepAliveCount;
     private final NameOwnership names;
     private final int maxListenersPerClient;
+    private final MemoryGuard memory;
     private final Tally<Limit> limitRefusals;
     private final AtomicLong connectionCounter = new AtomicLong();
 
     SessionTracker(NodeId node, Switchboard switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
                    Duration keepAliveInterval, int keepAliveCount, NameOwnership names, int maxListenersPerClient,
-                   Tally<Limit> limitRefusals) {
+                   MemoryGuard memory, Tally<Limit> limitRefusals) {
         this.node = node;
         this.switchboard = switchboard;
         this.clients = clients;
@@ -49,6 +51,7 @@ final class SessionTracker implements SessionListener {
         this.keepAliveCount = keepAliveCount;
         this.names = names;
         this.maxListenersPerClient = maxListenersPerClient;
+        this.memory = memory;
         this.limitRefusals = limitRefusals;
     }
 
@@ -67,7 +70,7 @@ final class SessionTracker implements SessionListener {
         AuthorizedKey key = session.getAttribute(KeyAuthenticator.AUTHORIZED_KEY);
         String id = node + "-" + connectionCounter.incrementAndGet();
         ClientConnection client = new ClientConnection(serverSession, key, id, node, ClientAddress.of(session),
-                switchboard, names, maxListenersPerClient, limitRefusals);
+                switchboard, names, maxListenersPerClient, memory, limitRefusals);
         session.setAttribute(ClientConnection.KEY, client);
         clients.add(client);
         log.info("authenticated: {} as '{}' with key {} ({}:{}), aliases {}, access {}", ClientAddress.of(session),

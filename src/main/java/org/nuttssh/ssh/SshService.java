@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -38,6 +39,7 @@ import org.nuttssh.config.Ciphers;
 import org.nuttssh.config.Limit;
 import org.nuttssh.config.Limits;
 import org.nuttssh.config.RelayConfig;
+import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.proxy.ProxyProtocolAcceptor;
@@ -102,6 +104,7 @@ public final class SshService implements AutoCloseable {
     private final ConnectionGate gate;
     private final StartupGate startups;
     private final LocalNodeAdmin admin;
+    private final MemoryGuard memory;
 
     private SshService(RelayConfig config, NodeId node, Switchboard switchboard, KeyPairProvider hostKeys,
                        AuthorizedKeys authorizedKeys) {
@@ -112,9 +115,10 @@ public final class SshService implements AutoCloseable {
         this.dnsExecutor = new ThreadPoolExecutor(DNS_THREADS, DNS_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(DNS_QUEUE), daemon("nuttssh-dns"));
         Limits limits = config.limits();
+        this.memory = MemoryGuard.start(limits.maxMemory());
         this.authenticator = new KeyAuthenticator(authorizedKeys, config.useDns(), dnsExecutor);
         this.attempts = new AttemptLimit(authenticator, limits.maxAuthAttempts(), limitRefusals);
-        this.gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionRate(), limitRefusals);
+        this.gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionRate(), memory, limitRefusals);
         this.startups = new StartupGate(limits.maxStartups(), limits.maxStartupsPerSource(), config.proxyProtocol(),
                 limitRefusals);
         this.admin = new LocalNodeAdmin(node, switchboard, clients);
@@ -132,6 +136,10 @@ public final class SshService implements AutoCloseable {
         }
 
         sshd.setCipherFactories(Ciphers.parse(config.ciphers()));
+        // No compression: what a relay carries is mostly SSH already (ssh -J), which does not compress, and each
+        // compressing connection held two zlib streams (~110 KB of native memory) for its whole life: asyncssh
+        // clients, which ask for zlib@openssh.com, cost 427 KB each in a storm of 2000 instead of ~300 KB.
+        sshd.setCompressionFactories(List.of(BuiltinCompressions.none));
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         sshd.setPublickeyAuthenticator(attempts);
         sshd.addSessionListener(authenticator); // starts reverse lookups early, while keys are exchanged
@@ -144,7 +152,7 @@ public final class SshService implements AutoCloseable {
                 new RelayConnectionService.ChannelCaps(limits.maxSessionsPerConnection(),
                         limits.maxChannelsPerConnection(), limitRefusals))));
         sshd.setChannelFactories(List.of(new RelaySessionChannel.Factory(),
-                new DirectTcpipChannelFactory(switchboard, limitRefusals)));
+                new DirectTcpipChannelFactory(switchboard, memory, limitRefusals)));
         // Keepalives and forwards only; any other global request is refused (RelayConnectionService).
         sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, new ForwardRequestHandler()));
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE); // agent and X11; TCP forwards are ours
@@ -170,7 +178,7 @@ public final class SshService implements AutoCloseable {
         sshd.addSessionListener(startups);
         sshd.addSessionListener(new SessionTracker(node, switchboard, clients, scheduler, config.keepAliveInterval(),
                 config.keepAliveCount(), new NameOwnership(authorizedKeys, config.reservedNames()),
-                limits.maxListenersPerClient(), limitRefusals));
+                limits.maxListenersPerClient(), memory, limitRefusals));
     }
 
     /** Everything but the port; {@link #listen} binds it. */
@@ -186,7 +194,7 @@ public final class SshService implements AutoCloseable {
 
     /** This node's counts, as the metrics read them. */
     public RelayStatistics statistics(Supplier<ClusterView> cluster) {
-        return new NodeStatistics(gate, startups, clients, switchboard, attempts, limitRefusals, cluster);
+        return new NodeStatistics(gate, startups, clients, switchboard, attempts, limitRefusals, memory, cluster);
     }
 
     /**
@@ -269,6 +277,7 @@ public final class SshService implements AutoCloseable {
         } finally {
             scheduler.shutdownNow();
             dnsExecutor.shutdownNow();
+            memory.close();
         }
     }
 

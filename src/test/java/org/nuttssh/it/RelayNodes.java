@@ -96,7 +96,8 @@ final class RelayNodes implements AutoCloseable {
     /** Starts node {@code n} (again, after a kill: same address, ports and files, a new node id). */
     void start(int n) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        // Without the launcher: the node's process is the relay's JVM itself, which STOP, CONT and KILL must reach.
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dnuttssh.launcher=false"));
         command.addAll(ClusterScript.HAZELCAST_JVM_FLAGS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.nuttssh.Main",
                 "--bind", network.host(n), "--port", String.valueOf(sshPorts[n]),

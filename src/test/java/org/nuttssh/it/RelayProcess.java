@@ -74,6 +74,11 @@ final class RelayProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The process started: the launcher, whose child runs the relay (see {@code Launcher}). */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     List<String> logLines() {
         try {
             return Files.readAllLines(log, StandardCharsets.UTF_8);

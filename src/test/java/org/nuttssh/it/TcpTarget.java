@@ -16,11 +16,12 @@ import java.util.concurrent.Executors;
 /**
  * A service behind a listening client, on a loopback port: it announces itself with a banner line, then either
  * echoes what it receives until EOF, or (digest mode) reads everything and answers with the byte count and SHA-256.
- * The connection is closed after the input's EOF, which exercises half-close through the relay.
+ * The connection is closed after the input's EOF, which exercises half-close through the relay. In stall mode it
+ * never reads, like a service on a link that went dead, so that everything sent to it backs up.
  */
 public final class TcpTarget implements AutoCloseable {
 
-    enum Mode { ECHO, DIGEST }
+    enum Mode { ECHO, DIGEST, STALL }
 
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
@@ -74,6 +75,9 @@ public final class TcpTarget implements AutoCloseable {
                 out.write((banner + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
+            if (mode == Mode.STALL) {
+                Thread.sleep(Long.MAX_VALUE); // until close() interrupts it
+            }
             byte[] buffer = new byte[64 * 1024];
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             long count = 0;
@@ -90,8 +94,8 @@ public final class TcpTarget implements AutoCloseable {
                         .getBytes(StandardCharsets.UTF_8));
             }
             out.flush();
-        } catch (IOException | NoSuchAlgorithmException e) {
-            // The client went away; nothing to report from here, the test checks what it received.
+        } catch (IOException | NoSuchAlgorithmException | InterruptedException e) {
+            // The client went away, or the target closed; the test checks what it received.
         }
     }
 
