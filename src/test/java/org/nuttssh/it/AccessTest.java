@@ -26,8 +26,7 @@ class AccessTest {
                 "access=\"initiate\",from=\"127.0.0.0/8\",from=\"!127.0.0.1,*\" {negated}",
                 "access=\"initiate\",from=\"192.168.0.0/16,127.0.0.1\",from=\"127.0.0.*\" {local}",
                 "access=\"initiate\",from=\"127.0.0.1\",from=\"10.*\" {half}");
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
 
     @Test

@@ -24,8 +24,7 @@ class AdminCommandsTest {
                 "access=\"initiate\",alias=\"ops\",alias=\"oncall\" {alice}",
                 "access=\"admin\" {root}",
                 "{nobody}");
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
 
     @Test

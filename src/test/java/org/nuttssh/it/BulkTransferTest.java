@@ -32,8 +32,7 @@ class BulkTransferTest {
 
     @Test
     void oneGibibyteArrivesByteExactAcrossKeyReexchanges() throws Exception {
-        TcpTarget sink = new TcpTarget(null, TcpTarget.Mode.DIGEST);
-        relay.onClose(sink);
+        TcpTarget sink = relay.target(null, TcpTarget.Mode.DIGEST);
         relay.start(relay.ssh("-o", "RekeyLimit=256M", "-N", "-o", "ExitOnForwardFailure=yes", "-l", "gw1",
                 "-R", "9000:localhost:" + sink.port(), "relay-gw"));
         RelayFixture.await("listener", () -> relay.newestRecord("gw1").isPresent());

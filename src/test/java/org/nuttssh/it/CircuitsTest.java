@@ -36,8 +36,7 @@ class CircuitsTest {
                 "access=\"listen\" {gw2}",
                 "access=\"listen\",hostname=\"router\",alias=\"r1\",alias=\"office\" {named}",
                 "access=\"initiate\" {alice}");
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
 
     @Test
@@ -109,10 +108,8 @@ class CircuitsTest {
 
     @Test
     void newestClientWinsTheNameAndOlderOnesGetAnIndex() throws Exception {
-        TcpTarget older = new TcpTarget("older", TcpTarget.Mode.ECHO);
-        TcpTarget newer = new TcpTarget("newer", TcpTarget.Mode.ECHO);
-        relay.onClose(older);
-        relay.onClose(newer);
+        TcpTarget older = relay.target("older", TcpTarget.Mode.ECHO);
+        TcpTarget newer = relay.target("newer", TcpTarget.Mode.ECHO);
         relay.listener("gw", "twin", "twin", "22:localhost:" + older.port());
         String firstId = relay.newestRecord("twin").orElseThrow().id();
         relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes", "-l", "twin",

@@ -34,8 +34,7 @@ class ClusterAdminTest {
         Path hazelcast = HazelcastFiles.onFreePorts(dir);
         String name = "nuttssh-admin-" + UUID.randomUUID();
         Path certs = dir.resolve("certs");
-        TcpTarget echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        b.onClose(echo);
+        TcpTarget echo = b.target("echo", TcpTarget.Mode.ECHO);
         a.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null,
                 ClusterSecurity.of(certs, "node-a"))));
         a.start("access=\"admin\" {root}", "access=\"initiate\" {alice}");

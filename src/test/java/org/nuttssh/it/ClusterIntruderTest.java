@@ -60,8 +60,7 @@ class ClusterIntruderTest {
         relay.configure(c -> c.cluster(new ClusterConfig(hazelcastFile, clusterName, "127.0.0.1", List.of(), null,
                 ClusterSecurity.of(dir.resolve("certs"), "node-a"))));
         relay.start("access=\"listen\" {db}", "access=\"initiate\" {alice}");
-        db = new TcpTarget("db", TcpTarget.Mode.ECHO);
-        relay.onClose(db);
+        db = relay.target("db", TcpTarget.Mode.ECHO);
         listener = relay.listener("db", "prod-db", "prod-db", "22:localhost:" + db.port());
     }
 

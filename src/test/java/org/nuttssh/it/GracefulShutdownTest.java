@@ -25,8 +25,7 @@ class GracefulShutdownTest {
     @BeforeEach
     void prepare() throws Exception {
         relay.configure(c -> c.metrics(new MetricsConfig("127.0.0.1", 0)));
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
 
     private CompletableFuture<Void> shutdownInBackground() {

@@ -43,8 +43,7 @@ class LimitsTest {
 
     @BeforeEach
     void prepare() throws Exception {
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
 
     private void start(UnaryOperator<Limits.Builder> limits) throws Exception {

@@ -22,8 +22,7 @@ class ListenerLifecycleTest {
     void start() throws Exception {
         relay.keepAlive(Duration.ofSeconds(1), 2);
         relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
 
     @Test

@@ -46,10 +46,8 @@ class MemoryBoundTest {
 
     @Test
     void nearTheBoundTheExcessIsRefusedAndWhatTheRelayHasIsServed() throws Exception {
-        TcpTarget echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        TcpTarget dead = new TcpTarget(null, TcpTarget.Mode.STALL);
-        relay.onClose(echo);
-        relay.onClose(dead);
+        TcpTarget echo = relay.target("echo", TcpTarget.Mode.ECHO);
+        TcpTarget dead = relay.target(null, TcpTarget.Mode.STALL);
         RelayProcess process = relay.startProcess(List.of("--max-memory", MAX_MEMORY, "--metrics-port", "0",
                 "--metrics-bind", "127.0.0.1"), "access=\"listen\" {gw}", "access=\"listen\" {fleet}",
                 "access=\"initiate\" {alice}");

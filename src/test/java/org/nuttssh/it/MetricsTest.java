@@ -33,8 +33,7 @@ class MetricsTest {
         relay.configure(c -> c.metrics(new MetricsConfig(MetricsConfig.DEFAULT_BIND, 0)));
         relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
         relay.key("stranger");
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
 
     @Test

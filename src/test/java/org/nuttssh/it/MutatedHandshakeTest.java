@@ -42,8 +42,7 @@ class MutatedHandshakeTest {
 
     @Test
     void mutatedPacketsBeforeAuthenticationAreDroppedAndOthersAreServed() throws Exception {
-        TcpTarget echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        TcpTarget echo = relay.target("echo", TcpTarget.Mode.ECHO);
         relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
         SshProcess listener = relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
         int baseline = relay.server().statistics().connectionsOpen();

@@ -31,8 +31,7 @@ class NamesTest {
 
     @BeforeEach
     void prepare() throws Exception {
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
 
     @Test

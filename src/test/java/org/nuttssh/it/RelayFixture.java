@@ -266,6 +266,13 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
         cleanups.add(cleanup);
     }
 
+    /** A TCP target that is closed with this fixture. */
+    TcpTarget target(String banner, TcpTarget.Mode mode) throws IOException {
+        TcpTarget target = new TcpTarget(banner, mode);
+        onClose(target);
+        return target;
+    }
+
     private void writeSshConfig() throws IOException {
         StringBuilder config = new StringBuilder();
         keys.forEach((role, key) -> config.append("Host relay-").append(role).append('\n')

@@ -16,8 +16,7 @@ class RevocationTest {
 
     @BeforeEach
     void start() throws Exception {
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
 
     @Test

@@ -30,8 +30,7 @@ class ShutdownSignalTest {
 
     @BeforeEach
     void prepare() throws Exception {
-        echo = new TcpTarget("echo", TcpTarget.Mode.ECHO);
-        relay.onClose(echo);
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
 
     @Test
