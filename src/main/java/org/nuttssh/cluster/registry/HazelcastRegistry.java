@@ -163,6 +163,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         Map<String, byte[]> stored = new HashMap<>(map);
         boolean repaired = false;
 
+        Map<String, ListenerRecord> readable = new HashMap<>();
         Map<String, ListenerRecord> found = new HashMap<>();
         for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
             Optional<ListenerRecord> decoded = decode(entry.getKey(), entry.getValue());
@@ -170,6 +171,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                 continue; // not ours to judge: it may be a node's with another secret, so it is only left unmirrored
             }
             ListenerRecord record = decoded.get();
+            readable.put(entry.getKey(), record);
             if (record.node().equals(self)) {
                 if (!own.containsKey(record.id())) {
                     log.info("removing {} from the cluster map: this node holds no such client", record.id());
@@ -186,9 +188,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
             }
         }
         for (ListenerRecord record : own.values()) {
-            Optional<ListenerRecord> inMap = Optional.ofNullable(stored.get(record.id()))
-                    .flatMap(value -> codec.decode(record.id(), value));
-            if (!inMap.equals(Optional.of(record))) {
+            if (!record.equals(readable.get(record.id()))) {
                 log.info("restoring listener {} ({}) in the cluster map", record.hostname(), record.id());
                 map.setAsync(record.id(), codec.encode(record));
                 repaired = true;
