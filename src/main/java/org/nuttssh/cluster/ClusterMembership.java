@@ -129,7 +129,8 @@ public final class ClusterMembership implements AutoCloseable {
                 // A member claiming a node's id (by mistake, or a stranger on the cluster network) must not take
                 // that node's names and circuits with it when it goes.
                 if (departed != null && !memberIds().contains(departed)) {
-                    log.info("node {} is no longer a member", describe(event.getMember()));
+                    log.info("node {} at {} is no longer a member", departed.shortId(),
+                            event.getMember().getAddress());
                     callback.accept(departed);
                 }
             }
@@ -168,10 +169,5 @@ public final class ClusterMembership implements AutoCloseable {
     private static NodeId nodeOf(Member member) {
         String id = member.getAttribute(HazelcastSettings.NODE_ATTRIBUTE);
         return id == null || id.isEmpty() ? null : new NodeId(id);
-    }
-
-    private static String describe(Member member) {
-        NodeId node = nodeOf(member);
-        return (node == null ? "(not a relay)" : node.shortId()) + " at " + member.getAddress();
     }
 }
