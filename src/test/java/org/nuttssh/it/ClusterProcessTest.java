@@ -108,14 +108,7 @@ class ClusterProcessTest {
                   HostKeyAlias nuttssh-cluster
                   StrictHostKeyChecking yes
                   UserKnownHostsFile %s
-                  GlobalKnownHostsFile /dev/null
-                  BatchMode yes
-                  IdentitiesOnly yes
-                  LogLevel INFO
-                  ConnectTimeout 10
-                  ControlPath none
-                  UpdateHostKeys no
-                """.formatted(dir.resolve("known_hosts")));
+                """.formatted(dir.resolve("known_hosts")) + RelayFixture.CLIENT_OPTIONS);
         Files.createFile(dir.resolve("empty-stdin"));
 
         cluster = new ClusterScript(dir.resolve("state"), hostKey, authorizedKeys);

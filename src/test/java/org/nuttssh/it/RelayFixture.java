@@ -41,11 +41,8 @@ import org.nuttssh.testing.Await;
 final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** How every test's OpenSSH client behaves: no prompts, no host key checks, no shared connections. */
-    static final String CLIENT_DEFAULTS = """
-            Host *
-              StrictHostKeyChecking no
-              UserKnownHostsFile /dev/null
+    /** How every test's OpenSSH client behaves, inside a {@code Host} block: no prompts, no shared connections. */
+    static final String CLIENT_OPTIONS = """
               GlobalKnownHostsFile /dev/null
               BatchMode yes
               IdentitiesOnly yes
@@ -54,6 +51,12 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
               ControlPath none
               UpdateHostKeys no
             """;
+    /** {@link #CLIENT_OPTIONS} for every host, with no host key checks. */
+    static final String CLIENT_DEFAULTS = """
+            Host *
+              StrictHostKeyChecking no
+              UserKnownHostsFile /dev/null
+            """ + CLIENT_OPTIONS;
 
     private Path dir;
     private final Map<String, Path> keys = new LinkedHashMap<>();
