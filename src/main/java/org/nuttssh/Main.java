@@ -18,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.auth.AuthorizedKeysException;
-import org.nuttssh.config.Ciphers;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.ConfigFileException;
 import org.nuttssh.config.FirstRun;
@@ -29,7 +28,9 @@ import org.nuttssh.config.MaxStartups;
 import org.nuttssh.config.MemorySize;
 import org.nuttssh.config.MetricsConfig;
 import org.nuttssh.config.RelayConfig;
+import org.nuttssh.config.RelayVersion;
 import org.nuttssh.config.SettingException;
+import org.nuttssh.config.SshAlgorithms;
 import org.nuttssh.config.SettingSources;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.ssh.HostKeys;
@@ -92,10 +93,26 @@ public final class Main implements Callable<Integer> {
             description = "Drop a client after this many unanswered probes (default: ${DEFAULT-VALUE}).")
     int keepAliveCount;
 
-    @Option(names = "--ciphers", paramLabel = "LIST", defaultValue = Ciphers.DEFAULT,
-            description = "SSH ciphers to offer; clients pick from these by their own preference "
-                    + "(default: ${DEFAULT-VALUE}; add aes128-ctr for clients without AES-GCM).")
+    @Option(names = "--ciphers", paramLabel = "LIST", defaultValue = "",
+            description = "SSH ciphers, in the relay's order of preference: each client gets the first it has too. "
+                    + "+LIST adds to the default, -LIST removes (wildcards allowed), ^LIST puts first "
+                    + "(default: " + SshAlgorithms.DEFAULT_CIPHERS + ").")
     String ciphers;
+
+    @Option(names = "--macs", paramLabel = "LIST", defaultValue = "",
+            description = "SSH MACs, in the relay's order of preference; +, - and ^ as for --ciphers "
+                    + "(default: " + SshAlgorithms.DEFAULT_MACS + ").")
+    String macs;
+
+    @Option(names = "--kex-algorithms", paramLabel = "LIST", defaultValue = "",
+            description = "SSH key exchanges; the client chooses among them; +, - and ^ as for --ciphers "
+                    + "(default: " + SshAlgorithms.DEFAULT_KEX_ALGORITHMS + ").")
+    String kexAlgorithms;
+
+    @Option(names = "--host-key-algorithms", paramLabel = "LIST", defaultValue = "",
+            description = "Host key signatures; those the host key can make are offered; +, - and ^ as for --ciphers "
+                    + "(default: " + SshAlgorithms.DEFAULT_HOST_KEY_ALGORITHMS + ").")
+    String hostKeyAlgorithms;
 
     @Option(names = "--use-dns", arity = "0..1", paramLabel = "BOOL",
             description = "Resolve client addresses to host names for from= patterns, like OpenSSH's UseDNS.")
@@ -347,7 +364,8 @@ public final class Main implements Callable<Integer> {
             return RelayConfig.builder().bind(bind).port(port).hostKey(hostKey).authorizedKeys(authorizedKeys)
                     .keepAlive(Duration.ofSeconds(keepAliveSeconds), keepAliveCount).useDns(useDns)
                     .proxyProtocol(proxyProtocol).proxyProtocolFrom(proxyProtocolFrom).reservedNames(reservedNames)
-                    .cluster(clusterConfig()).ciphers(ciphers).limits(limits)
+                    .cluster(clusterConfig())
+                    .algorithms(SshAlgorithms.parse(ciphers, macs, kexAlgorithms, hostKeyAlgorithms)).limits(limits)
                     .metrics(metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort))
                     .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).build();
         } catch (SettingException e) {
@@ -396,17 +414,11 @@ public final class Main implements Callable<Integer> {
                 clusterSecret);
     }
 
-    /** Reads the version Maven wrote into the jar. */
+    /** The version Maven wrote into the jar. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties properties = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/nuttssh-version.properties")) {
-                if (in != null) {
-                    properties.load(in);
-                }
-            }
-            return new String[] {"nuttssh " + properties.getProperty("version", "unknown")};
+        public String[] getVersion() {
+            return new String[] {"nuttssh " + RelayVersion.version()};
         }
     }
 }

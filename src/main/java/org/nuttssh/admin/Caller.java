@@ -11,8 +11,17 @@ import org.nuttssh.auth.Access;
  * @param name        the client's name (SSH user name, or the key's hostname=)
  * @param address     {@code ip:port}
  * @param fingerprint of the key it logged in with
+ * @param transport   the cipher and MAC the connection runs, as the relay chose them
  */
-public record Caller(String name, List<String> aliases, Set<Access> access, String address, String fingerprint) {
+public record Caller(String name, List<String> aliases, Set<Access> access, String address, String fingerprint,
+                     Transport transport) {
+
+    /**
+     * @param cipher client to server, and server to client if that differs
+     * @param mac    likewise; empty with an AEAD cipher, which authenticates by itself
+     */
+    public record Transport(String cipher, String mac) {
+    }
 
     public Caller {
         aliases = List.copyOf(aliases);

@@ -23,6 +23,8 @@ final class WhoAmI {
                 + "access: " + access + "\n"
                 + "address: " + caller.address() + "\n"
                 + "key: " + caller.fingerprint() + "\n"
+                + "cipher: " + caller.transport().cipher() + "\n"
+                + "mac: " + (caller.transport().mac().isEmpty() ? "implicit" : caller.transport().mac()) + "\n"
                 + "node: " + node(nodes) + "\n";
     }
 

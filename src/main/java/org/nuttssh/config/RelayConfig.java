@@ -24,7 +24,7 @@ import org.nuttssh.net.Ports;
  *                          connections from any other peer are dropped
  * @param reservedNames     names given by hostname= or alias= belong to the key lines that give them
  * @param cluster           how to join a cluster, or null for a single node (no Hazelcast at all)
- * @param ciphers           comma-separated SSH ciphers to offer, see {@link Ciphers}
+ * @param algorithms        the SSH ciphers, MACs, key exchanges and host key signatures
  * @param limits            caps on connections, attempts, listeners and circuits
  * @param metrics           where to serve /metrics and /health/*, or null for nowhere
  * @param shutdownGrace     how long open circuits may run on after a SIGTERM
@@ -32,7 +32,7 @@ import org.nuttssh.net.Ports;
 public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKeys,
                           Duration keepAliveInterval, int keepAliveCount, boolean useDns,
                           boolean proxyProtocol, List<CidrBlock> proxyProtocolFrom, boolean reservedNames,
-                          ClusterConfig cluster, String ciphers, Limits limits, MetricsConfig metrics,
+                          ClusterConfig cluster, SshAlgorithms algorithms, Limits limits, MetricsConfig metrics,
                           Duration shutdownGrace) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
@@ -64,7 +64,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             throw new SettingException(PROXY_PROTOCOL_FROM, join(proxyProtocolFrom),
                     "nothing unless proxy-protocol is on");
         }
-        Ciphers.parse(ciphers);
+        Objects.requireNonNull(algorithms, "algorithms");
         if (keepAliveCount < 1) {
             throw new SettingException("keepalive-count", keepAliveCount, "1 or more");
         }
@@ -88,7 +88,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         return new Builder().bind(bind).port(port).hostKey(hostKey).authorizedKeys(authorizedKeys)
                 .keepAlive(keepAliveInterval, keepAliveCount).useDns(useDns).proxyProtocol(proxyProtocol)
                 .proxyProtocolFrom(proxyProtocolFrom.stream().map(CidrBlock::toString).toList())
-                .reservedNames(reservedNames).cluster(cluster).ciphers(ciphers).limits(limits).metrics(metrics)
+                .reservedNames(reservedNames).cluster(cluster).algorithms(algorithms).limits(limits).metrics(metrics)
                 .shutdownGrace(shutdownGrace);
     }
 
@@ -105,7 +105,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         private List<String> proxyProtocolFrom = List.of();
         private boolean reservedNames = true;
         private ClusterConfig cluster;
-        private String ciphers = Ciphers.DEFAULT;
+        private SshAlgorithms algorithms = SshAlgorithms.defaults();
         private Limits limits = Limits.builder().build();
         private MetricsConfig metrics;
         private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
@@ -166,8 +166,8 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             return this;
         }
 
-        public Builder ciphers(String list) {
-            this.ciphers = list;
+        public Builder algorithms(SshAlgorithms algorithms) {
+            this.algorithms = algorithms;
             return this;
         }
 
@@ -189,7 +189,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
 
         public RelayConfig build() {
             return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
-                    proxyProtocol, proxies(), reservedNames, cluster, ciphers, limits, metrics, shutdownGrace);
+                    proxyProtocol, proxies(), reservedNames, cluster, algorithms, limits, metrics, shutdownGrace);
         }
 
         private List<CidrBlock> proxies() {

@@ -1,8 +1,14 @@
 package org.nuttssh.ssh;
 
+import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.session.ServerSessionImpl;
+import org.apache.sshd.server.session.SessionFactory;
 
-/** MINA's server, plus a way to stop taking new connections while the ones open carry on (a graceful shutdown). */
+/**
+ * MINA's server with the relay's sessions ({@link RelayServerSession}), plus a way to stop taking new connections
+ * while the ones open carry on (a graceful shutdown).
+ */
 final class RelaySshServer extends SshServer {
 
     /** Closes the listening socket: new connections are refused by the kernel, so a load balancer moves on at once. */
@@ -10,5 +16,15 @@ final class RelaySshServer extends SshServer {
         if (acceptor != null) {
             acceptor.unbind();
         }
+    }
+
+    @Override
+    protected SessionFactory createSessionFactory() {
+        return new SessionFactory(this) {
+            @Override
+            protected ServerSessionImpl doCreateSession(IoSession io) throws Exception {
+                return new RelayServerSession(getServer(), io);
+            }
+        };
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -35,10 +37,11 @@ import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.circuit.OpenCircuit;
 import org.nuttssh.circuit.Switchboard;
-import org.nuttssh.config.Ciphers;
 import org.nuttssh.config.Limit;
 import org.nuttssh.config.Limits;
 import org.nuttssh.config.RelayConfig;
+import org.nuttssh.config.RelayVersion;
+import org.nuttssh.config.SshAlgorithms;
 import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
@@ -135,12 +138,20 @@ public final class SshService implements AutoCloseable {
             sshd.addSessionListener(acceptor); // drops peers other than the trusted proxies
         }
 
-        sshd.setCipherFactories(Ciphers.parse(config.ciphers()));
+        SshAlgorithms algorithms = config.algorithms();
+        sshd.setCipherFactories(new ArrayList<>(algorithms.ciphers()));
+        sshd.setMacFactories(new ArrayList<>(algorithms.macs()));
+        sshd.setKeyExchangeFactories(
+                NamedFactory.setUpTransformedFactories(false, algorithms.keyExchanges(), ServerBuilder.DH2KEX));
+        sshd.setSignatureFactories(new ArrayList<>(algorithms.hostKeyAlgorithms()));
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, RelayVersion.sshSoftwareVersion());
         // No compression: what a relay carries is mostly SSH already (ssh -J), which does not compress, and each
         // compressing connection held two zlib streams (~110 KB of native memory) for its whole life: asyncssh
         // clients, which ask for zlib@openssh.com, cost 427 KB each in a storm of 2000 instead of ~300 KB.
         sshd.setCompressionFactories(List.of(BuiltinCompressions.none));
-        sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        // Client keys are checked with MINA's own signature list, whatever host-key-algorithms says of the host key.
+        sshd.setUserAuthFactories(List.of(
+                new UserAuthPublicKeyFactory(ServerBuilder.setUpDefaultSignatureFactories(false))));
         sshd.setPublickeyAuthenticator(attempts);
         sshd.addSessionListener(authenticator); // starts reverse lookups early, while keys are exchanged
         sshd.setPasswordAuthenticator(null);
@@ -284,7 +295,7 @@ public final class SshService implements AutoCloseable {
     private Command command(ChannelSession channel, String commandLine, Fleet fleet) {
         ClientConnection client = ClientConnection.of(channel.getServerSession());
         Caller caller = new Caller(client.name(), client.aliases(), client.access(), client.address(),
-                client.key().fingerprint());
+                client.key().fingerprint(), NegotiatedTransport.of(channel.getServerSession()));
         return new RelayCommand(commandLine, caller, switchboard.registry(), fleet);
     }
 

@@ -33,7 +33,8 @@ class AdminCommandsTest {
         assertEquals(0, alice.process().exitValue(), alice.stderr());
         assertTrue(alice.stdout().contains("name: alice\naliases: ops,oncall\naccess: initiate\naddress: 127.0.0.1:"),
                 alice.stdout());
-        assertTrue(alice.stdout().matches("(?s).*\nkey: SHA256:[A-Za-z0-9+/]+\nnode: "
+        assertTrue(alice.stdout().matches("(?s).*\nkey: SHA256:[A-Za-z0-9+/]+\n"
+                + "cipher: aes128-gcm@openssh.com\nmac: implicit\nnode: "
                 + relay.server().nodeId().shortId() + " \\(alone\\)\n"), alice.stdout());
 
         SshProcess nobody = relay.run(relay.ssh("relay-nobody", "whoami"));

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nuttssh.testing.Await;
 
 /**
@@ -68,6 +70,7 @@ class ClusterProcessTest {
     private TcpTarget autoEcho;
     private TcpTarget sink;
     private SshProcess autossh;
+    private FieldClients fieldClients;
     /** If the test JVM is stopped before {@link #stopCluster()} (a forked-JVM timeout), nothing may live on. */
     private final Thread emergencyStop = new Thread(() -> {
         if (autossh != null) {
@@ -98,6 +101,8 @@ class ClusterProcessTest {
             authorized.append(line, 0, space + 1).append(Files.readString(Path.of(key(role) + ".pub")).trim())
                     .append('\n');
         }
+        fieldClients = new FieldClients(dir, Path.of(hostKey + ".pub"));
+        authorized.append(fieldClients.authorizedKeys("access=\"listen\",access=\"initiate\""));
         Path authorizedKeys = dir.resolve("authorized_keys");
         Files.writeString(authorizedKeys, authorized.toString());
         // Strict host key checking against the one shared key: every node must present it.
@@ -249,8 +254,32 @@ class ClusterProcessTest {
         assertEquals(255, direct.waitFor(TIMEOUT), direct.stdout() + direct.stderr());
     }
 
-    @Test
+    /** dbclient, plink, paramiko, asyncssh, JSch and OpenSSH, each listening on B and reached through A. */
+    @ParameterizedTest
+    @EnumSource(FieldClients.Client.class)
     @Order(4)
+    void everyFieldClientListensOnOneNodeAndIsReachedThroughAnother(FieldClients.Client client) throws Exception {
+        String name = client.user();
+        SshProcess listener = start(fieldClients.listen(client, "127.0.0.1", cluster.pinnedPort(b), 22,
+                gwEcho.port()), null);
+        Row row = awaitRow(cluster.pinnedPort(a), name, r -> r.ports().equals("22"), listener);
+        assertEquals(cluster.shortId(b), row.node());
+
+        Path in = Files.writeString(Files.createTempFile(dir, "in", ".txt"), "hello from " + name + "\n");
+        SshProcess circuit = start(fieldClients.open(client, "127.0.0.1", cluster.pinnedPort(a), name + ":22"), in);
+        assertEquals(0, circuit.waitFor(TIMEOUT), circuit.stderr());
+        assertEquals("gw-echo\nhello from " + name + "\n", circuit.stdout(), circuit.stderr());
+        assertTrue(cluster.log(a).lines().anyMatch(l -> l.contains("circuit opened: " + name + "@")
+                && l.contains(" -> " + name + ":22")), "node A logged no circuit to " + name);
+
+        SshProcess list = run(fieldClients.run(client, "127.0.0.1", cluster.lbPort(), "list"));
+        assertEquals(0, list.waitFor(TIMEOUT), list.stderr());
+        assertTrue(list.stdout().lines().anyMatch(l -> l.startsWith(name + " ")), list.stdout());
+        listener.close();
+    }
+
+    @Test
+    @Order(5)
     void killingTheListenersNodePurgesItsNamesClosesItsCircuitsAndAutosshComesBackThroughTheLoadBalancer()
             throws Exception {
         SshProcess listener = start(ssh("gw", cluster.pinnedPort(b), "-l", "gw2", "-N",
