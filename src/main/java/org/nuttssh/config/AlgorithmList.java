@@ -16,7 +16,7 @@ import org.apache.sshd.common.OptionalFeature;
  * One algorithm setting ({@code ciphers}, {@code macs}, {@code kex-algorithms}, {@code host-key-algorithms}) in
  * sshd_config(5)'s forms: a plain list replaces the default, {@code +list} appends to it, {@code -list} removes
  * from it what its patterns ({@code *} and {@code ?}) match, and {@code ^list} moves or puts those first. The order
- * of the result is the relay's preference (see {@code ssh.PreferenceKexInit}).
+ * of the result is the relay's preference (see {@code ssh.ServerPreference}).
  *
  * @param <T> MINA's enum of that kind of algorithm
  */

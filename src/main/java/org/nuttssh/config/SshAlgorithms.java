@@ -11,7 +11,7 @@ import org.apache.sshd.common.signature.BuiltinSignatures;
 /**
  * The algorithms the relay speaks, each list in the relay's order of preference. The policy (docs/decisions.md):
  * authenticated encryption or encrypt-then-MAC for every client that has it, nothing with SHA-1, and the NIST curves
- * that OpenSSH offers too. The relay, not the client, picks the cipher and MAC ({@code ssh.PreferenceKexInit}), so
+ * that OpenSSH offers too. The relay, not the client, picks the cipher and MAC ({@code ssh.ServerPreference}), so
  * a list may hold a fallback for old clients without a client that has better ever getting it.
  *
  * @param ciphers           the {@code ciphers} setting
