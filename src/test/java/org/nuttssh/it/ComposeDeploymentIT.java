@@ -176,8 +176,8 @@ class ComposeDeploymentIT {
         long killed = System.nanoTime();
         compose.kill(container);
         // The plain ssh listeners there do not come back; their names leave the other nodes.
-        awaitList("the killed node's names to leave", FAILOVER, rows -> rows.stream()
-                .noneMatch(r -> r.node().equals(deadNode) || (deadNames.contains(r.name()) && !r.name().equals("auto"))));
+        awaitList("the killed node's names to leave", FAILOVER, rows -> rows.stream().noneMatch(r ->
+                r.node().equals(deadNode) || (deadNames.contains(r.name()) && !r.name().equals("auto"))));
         double purged = (System.nanoTime() - killed) / 1e9;
         Row back = awaitList("autossh back on a live node", TIMEOUT, rows -> rows.stream()
                 .anyMatch(r -> r.name().equals("auto") && !r.node().equals(deadNode))).stream()
