@@ -66,5 +66,10 @@ if ! have_image "$HAPROXY_IMAGE"; then
         "$BASE" "$STAND_IN_LABEL" | build "$HAPROXY_IMAGE" -
 fi
 [ -f "$REPO/target/nuttssh.jar" ] || die "no target/nuttssh.jar: run 'mvn -DskipTests package' first"
+previous=$("$DOCKER" image inspect -f '{{.Id}}' "$RELAY_IMAGE" 2>/dev/null || true)
 build "$RELAY_IMAGE" --build-arg JAR=prebuilt "$REPO"
 say "$RELAY_IMAGE built from target/nuttssh.jar"
+# The image it replaced would stay behind untagged, a jar's worth of disk per build; unless a container still uses it.
+if [ -n "$previous" ] && [ "$previous" != "$("$DOCKER" image inspect -f '{{.Id}}' "$RELAY_IMAGE")" ]; then
+    "$DOCKER" rmi "$previous" >/dev/null 2>&1 || true
+fi

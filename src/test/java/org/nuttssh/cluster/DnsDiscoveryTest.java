@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.SettingException;
+import org.nuttssh.it.HazelcastFiles;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Await;
 
@@ -43,10 +43,12 @@ class DnsDiscoveryTest {
     @Test
     void nodesFindEachOtherByTheNameAlone() throws Exception {
         // localhost resolves to this machine; the second member's port is the first one's + 1, so only discovery of
-        // the name at the member port (the first) brings the two together.
-        ClusterConfig config = dnsConfig(onFreePort(), "localhost");
+        // the name at the member port (the first) brings the two together: the file's member list is off.
+        ClusterConfig config = dnsConfig("localhost");
         for (int i = 0; i < 2; i++) {
-            members.add(Hazelcast.newHazelcastInstance(HazelcastSettings.of(config, NodeId.random())));
+            Config hazelcast = HazelcastSettings.of(config, NodeId.random());
+            assertFalse(hazelcast.getAdvancedNetworkConfig().getJoin().getTcpIpConfig().isEnabled());
+            members.add(Hazelcast.newHazelcastInstance(hazelcast));
         }
         Await.until("both members in one cluster",
                 () -> members.stream().allMatch(m -> m.getCluster().getMembers().size() == 2));
@@ -54,7 +56,7 @@ class DnsDiscoveryTest {
 
     @Test
     void theNameReplacesEveryOtherWayOfJoining() throws Exception {
-        Config hazelcast = HazelcastSettings.of(dnsConfig(onFreePort(), "relay"), NodeId.random());
+        Config hazelcast = HazelcastSettings.of(dnsConfig("relay"), NodeId.random());
         JoinConfig join = hazelcast.getAdvancedNetworkConfig().getJoin();
         assertFalse(join.getTcpIpConfig().isEnabled(), "the file's member list is off");
         assertFalse(join.getMulticastConfig().isEnabled());
@@ -66,14 +68,14 @@ class DnsDiscoveryTest {
     void aNameThatDoesNotResolveFindsNobodyYet() {
         // .invalid never resolves (RFC 6761); the node then forms a cluster of its own and asks again later.
         var strategy = DnsDiscovery.factory("nobody.invalid", 5701)
-                .newDiscoveryStrategy(null, Logger.getLogger(DnsDiscoveryTest.class), java.util.Map.of());
+                .newDiscoveryStrategy(null, Logger.getLogger(DnsDiscoveryTest.class), Map.of());
         assertFalse(strategy.discoverNodes().iterator().hasNext());
     }
 
     @Test
     void everyAddressOfTheNameAtTheMemberPort() throws Exception {
         var strategy = DnsDiscovery.factory("localhost", 5801)
-                .newDiscoveryStrategy(null, Logger.getLogger(DnsDiscoveryTest.class), java.util.Map.of());
+                .newDiscoveryStrategy(null, Logger.getLogger(DnsDiscoveryTest.class), Map.of());
         List<DiscoveryNode> nodes = new ArrayList<>();
         strategy.discoverNodes().forEach(nodes::add);
         assertEquals(InetAddress.getAllByName("localhost").length, nodes.size());
@@ -97,26 +99,9 @@ class DnsDiscoveryTest {
         }
     }
 
-    private ClusterConfig dnsConfig(int port, String name) throws Exception {
-        Path file = dir.resolve("cluster.xml");
-        Files.writeString(file, """
-                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
-                  <properties>
-                    <property name="hazelcast.wait.seconds.before.join">1</property>
-                    <property name="hazelcast.max.wait.seconds.before.join">3</property>
-                  </properties>
-                  <network>
-                    <port auto-increment="true" port-count="10">%d</port>
-                  </network>
-                </hazelcast>
-                """.formatted(port));
-        return new ClusterConfig(file, "nuttssh-dns-" + UUID.randomUUID(), "127.0.0.1", List.of(), name, null,
-                new ClusterConfig.Insecure());
-    }
-
-    private static int onFreePort() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
+    /** A member port range of its own, whose file lists a member; cluster-dns must switch that list off. */
+    private ClusterConfig dnsConfig(String name) throws Exception {
+        return new ClusterConfig(HazelcastFiles.onFreePorts(dir), "nuttssh-dns-" + UUID.randomUUID(), "127.0.0.1",
+                List.of(), name, null, new ClusterConfig.Insecure());
     }
 }

@@ -79,25 +79,9 @@ class ComposeDeploymentIT {
         Path hostKey = dir.resolve("ssh_host_key");
         RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "compose", "-f",
                 hostKey.toString()));
-        StringBuilder authorized = new StringBuilder();
-        for (String line : List.of("access=\"listen\" gw", "access=\"listen\" auto", "access=\"initiate\" alice",
-                "access=\"admin\" root")) {
-            String role = line.substring(line.lastIndexOf(' ') + 1);
-            RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", role, "-f",
-                    key(role).toString()));
-            authorized.append(line, 0, line.lastIndexOf(' ') + 1)
-                    .append(Files.readString(Path.of(key(role) + ".pub")).trim()).append('\n');
-        }
-        Files.writeString(dir.resolve("authorized_keys"), authorized.toString());
-        // Strict host key checking against the one shared key: every node must present it.
-        Files.writeString(dir.resolve("known_hosts"),
-                "nuttssh-compose " + Files.readString(Path.of(hostKey + ".pub")).trim() + "\n");
-        Files.writeString(sshConfig(), """
-                Host *
-                  HostKeyAlias nuttssh-compose
-                  StrictHostKeyChecking yes
-                  UserKnownHostsFile %s
-                """.formatted(dir.resolve("known_hosts")) + RelayFixture.CLIENT_OPTIONS);
+        ClientKeys.authorize(dir, List.of("access=\"listen\" gw", "access=\"listen\" auto",
+                "access=\"initiate\" alice", "access=\"admin\" root"));
+        ClientKeys.strictConfig(dir, hostKey, "nuttssh-compose");
         Files.createFile(dir.resolve("empty-stdin"));
 
         port = freePort();
@@ -329,7 +313,7 @@ class ComposeDeploymentIT {
     // --- clients --------------------------------------------------------------------------------------------------
 
     private static Path key(String role) {
-        return dir.resolve("key-" + role);
+        return ClientKeys.key(dir, role);
     }
 
     private static Path sshConfig() {
