@@ -88,11 +88,27 @@ class ClusterProcessTest {
         Path hostKey = dir.resolve("ssh_host_key");
         RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "cluster", "-f",
                 hostKey.toString()));
-        ClientKeys.authorize(dir, List.of("access=\"listen\" gw", "access=\"listen\" auto",
-                "access=\"initiate\" alice", "access=\"initiate\",from=\"127.0.0.3\" here3",
-                "access=\"initiate\",from=\"127.0.0.1\" here1"));
+        StringBuilder authorized = new StringBuilder();
+        for (String line : List.of("access=\"listen\" gw", "access=\"listen\" auto", "access=\"initiate\" alice",
+                "access=\"initiate\",from=\"127.0.0.3\" here3", "access=\"initiate\",from=\"127.0.0.1\" here1")) {
+            int space = line.lastIndexOf(' ');
+            String role = line.substring(space + 1);
+            RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", role, "-f",
+                    key(role).toString()));
+            authorized.append(line, 0, space + 1).append(Files.readString(Path.of(key(role) + ".pub")).trim())
+                    .append('\n');
+        }
         Path authorizedKeys = dir.resolve("authorized_keys");
-        ClientKeys.strictConfig(dir, hostKey, "nuttssh-cluster");
+        Files.writeString(authorizedKeys, authorized.toString());
+        // Strict host key checking against the one shared key: every node must present it.
+        Files.writeString(dir.resolve("known_hosts"),
+                "nuttssh-cluster " + Files.readString(Path.of(hostKey + ".pub")).trim() + "\n");
+        Files.writeString(sshConfig(), """
+                Host *
+                  HostKeyAlias nuttssh-cluster
+                  StrictHostKeyChecking yes
+                  UserKnownHostsFile %s
+                """.formatted(dir.resolve("known_hosts")) + RelayFixture.CLIENT_OPTIONS);
         Files.createFile(dir.resolve("empty-stdin"));
 
         cluster = new ClusterScript(dir.resolve("state"), hostKey, authorizedKeys);
@@ -281,7 +297,7 @@ class ClusterProcessTest {
     // --- clients --------------------------------------------------------------------------------------------------
 
     private Path key(String role) {
-        return ClientKeys.key(dir, role);
+        return dir.resolve("key-" + role);
     }
 
     private static Path sshConfig() {
