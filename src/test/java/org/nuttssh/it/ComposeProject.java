@@ -93,6 +93,11 @@ final class ComposeProject implements AutoCloseable {
         return joined.find() ? Optional.of(joined.group(1)) : Optional.empty();
     }
 
+    /** What every relay container has logged so far. */
+    String relayLogs() throws IOException, InterruptedException {
+        return compose("logs", "--no-color", RELAY);
+    }
+
     /** SIGKILL: the node gets no chance to withdraw its names or close anything. */
     void kill(String container) throws IOException, InterruptedException {
         docker("kill", container);
