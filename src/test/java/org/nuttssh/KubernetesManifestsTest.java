@@ -10,6 +10,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -183,11 +184,11 @@ class KubernetesManifestsTest {
                 process.destroyForcibly();
                 fail("kubectl kustomize did not finish within 60 s");
             }
-            String text = java.nio.file.Files.readString(output, StandardCharsets.UTF_8);
+            String text = Files.readString(output, StandardCharsets.UTF_8);
             assertEquals(0, process.exitValue(), "kubectl kustomize " + BASE + ":\n" + text);
             return text;
         } finally {
-            java.nio.file.Files.deleteIfExists(output);
+            Files.deleteIfExists(output);
         }
     }
 
