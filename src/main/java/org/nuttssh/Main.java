@@ -228,6 +228,11 @@ public final class Main implements Callable<Integer> {
             description = "Comma-separated host[:port] of nodes to join; replaces the member list in the file.")
     List<String> clusterMembers = new ArrayList<>();
 
+    @Option(names = "--cluster-dns", paramLabel = "NAME",
+            description = "A DNS name that resolves to every node (Kubernetes headless Service, compose service); "
+                    + "nodes find each other by it instead of a member list.")
+    String clusterDns;
+
     @Option(names = "--cluster-public-host", paramLabel = "ADDR",
             description = "Address other nodes use to reach this one, when behind NAT or in a container.")
     String clusterPublicHost;
@@ -384,6 +389,7 @@ public final class Main implements Callable<Integer> {
         List<Path> secureFiles = Arrays.asList(clusterTlsCert, clusterTlsKey, clusterTlsCa, clusterSecret);
         if (!cluster) {
             boolean clusterFlags = clusterConfig != null || clusterHost != null || !clusterMembers.isEmpty()
+                    || clusterDns != null
                     || clusterPublicHost != null || secureFiles.stream().anyMatch(Objects::nonNull) || clusterInsecure
                     || !ClusterConfig.DEFAULT_NAME.equals(clusterName);
             if (clusterFlags) {
@@ -391,7 +397,7 @@ public final class Main implements Callable<Integer> {
             }
             return null;
         }
-        return new ClusterConfig(clusterConfig, clusterName, clusterHost, clusterMembers, clusterPublicHost,
+        return new ClusterConfig(clusterConfig, clusterName, clusterHost, clusterMembers, clusterDns, clusterPublicHost,
                 clusterSecurity(secureFiles));
     }
 

@@ -106,7 +106,7 @@ class RelayStartTest {
         return RelayConfig.builder().bind("127.0.0.1").port(sshPort).hostKey(hostKey())
                 .authorizedKeys(authorizedKeys()).metrics(new MetricsConfig("127.0.0.1", metricsPort))
                 .cluster(clustered ? new ClusterConfig(null, "nuttssh-start-" + UUID.randomUUID(), "127.0.0.1",
-                        List.of("127.0.0.1"), null, ClusterSecurity.of(dir.resolve("cluster"), "node")) : null)
+                        List.of("127.0.0.1"), null, null, ClusterSecurity.of(dir.resolve("cluster"), "node")) : null)
                 .build();
     }
 

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.ClassFilter;
+import com.hazelcast.config.DiscoveryStrategyConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EndpointConfig;
 import com.hazelcast.config.InterfacesConfig;
@@ -75,6 +76,16 @@ final class HazelcastSettings {
         if (!config.members().isEmpty()) {
             join.getTcpIpConfig().setEnabled(true).setMembers(config.members());
             join.getMulticastConfig().setEnabled(false);
+        }
+        if (config.dns() != null) {
+            // Discovery replaces every other way of joining; the member list of the file would only add stale names.
+            join.getTcpIpConfig().setEnabled(false);
+            join.getMulticastConfig().setEnabled(false);
+            join.getAutoDetectionConfig().setEnabled(false);
+            join.getDiscoveryConfig().getDiscoveryStrategyConfigs().clear();
+            join.getDiscoveryConfig().addDiscoveryStrategyConfig(
+                    new DiscoveryStrategyConfig(DnsDiscovery.factory(config.dns(), member.getPort())));
+            hazelcast.setProperty("hazelcast.discovery.enabled", "true");
         }
         if (config.host() != null) {
             member.setInterfaces(new InterfacesConfig().setEnabled(true).addInterface(config.host()));

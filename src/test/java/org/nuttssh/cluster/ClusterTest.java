@@ -51,7 +51,7 @@ class ClusterTest {
     @BeforeAll
     void startCluster() throws Exception {
         String name = "nuttssh-test-" + UUID.randomUUID();
-        ClusterConfig config = new ClusterConfig(null, name, "127.0.0.1", List.of("127.0.0.1"), null,
+        ClusterConfig config = new ClusterConfig(null, name, "127.0.0.1", List.of("127.0.0.1"), null, null,
                 new ClusterConfig.Insecure());
         for (int i = 0; i < 3; i++) {
             nodes.add(TestNode.join(config));

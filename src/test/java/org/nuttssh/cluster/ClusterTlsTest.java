@@ -93,7 +93,7 @@ class ClusterTlsTest {
     }
 
     private TestNode start(String name, ClusterConfig.Secure security) throws Exception {
-        TestNode node = TestNode.join(new ClusterConfig(null, name, "127.0.0.1", List.of("127.0.0.1"), null,
+        TestNode node = TestNode.join(new ClusterConfig(null, name, "127.0.0.1", List.of("127.0.0.1"), null, null,
                 security));
         nodes.add(node);
         return node;

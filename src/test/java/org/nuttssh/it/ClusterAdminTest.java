@@ -35,10 +35,10 @@ class ClusterAdminTest {
         String name = "nuttssh-admin-" + UUID.randomUUID();
         Path certs = dir.resolve("certs");
         TcpTarget echo = b.target("echo", TcpTarget.Mode.ECHO);
-        a.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null,
+        a.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null, null,
                 ClusterSecurity.of(certs, "node-a"))));
         a.start("access=\"admin\" {root}", "access=\"initiate\" {alice}");
-        b.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null,
+        b.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null, null,
                 ClusterSecurity.of(certs, "node-b"))));
         b.start("access=\"listen\" {gw}");
         RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);

@@ -57,7 +57,7 @@ class ClusterIntruderTest {
     @BeforeEach
     void startNodeAndListener() throws Exception {
         hazelcastFile = HazelcastFiles.onFreePorts(dir);
-        relay.configure(c -> c.cluster(new ClusterConfig(hazelcastFile, clusterName, "127.0.0.1", List.of(), null,
+        relay.configure(c -> c.cluster(new ClusterConfig(hazelcastFile, clusterName, "127.0.0.1", List.of(), null, null,
                 ClusterSecurity.of(dir.resolve("certs"), "node-a"))));
         relay.start("access=\"listen\" {db}", "access=\"initiate\" {alice}");
         db = relay.target("db", TcpTarget.Mode.ECHO);

@@ -8,13 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Hazelcast XML for in-JVM relays: a port range of their own on loopback, so other clusters here cannot interfere. */
-final class HazelcastFiles {
+public final class HazelcastFiles {
 
     private HazelcastFiles() {
     }
 
     /** Members on a free port range, found over TCP on loopback only; the file's form is the plain network one. */
-    static Path onFreePorts(Path dir) throws IOException {
+    public static Path onFreePorts(Path dir) throws IOException {
         int base = firstPort();
         Path file = dir.resolve("cluster.xml");
         Files.writeString(file, """

@@ -50,15 +50,7 @@ final class RelayNodes implements AutoCloseable {
         this.nodes = new Process[count + 1];
         RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
                 dir.resolve("ssh_host_key").toString()));
-        StringBuilder authorized = new StringBuilder();
-        for (String line : authorizedRoles) {
-            String role = line.substring(line.lastIndexOf(' ') + 1);
-            RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", role, "-f",
-                    key(role).toString()));
-            authorized.append(line, 0, line.lastIndexOf(' ') + 1)
-                    .append(Files.readString(Path.of(key(role) + ".pub")).trim()).append('\n');
-        }
-        Files.writeString(dir.resolve("authorized_keys"), authorized.toString());
+        ClientKeys.authorize(dir, List.of(authorizedRoles));
         List<String> names = new ArrayList<>();
         for (int n = 1; n <= count; n++) {
             names.add("node" + n);
@@ -69,7 +61,7 @@ final class RelayNodes implements AutoCloseable {
     }
 
     private Path key(String role) {
-        return dir.resolve("key-" + role);
+        return ClientKeys.key(dir, role);
     }
 
     /** Starts every node, the first alone first (nodes started at once may each form a cluster of their own). */
