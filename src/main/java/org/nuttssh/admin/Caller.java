@@ -10,9 +10,11 @@ import org.nuttssh.auth.Access;
  *
  * @param name        the client's name (SSH user name, or the key's hostname=)
  * @param address     {@code ip:port}
- * @param fingerprint of the key it logged in with
+ * @param fingerprint of the key it logged in with (a certificate's CA key when it used a certificate)
+ * @param certificate the certificate it logged in with ({@code id "..." serial N ca SHA256:...}), or null
  */
-public record Caller(String name, List<String> aliases, Set<Access> access, String address, String fingerprint) {
+public record Caller(String name, List<String> aliases, Set<Access> access, String address, String fingerprint,
+                     String certificate) {
 
     public Caller {
         aliases = List.copyOf(aliases);

@@ -1,0 +1,82 @@
+package org.nuttssh.ssh;
+
+import java.io.IOException;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.auth.KeyAuthenticator;
+
+/**
+ * MINA's public-key method, with two changes for certificates. MINA matches a certificate's {@code source-address}
+ * against the socket's peer, which behind a PROXY-protocol load balancer is the balancer; the relay's
+ * {@link KeyAuthenticator} matches it against the client address {@code from=} uses instead. And the certificates
+ * MINA refuses before asking the authenticator (a host certificate, one outside its validity, a bad CA signature)
+ * are logged and counted with their reason like every other refusal.
+ */
+final class CertificateAwarePublicKeyAuth extends UserAuthPublicKey {
+
+    private final KeyAuthenticator authenticator;
+
+    private CertificateAwarePublicKeyAuth(KeyAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    /** The factory to give MINA ({@code setUserAuthFactories}). */
+    static UserAuthPublicKeyFactory factory(KeyAuthenticator authenticator) {
+        return new UserAuthPublicKeyFactory() {
+            @Override
+            public UserAuthPublicKey createUserAuth(ServerSession session) throws IOException {
+                return new CertificateAwarePublicKeyAuth(authenticator);
+            }
+        };
+    }
+
+    @Override
+    public Boolean doAuth(Buffer buffer, boolean init) throws Exception {
+        if (offered(buffer) instanceof OpenSshCertificate certificate
+                && (certificate.getType() != OpenSshCertificate.Type.USER
+                || !OpenSshCertificate.isValidNow(certificate))) {
+            // MINA refuses it without asking the authenticator; ask it anyway, through max-auth-attempts, so that the
+            // refusal is logged, counted and its reason known. It refuses the same certificates, and MINA still does.
+            getServerSession().getPublickeyAuthenticator().authenticate(getUsername(), certificate,
+                    getServerSession());
+        }
+        return super.doAuth(buffer, init);
+    }
+
+    @Override
+    protected void verifyCertificateSignature(ServerSession session, OpenSshCertificate cert) throws Exception {
+        try {
+            super.verifyCertificateSignature(session, cert);
+        } catch (Exception e) {
+            authenticator.refusedSignature(session, getUsername(), cert, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Left to {@link KeyAuthenticator}, which knows the address a PROXY header gave. */
+    @Override
+    protected void verifyCertificateSources(ServerSession session, OpenSshCertificate cert)
+            throws CertificateException {
+        // Deliberately empty: see the class comment.
+    }
+
+    /** The key in a public-key request, read without consuming it; null if MINA will find the request malformed. */
+    private static PublicKey offered(Buffer buffer) {
+        int start = buffer.rpos();
+        try {
+            buffer.getBoolean(); // has a signature
+            buffer.getString(); // algorithm
+            return buffer.getPublicKey();
+        } catch (Exception e) {
+            return null; // MINA reads it again and reports the problem
+        } finally {
+            buffer.rpos(start);
+        }
+    }
+}
