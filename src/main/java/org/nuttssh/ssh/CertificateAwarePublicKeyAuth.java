@@ -14,7 +14,8 @@ import org.nuttssh.auth.KeyAuthenticator;
 /**
  * MINA's public-key method, with two changes for certificates. MINA matches a certificate's {@code source-address}
  * against the socket's peer, which behind a PROXY-protocol load balancer is the balancer; the relay's
- * {@link KeyAuthenticator} matches it against the client address {@code from=} uses instead. And the certificates
+ * {@link KeyAuthenticator} matches it against the client address {@code from=} uses instead, and judges the other
+ * critical options too. And the certificates
  * MINA refuses before asking the authenticator (a host certificate, one outside its validity, a bad CA signature)
  * are logged and counted with their reason like every other refusal.
  */
@@ -59,11 +60,13 @@ final class CertificateAwarePublicKeyAuth extends UserAuthPublicKey {
         }
     }
 
-    /** Left to {@link KeyAuthenticator}, which knows the address a PROXY header gave. */
+    /**
+     * Left to {@link KeyAuthenticator}: it knows the address a PROXY header gave, for {@code source-address}, and it
+     * refuses the options the relay cannot honour with their reason (MINA would refuse them unexplained).
+     */
     @Override
-    protected void verifyCertificateSources(ServerSession session, OpenSshCertificate cert)
-            throws CertificateException {
-        // Deliberately empty: see the class comment.
+    protected void verifyCriticalOptions(ServerSession session, OpenSshCertificate cert) throws CertificateException {
+        // Deliberately empty: see above.
     }
 
     /** The key in a public-key request, read without consuming it; null if MINA will find the request malformed. */

@@ -1,0 +1,198 @@
+package org.nuttssh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nuttssh.auth.CertificateRefusal;
+import org.nuttssh.config.CertificateConfig;
+
+/**
+ * OpenSSH user certificates made by the real {@code ssh-keygen -s} and offered by the real {@code ssh} (it picks up
+ * {@code key-ROLE-cert.pub} beside {@code IdentityFile key-ROLE}): one cert-authority line serves a fleet, and every
+ * refusal of issue 20 is met and counted by its reason.
+ */
+class CertificatesTest {
+
+    @RegisterExtension
+    final RelayFixture relay = new RelayFixture();
+    TcpTarget echo;
+
+    @BeforeEach
+    void target() throws Exception {
+        echo = relay.target("echo", TcpTarget.Mode.ECHO);
+    }
+
+    @Test
+    void oneLineServesAFleetWhereNoDeviceListensUnderAnothersName() throws Exception {
+        relay.start("cert-authority,access=\"listen\",names=\"gw-*\" {fleetca}",
+                "access=\"initiate\",access=\"admin\" {ops}", "access=\"listen\",hostname=\"gw-reserved\" {legacy}");
+        Path ca = relay.key("fleetca");
+        relay.certify("gw42", ca, "-n", "gw-0042", "-z", "42");
+        relay.listener("gw42", "gw-0042", "gw-0042", "22:localhost:" + echo.port());
+        SshProcess circuit = relay.run(relay.ssh("-W", "gw-0042:22", "relay-ops"));
+        assertTrue(circuit.stdout().startsWith("echo"), circuit.stderr());
+
+        // Its certificate does not name gw-0043: no login as gw-0043.
+        assertRefused(relay.ssh("-l", "gw-0043", "relay-gw42", "whoami"), CertificateRefusal.PRINCIPAL, 1);
+        // A principal outside the CA line's names= logs in but cannot listen; nor under a name another line reserves.
+        relay.certify("db", ca, "-n", "prod-db");
+        assertCannotListen("db", "prod-db");
+        relay.certify("thief", ca, "-n", "gw-reserved");
+        assertCannotListen("thief", "gw-reserved");
+
+        SshProcess whoami = relay.run(relay.ssh("-l", "gw-0042", "relay-gw42", "whoami"));
+        assertEquals(0, whoami.process().exitValue(), whoami.stderr());
+        String fingerprint = fingerprint(ca);
+        assertTrue(whoami.stdout().contains("certificate: id \"gw42\" serial 42 ca " + fingerprint + "\n"),
+                whoami.stdout());
+        SshProcess list = relay.run(relay.ssh("relay-ops", "list", "-v"));
+        assertTrue(list.stdout().lines().anyMatch(line -> line.matches("gw-0042 .* id \"gw42\" serial 42 ca "
+                + fingerprint.replace("+", "\\+"))), list.stdout());
+    }
+
+    @Test
+    void everyRefusalHasItsReason() throws Exception {
+        relay.start("cert-authority,access=\"listen\" {rsaca}",
+                "cert-authority,access=\"admin\",principals=\"ops-team\" {ecdsaca}",
+                "cert-authority,access=\"listen\",from=\"10.0.0.0/8\" {farca}");
+        Path rsa = relay.key("rsaca", "rsa");
+        relay.key("ecdsaca", "ecdsa");
+        relay.key("farca");
+        relay.certify("nobody", rsa);
+        assertRefused(relay.ssh("relay-nobody", "whoami"), CertificateRefusal.NO_PRINCIPALS, 1);
+        relay.certify("expired", rsa, "-n", "expired", "-V", "-2d:-1d");
+        assertRefused(relay.ssh("relay-expired", "whoami"), CertificateRefusal.VALIDITY, 1);
+        relay.certify("early", rsa, "-n", "early", "-V", "+1d:+2d");
+        assertRefused(relay.ssh("relay-early", "whoami"), CertificateRefusal.VALIDITY, 2);
+        relay.certify("stranger", relay.key("otherca"), "-n", "stranger");
+        assertRefused(relay.ssh("relay-stranger", "whoami"), CertificateRefusal.UNTRUSTED_CA, 1);
+        relay.certify("forced", rsa, "-n", "forced", "-O", "force-command=list");
+        assertRefused(relay.ssh("relay-forced", "whoami"), CertificateRefusal.CRITICAL_OPTION, 1);
+        relay.certify("touch", rsa, "-n", "touch", "-O", "verify-required");
+        assertRefused(relay.ssh("relay-touch", "whoami"), CertificateRefusal.CRITICAL_OPTION, 2);
+        relay.certify("elsewhere", rsa, "-n", "elsewhere", "-O", "source-address=10.0.0.0/8,192.0.2.1");
+        assertRefused(relay.ssh("relay-elsewhere", "whoami"), CertificateRefusal.SOURCE_ADDRESS, 1);
+        relay.certify("far", relay.key("farca"), "-n", "far");
+        assertRefused(relay.ssh("relay-far", "whoami"), CertificateRefusal.FROM, 1);
+        relay.certify("dev", relay.key("ecdsaca"), "-n", "alice");
+        assertRefused(relay.ssh("relay-dev", "whoami"), CertificateRefusal.PRINCIPAL, 1);
+
+        // principals=: one of them in the certificate, whatever the user name.
+        relay.certify("operator", relay.key("ecdsaca"), "-n", "alice,ops-team", "-V", "-5m:+1h");
+        SshProcess admin = relay.run(relay.ssh("-l", "whoever", "relay-operator", "whoami"));
+        assertEquals(0, admin.process().exitValue(), admin.stderr());
+        assertTrue(admin.stdout().contains("access: admin\n"), admin.stdout());
+
+        // Without permit-port-forwarding: logged in, whoami works, listening does not.
+        relay.certify("shy", rsa, "-n", "shy", "-O", "no-port-forwarding");
+        SshProcess shy = relay.run(relay.ssh("relay-shy", "whoami"));
+        assertTrue(shy.stdout().contains("access: none\n"), shy.stdout() + shy.stderr());
+        assertCannotListen("shy", "shy");
+    }
+
+    @Test
+    void aKrlOrAKeyListRevokesLiveListenersAndAnUnreadableFileRefusesEveryone() throws Exception {
+        Path revoked = relay.dir().resolve("revoked_keys");
+        RelayFixture.exec(List.of("ssh-keygen", "-q", "-k", "-f", revoked.toString()));
+        relay.configure(c -> c.certificates(new CertificateConfig(revoked, true, null)));
+        relay.start("cert-authority,access=\"listen\" {ca}", "access=\"listen\" {plain}");
+        Path ca = relay.key("ca");
+        relay.certify("gw1", ca, "-n", "gw1", "-z", "7");
+        relay.certify("gw2", ca, "-n", "gw2", "-z", "8");
+        SshProcess gw1 = relay.listener("gw1", "gw1", "gw1", "22:localhost:" + echo.port());
+        SshProcess gw2 = relay.listener("gw2", "gw2", "gw2", "22:localhost:" + echo.port());
+        SshProcess plain = relay.listener("plain", "plain", "plain", "22:localhost:" + echo.port());
+
+        updateKrl(revoked, ca, "serial: 7");
+        assertEquals(255, gw1.waitFor(RelayFixture.TIMEOUT));
+        assertTrue(gw1.stderr().contains("your key or certificate was revoked"), gw1.stderr());
+        relay.awaitGone("gw1");
+        assertTrue(gw2.isAlive() && plain.isAlive(), "only serial 7 is revoked");
+        assertRefused(relay.ssh("relay-gw1", "whoami"), CertificateRefusal.REVOKED, 1);
+
+        updateKrl(revoked, ca, "id: gw2");
+        assertEquals(255, gw2.waitFor(RelayFixture.TIMEOUT));
+        relay.awaitGone("gw2");
+
+        // The other format: public keys, one a line.
+        Files.writeString(revoked, "# lost laptop\n" + relay.publicKey("plain") + "\n", StandardCharsets.UTF_8);
+        assertEquals(255, plain.waitFor(RelayFixture.TIMEOUT));
+        assertTrue(plain.stderr().contains("revoked"), plain.stderr());
+
+        // Set but unreadable: nobody logs in, as with sshd.
+        relay.certify("gw3", ca, "-n", "gw3");
+        Files.delete(revoked);
+        RelayFixture.await("logins refused", () -> exitOf(relay.ssh("relay-gw3", "whoami")) == 255);
+        Files.writeString(revoked, "", StandardCharsets.UTF_8);
+        RelayFixture.await("logins again", () -> exitOf(relay.ssh("relay-gw3", "whoami")) == 0);
+    }
+
+    @Test
+    void anExpiringCertificateDisconnectsOnTime() throws Exception {
+        relay.start("cert-authority,access=\"listen\" {ca}");
+        relay.certify("brief", relay.key("ca"), "-n", "brief", "-V", "-1m:+6s");
+        String validTo = Files.readString(Path.of(relay.key("brief") + "-cert.pub")); // for the failure message
+        SshProcess brief = relay.listener("brief", "brief", "brief", "22:localhost:" + echo.port());
+        long start = System.nanoTime();
+
+        assertEquals(255, brief.waitFor(RelayFixture.TIMEOUT), validTo);
+        assertTrue(brief.stderr().contains("your certificate expired at "), brief.stderr());
+        assertTrue(System.nanoTime() - start < RelayFixture.TIMEOUT.toNanos());
+        relay.awaitGone("brief");
+    }
+
+    @Test
+    void expiryCanBeLeftToOpenSsh() throws Exception {
+        relay.configure(c -> c.certificates(new CertificateConfig(null, false, null)));
+        relay.start("cert-authority,access=\"listen\" {ca}");
+        relay.certify("brief", relay.key("ca"), "-n", "brief", "-V", "-1m:+3s");
+        SshProcess brief = relay.listener("brief", "brief", "brief", "22:localhost:" + echo.port());
+        long end = System.nanoTime() + 5_000_000_000L;
+        RelayFixture.await("past the expiry", () -> System.nanoTime() > end);
+        assertTrue(brief.isAlive() && relay.newestRecord("brief").isPresent(), "still connected, as with sshd");
+    }
+
+    private void assertCannotListen(String role, String user) throws Exception {
+        SshProcess process = relay.run(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes", "-R",
+                "22:localhost:" + echo.port(), "-l", user, "relay-" + role));
+        assertEquals(255, process.process().exitValue(), process.stderr());
+        assertTrue(process.stderr().contains("remote port forwarding failed"), process.stderr());
+    }
+
+    private void assertRefused(List<String> command, CertificateRefusal reason, long count) throws Exception {
+        SshProcess process = relay.run(command);
+        assertEquals(255, process.process().exitValue(), process.stderr());
+        assertTrue(process.stderr().contains("Permission denied (publickey)"), process.stderr());
+        assertEquals(count, relay.server().statistics().certificateRefusals().get(reason), reason.label());
+    }
+
+    private void updateKrl(Path krl, Path ca, String spec) throws Exception {
+        Path specFile = relay.dir().resolve("krl-spec");
+        Files.writeString(specFile, spec + "\n", StandardCharsets.UTF_8);
+        RelayFixture.exec(List.of("ssh-keygen", "-q", "-k", "-u", "-f", krl.toString(), "-s", ca + ".pub",
+                specFile.toString()));
+    }
+
+    private int exitOf(List<String> command) {
+        try {
+            return relay.run(command).process().exitValue();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String fingerprint(Path key) throws Exception {
+        Process process = new ProcessBuilder("ssh-keygen", "-l", "-f", key + ".pub").start();
+        String line = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return line.split(" ")[1];
+    }
+}
