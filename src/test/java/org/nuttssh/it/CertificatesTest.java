@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -158,6 +159,60 @@ class CertificatesTest {
         long end = System.nanoTime() + 5_000_000_000L;
         RelayFixture.await("past the expiry", () -> System.nanoTime() > end);
         assertTrue(brief.isAlive() && relay.newestRecord("brief").isPresent(), "still connected, as with sshd");
+    }
+
+    @Test
+    void theHostCertificateLetsClientsTrustTheCaInsteadOfTheKey() throws Exception {
+        Path hostCa = relay.key("hostca", "ecdsa");
+        Path hostKey = relay.hostKey();
+        RelayFixture.exec(List.of("ssh-keygen", "-q", "-s", hostCa.toString(), "-h", "-I", "relay", "-n",
+                "relay.example.org", hostKey + ".pub"));
+        relay.configure(c -> c.certificates(new CertificateConfig(null, true, Path.of(hostKey + "-cert.pub"))));
+        relay.start("access=\"admin\" {ops}");
+
+        SshProcess trusting = relay.run(strictly("@cert-authority *.example.org " + relay.publicKey("hostca")));
+        assertEquals(0, trusting.process().exitValue(), trusting.stderr());
+        assertTrue(trusting.stdout().contains("access: admin"), trusting.stdout());
+
+        SshProcess other = relay.run(strictly("@cert-authority *.example.org " + relay.publicKey("otherca")));
+        assertEquals(255, other.process().exitValue(), other.stderr());
+        assertTrue(other.stderr().contains("Host key verification failed"), other.stderr());
+    }
+
+    @Test
+    void plinkLogsInAndListensWithACertificate() throws Exception {
+        relay.start("cert-authority,access=\"listen\" {ca}");
+        relay.certify("putty", relay.key("ca"), "-n", "putty-gw", "-z", "5");
+        Path ppk = relay.dir().resolve("putty.ppk");
+        RelayFixture.exec(List.of("puttygen", relay.key("putty").toString(), "-O", "private", "-o", ppk.toString(),
+                "--certificate", relay.key("putty") + "-cert.pub"));
+        SshProcess whoami = relay.run(plink(ppk, List.of(), "whoami"));
+        assertEquals(0, whoami.process().exitValue(), whoami.stderr());
+        assertTrue(whoami.stdout().contains("certificate: id \"putty\" serial 5 ca "), whoami.stdout());
+
+        SshProcess listener = relay.start(plink(ppk, List.of("-N", "-R", "22:localhost:" + echo.port()), null));
+        RelayFixture.await(listener, "plink listening", () -> relay.newestRecord("putty-gw").isPresent());
+    }
+
+    /** {@code plink OPTIONS 127.0.0.1 [COMMAND]} as {@code putty-gw}, with the .ppk holding key and certificate. */
+    private List<String> plink(Path ppk, List<String> options, String remoteCommand) throws Exception {
+        List<String> command = new ArrayList<>(List.of("plink", "-ssh", "-batch", "-P",
+                String.valueOf(relay.port()), "-l", "putty-gw", "-i", ppk.toString(), "-hostkey",
+                fingerprint(relay.hostKey())));
+        command.addAll(options);
+        command.add("127.0.0.1");
+        if (remoteCommand != null) {
+            command.add(remoteCommand);
+        }
+        return command;
+    }
+
+    /** {@code ssh relay-ops whoami} checking the host key against {@code knownHosts} alone, as relay.example.org. */
+    private List<String> strictly(String knownHosts) throws Exception {
+        Path file = Files.createTempFile(relay.dir(), "known_hosts", "");
+        Files.writeString(file, knownHosts + "\n", StandardCharsets.UTF_8);
+        return relay.ssh("-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + file, "-o",
+                "HostKeyAlias=relay.example.org", "relay-ops", "whoami");
     }
 
     private void assertCannotListen(String role, String user) throws Exception {
