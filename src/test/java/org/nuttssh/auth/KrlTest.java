@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,13 +26,15 @@ class KrlTest {
 
     @TempDir
     Path dir;
+    private SshKeygen keygen;
     private Path ca;
     private Path otherCa;
 
     @BeforeEach
     void keys() throws Exception {
-        ca = key("ca");
-        otherCa = key("other-ca");
+        keygen = new SshKeygen(dir);
+        ca = keygen.key("ca");
+        otherCa = keygen.key("other-ca");
     }
 
     @Test
@@ -57,8 +55,8 @@ class KrlTest {
 
     @Test
     void keyIdsKeysAndHashesAreRevoked() throws Exception {
-        Path device = key("device");
-        Path laptop = key("laptop");
+        Path device = keygen.key("device");
+        Path laptop = keygen.key("laptop");
         RevokedKeys revoked = krl(ca, List.of("id: gw-0042",
                 "key: " + Files.readString(Path.of(device + ".pub")).strip(), "hash: " + fingerprint(laptop)));
         assertRevoked(revoked, certificate(ca, "gw-0042", 1), "key ID \"gw-0042\" revoked");
@@ -137,42 +135,22 @@ class KrlTest {
     }
 
     private PublicKey certificate(Path caKey, String id, long serial) throws Exception {
-        return certificateOf(key("subject-" + id + "-" + serial), caKey, id, serial);
+        return certificateOf(keygen.key("subject-" + id + "-" + serial), caKey, id, serial);
     }
 
     private PublicKey certificateOf(Path key, Path caKey, String id, long serial) throws Exception {
-        run(List.of("ssh-keygen", "-q", "-s", caKey.toString(), "-I", id, "-n", id, "-z", String.valueOf(serial),
-                key + ".pub"));
-        return read(Path.of(key + "-cert.pub"));
-    }
-
-    private Path key(String name) throws Exception {
-        Path key = dir.resolve(name);
-        if (!Files.exists(key)) {
-            run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
-        }
-        return key;
+        return keygen.certify(key, caKey, id, "-n", id, "-z", String.valueOf(serial));
     }
 
     private static PublicKey publicKey(Path key) throws Exception {
-        return read(Path.of(key + ".pub"));
-    }
-
-    private static PublicKey read(Path file) throws Exception {
-        return PublicKeyEntry.parsePublicKeyEntry(Files.readString(file).strip())
-                .resolvePublicKey(null, null, PublicKeyEntryResolver.FAILING);
+        return SshKeygen.publicKey(key);
     }
 
     private static String fingerprint(Path key) throws Exception {
-        return run(List.of("ssh-keygen", "-l", "-f", key + ".pub")).split(" ")[1];
+        return SshKeygen.fingerprint(key);
     }
 
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new AssertionError(command + " failed: " + output);
-        }
-        return output;
+    private static void run(List<String> command) throws Exception {
+        SshKeygen.run(command);
     }
 }
