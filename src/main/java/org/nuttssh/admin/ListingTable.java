@@ -57,7 +57,8 @@ final class ListingTable {
             row.add(listing.record().connectedAt().truncatedTo(ChronoUnit.SECONDS).toString());
             row.add(counts == null ? UNKNOWN : String.valueOf(counts.openCircuits()));
             row.add(counts == null ? UNKNOWN : String.valueOf(counts.bytes()));
-            row.add(counts == null ? UNKNOWN : counts.certificate() == null ? "-" : Printable.escape(counts.certificate()));
+            row.add(counts == null ? UNKNOWN
+                    : counts.certificate() == null ? "-" : Printable.escape(counts.certificate()));
             table.add(row);
         }
         return table.render();
