@@ -141,7 +141,7 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
                                  String problem) {
         certificateRefusals.count(CertificateRefusal.SIGNATURE);
         log.info("auth refused: certificate {} user '{}' from {}: {}", UserCertificate.of(certificate).describe(),
-                username, ClientAddress.of(session), problem);
+                username, ClientAddress.of(session).getAddress().getHostAddress(), problem);
     }
 
     /**

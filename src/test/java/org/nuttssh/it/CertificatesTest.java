@@ -1,14 +1,26 @@
 package org.nuttssh.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -213,6 +225,27 @@ class CertificatesTest {
         Files.writeString(file, knownHosts + "\n", StandardCharsets.UTF_8);
         return relay.ssh("-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + file, "-o",
                 "HostKeyAlias=relay.example.org", "relay-ops", "whoami");
+    }
+
+    @Test
+    void aForgedCertificateIsRefusedForItsSignature() throws Exception {
+        relay.start("cert-authority,access=\"listen\" {ca}");
+        String[] line = Files.readString(relay.certify("forger", relay.key("ca"), "-n", "forger")).strip().split(" ");
+        byte[] blob = Base64.getDecoder().decode(line[1]);
+        blob[blob.length - 1] ^= 1; // the last byte of the CA's signature: OpenSSH's ssh would not even load it
+        PublicKey forged = PublicKeyEntry.parsePublicKeyEntry(line[0] + " " + Base64.getEncoder().encodeToString(blob))
+                .resolvePublicKey(null, null, PublicKeyEntryResolver.FAILING);
+        PrivateKey key = new FileKeyPairProvider(relay.key("forger")).loadKeys(null).iterator().next().getPrivate();
+        try (SshClient client = SshClient.setUpDefaultClient()) {
+            client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            client.start();
+            try (ClientSession session = client.connect("forger", "127.0.0.1", relay.port())
+                    .verify(RelayFixture.TIMEOUT).getSession()) {
+                session.addPublicKeyIdentity(new KeyPair(forged, key));
+                assertThrows(SshException.class, () -> session.auth().verify(RelayFixture.TIMEOUT));
+            }
+        }
+        assertEquals(1, relay.server().statistics().certificateRefusals().get(CertificateRefusal.SIGNATURE));
     }
 
     private void assertCannotListen(String role, String user) throws Exception {
