@@ -6,6 +6,7 @@ import java.security.cert.CertificateException;
 
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.session.ServerSession;
@@ -24,6 +25,9 @@ final class CertificateAwarePublicKeyAuth extends UserAuthPublicKey {
     private final KeyAuthenticator authenticator;
 
     private CertificateAwarePublicKeyAuth(KeyAuthenticator authenticator) {
+        // Client keys and CA signatures are checked with MINA's own signature list, whatever the relay offers for
+        // its host key.
+        super(ServerBuilder.setUpDefaultSignatureFactories(false));
         this.authenticator = authenticator;
     }
 
