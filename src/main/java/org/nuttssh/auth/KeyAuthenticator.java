@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -94,7 +94,7 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
         } catch (IllegalArgumentException e) {
             return refuse(session, username, key, "?", new Verdict(null, null, e.getMessage(), null));
         }
-        Verdict verdict = judge(username, key, address, candidates -> lookup(session, address).now(), Instant.now());
+        Verdict verdict = judge(username, key, address, () -> lookup(session, address).now(), Instant.now());
         if (verdict.line() == null) {
             if (verdict.reason() != null) {
                 certificateRefusals.count(verdict.reason());
@@ -124,7 +124,7 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
     public Admission admits(ServerSession session, PublicKey key) {
         IpAddress address = clientAddress(session);
         Verdict verdict = judge(session.getUsername(), key, address,
-                candidates -> lookup(session, address).await(hostNameWait), null);
+                () -> lookup(session, address).await(hostNameWait), null);
         return new Admission(verdict.line(), verdict.refusal(), verdict.revoked());
     }
 
@@ -159,9 +159,12 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
         }
     }
 
-    /** @param now when to judge a certificate's validity, or null not to */
+    /**
+     * @param hostNames looks the client's host name up, when a candidate line's from= may need it
+     * @param now       when to judge a certificate's validity, or null not to
+     */
     private Verdict judge(String username, PublicKey key, IpAddress address,
-                          Function<List<AuthorizedKey>, HostName> hostNames, Instant now) {
+                          Supplier<HostName> hostNames, Instant now) {
         Optional<String> revoked = revokedKeys.revocation(key);
         boolean certificate = key instanceof OpenSshCertificate;
         if (revoked.isPresent()) {
@@ -190,7 +193,7 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
      * The first line in file order that admits it decides; if none does, the first line's refusal is reported.
      */
     private Verdict judgeCertificate(String username, OpenSshCertificate certificate, IpAddress address,
-                                     Function<List<AuthorizedKey>, HostName> hostNames, Instant now) {
+                                     Supplier<HostName> hostNames, Instant now) {
         UserCertificate shown = UserCertificate.of(certificate);
         List<AuthorizedKey> candidates = keys.authoritiesFor(certificate.getCaPubKey());
         if (candidates.isEmpty()) {
@@ -217,8 +220,8 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
         return first;
     }
 
-    private HostName hostName(List<AuthorizedKey> candidates, Function<List<AuthorizedKey>, HostName> hostNames) {
-        return useDns && needsHostName(candidates) ? hostNames.apply(candidates) : HostName.NONE;
+    private HostName hostName(List<AuthorizedKey> candidates, Supplier<HostName> hostNames) {
+        return useDns && needsHostName(candidates) ? hostNames.get() : HostName.NONE;
     }
 
     private static String describe(IpAddress address, HostName hostName) {

@@ -1,7 +1,6 @@
 package org.nuttssh.auth;
 
 import java.time.Instant;
-import java.util.Optional;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -29,10 +28,6 @@ public record UserCertificate(String keyId, long serial, String caFingerprint, I
         return new UserCertificate(certificate.getId(), certificate.getSerial(),
                 KeyUtils.getFingerPrint(certificate.getCaPubKey()), expiry,
                 certificate.getExtensionsMap().containsKey(PERMIT_PORT_FORWARDING));
-    }
-
-    public Optional<Instant> expiry() {
-        return Optional.ofNullable(validBefore);
     }
 
     /** For logs and tables: {@code id "gw-0042" serial 42 ca SHA256:...}. */

@@ -104,6 +104,8 @@ class CertificatesTest {
         assertRefused(relay.ssh("relay-forced", "whoami"), CertificateRefusal.CRITICAL_OPTION, 1);
         relay.certify("touch", rsa, "-n", "touch", "-O", "verify-required");
         assertRefused(relay.ssh("relay-touch", "whoami"), CertificateRefusal.CRITICAL_OPTION, 2);
+        relay.certify("unknown", rsa, "-n", "unknown", "-O", "critical:frobnicate@example.org=yes");
+        assertRefused(relay.ssh("relay-unknown", "whoami"), CertificateRefusal.CRITICAL_OPTION, 3);
         relay.certify("elsewhere", rsa, "-n", "elsewhere", "-O", "source-address=10.0.0.0/8,192.0.2.1");
         assertRefused(relay.ssh("relay-elsewhere", "whoami"), CertificateRefusal.SOURCE_ADDRESS, 1);
         relay.certify("far", relay.key("farca"), "-n", "far");
@@ -116,6 +118,13 @@ class CertificatesTest {
         SshProcess admin = relay.run(relay.ssh("-l", "whoever", "relay-operator", "whoami"));
         assertEquals(0, admin.process().exitValue(), admin.stderr());
         assertTrue(admin.stdout().contains("access: admin\n"), admin.stdout());
+
+        // A certificate kept apart from its key, named by CertificateFile (here an RSA CA's).
+        Path apart = relay.dir().resolve("apart-cert.pub");
+        Files.move(relay.certify("apart", rsa, "-n", "apart"), apart);
+        SshProcess named = relay.run(relay.ssh("-o", "CertificateFile=" + apart, "relay-apart", "whoami"));
+        assertEquals(0, named.process().exitValue(), named.stderr());
+        assertTrue(named.stdout().contains("certificate: id \"apart\""), named.stdout());
 
         // Without permit-port-forwarding: logged in, whoami works, listening does not.
         relay.certify("shy", rsa, "-n", "shy", "-O", "no-port-forwarding");
