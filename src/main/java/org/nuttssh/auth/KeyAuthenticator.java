@@ -165,7 +165,8 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
      */
     private Verdict judge(String username, PublicKey key, IpAddress address,
                           Supplier<HostName> hostNames, Instant now) {
-        Optional<String> revoked = revokedKeys.revocation(key);
+        // An unreadable revoked-keys file refuses logins, but does not disconnect a fleet already connected.
+        Optional<String> revoked = now != null ? revokedKeys.revocation(key) : revokedKeys.lastKnownRevocation(key);
         boolean certificate = key instanceof OpenSshCertificate;
         if (revoked.isPresent()) {
             return new Verdict(null, null, revoked.get(), certificate ? CertificateRefusal.REVOKED : null, true);

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The {@code revoked-keys} file, in either of OpenSSH's {@code RevokedKeys} formats: a KRL ({@code ssh-keygen -k}) or
  * public keys one a line. Re-read when it changes. As in sshd, a file that is set but cannot be read (missing, not
  * readable, malformed) refuses every public key, until it can be read again: a revocation must never be lost to a
- * typo. Sessions already logged in are re-checked only after a successful read (see {@link #addChangeListener}).
+ * typo. Sessions already logged in are judged by what the file last held ({@link #lastKnownRevocation}), and
+ * re-checked after each successful read ({@link #addChangeListener}): a half-written file must not drop a fleet.
  */
 public final class RevokedKeys {
     private static final Logger log = LoggerFactory.getLogger(RevokedKeys.class);
@@ -32,7 +33,10 @@ public final class RevokedKeys {
     /** Far beyond a KRL for a large fleet (ssh-keygen packs serials into ranges and bitmaps); guards memory. */
     static final long MAX_BYTES = 64L * 1024 * 1024;
 
-    /** @param unreadable why nothing can be trusted, or null when {@code list} holds the file's revocations */
+    /**
+     * @param list       the revocations last read from the file (empty before any read succeeded)
+     * @param unreadable why the file cannot be read now, or null when {@code list} is what it holds
+     */
     private record State(FileStamp stamp, RevocationList list, String unreadable) {
     }
 
@@ -54,7 +58,7 @@ public final class RevokedKeys {
             return new RevokedKeys(null, null);
         }
         RevokedKeys keys = new RevokedKeys(file, null);
-        keys.current = keys.read();
+        keys.current = keys.read(PublicKeyList.parse(""));
         keys.report(null);
         return keys;
     }
@@ -69,11 +73,23 @@ public final class RevokedKeys {
      * when its key or its CA's key is, as in sshd.
      */
     public Optional<String> revocation(PublicKey key) {
+        return revocation(key, true);
+    }
+
+    /**
+     * Like {@link #revocation(PublicKey)}, but while the file cannot be read, judged by what it last held: for
+     * clients already connected, which an unreadable file does not disconnect.
+     */
+    public Optional<String> lastKnownRevocation(PublicKey key) {
+        return revocation(key, false);
+    }
+
+    private Optional<String> revocation(PublicKey key, boolean unreadableRefusesAll) {
         State state = current;
         if (state == null) {
             return Optional.empty();
         }
-        if (state.unreadable() != null) {
+        if (state.unreadable() != null && unreadableRefusesAll) {
             return Optional.of("revoked-keys " + DisplayPath.of(file) + " cannot be read, so no key is trusted ("
                     + state.unreadable() + ")");
         }
@@ -104,7 +120,7 @@ public final class RevokedKeys {
         if (stamp == null && previous.stamp() == null && previous.unreadable() != null) {
             return false; // still missing; reported already
         }
-        State next = read();
+        State next = read(previous.list());
         current = next;
         report(previous);
         if (next.unreadable() != null) {
@@ -160,16 +176,17 @@ public final class RevokedKeys {
         }
     }
 
-    private State read() {
+    /** @param last what the file held at its last successful read, kept if it cannot be read now */
+    private State read(RevocationList last) {
         FileStamp stamp = null;
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             stamp = FileStamp.of(attributes);
             if (!attributes.isRegularFile()) {
-                return new State(stamp, null, "not a regular file");
+                return new State(stamp, last, "not a regular file");
             }
             if (attributes.size() > MAX_BYTES) {
-                return new State(stamp, null, attributes.size() + " bytes, more than the " + MAX_BYTES
+                return new State(stamp, last, attributes.size() + " bytes, more than the " + MAX_BYTES
                         + " a revocation list could sensibly need");
             }
             byte[] bytes = Files.readAllBytes(file);
@@ -178,13 +195,13 @@ public final class RevokedKeys {
             }
             return new State(stamp, PublicKeyList.parse(new String(bytes, StandardCharsets.UTF_8)), null);
         } catch (NoSuchFileException e) {
-            return new State(null, null, "file not found");
+            return new State(null, last, "file not found");
         } catch (AccessDeniedException e) {
-            return new State(stamp, null, "permission denied");
+            return new State(stamp, last, "permission denied");
         } catch (IOException e) {
-            return new State(stamp, null, e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            return new State(stamp, last, e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
         } catch (KrlFormatException | IllegalArgumentException e) {
-            return new State(stamp, null, "expected a KRL made by ssh-keygen -k, or public keys one a line: "
+            return new State(stamp, last, "expected a KRL made by ssh-keygen -k, or public keys one a line: "
                     + e.getMessage());
         }
     }

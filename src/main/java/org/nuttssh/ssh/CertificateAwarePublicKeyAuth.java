@@ -46,10 +46,14 @@ final class CertificateAwarePublicKeyAuth extends UserAuthPublicKey {
         if (offered(buffer) instanceof OpenSshCertificate certificate
                 && (certificate.getType() != OpenSshCertificate.Type.USER
                 || !OpenSshCertificate.isValidNow(certificate))) {
-            // MINA refuses it without asking the authenticator; ask it anyway, through max-auth-attempts, so that the
-            // refusal is logged, counted and its reason known. It refuses the same certificates, and MINA still does.
-            getServerSession().getPublickeyAuthenticator().authenticate(getUsername(), certificate,
+            // MINA would refuse it without asking the authenticator (and log a warning with a stack trace); the
+            // relay's authenticator refuses the same certificates, through max-auth-attempts, with the reason logged
+            // and counted.
+            boolean accepted = getServerSession().getPublickeyAuthenticator().authenticate(getUsername(), certificate,
                     getServerSession());
+            if (!accepted) {
+                return Boolean.FALSE;
+            }
         }
         return super.doAuth(buffer, init);
     }

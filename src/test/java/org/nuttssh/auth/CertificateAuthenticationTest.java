@@ -94,6 +94,19 @@ class CertificateAuthenticationTest {
         assertTrue(!admission.admitted() && admission.revoked(), admission.toString());
         assertFalse(authenticator.authenticate("user", certificate, session()));
         assertEquals(1, authenticator.certificateRefusals().get(CertificateRefusal.REVOKED));
+
+        // Unreadable: new logins refused, the session judged by what the file last held.
+        Files.writeString(revokedFile, "not a key\n", StandardCharsets.UTF_8);
+        assertFalse(revoked.reloadIfChanged());
+        PublicKey other = keygen.certify(keygen.key("other"), ca, "other", "-n", "user");
+        assertFalse(authenticator.authenticate("user", other, session()));
+        ServerSession otherSession = session();
+        Files.writeString(revokedFile, "", StandardCharsets.UTF_8);
+        assertTrue(revoked.reloadIfChanged());
+        assertTrue(authenticator.authenticate("user", other, otherSession));
+        Files.delete(revokedFile);
+        assertFalse(revoked.reloadIfChanged());
+        assertTrue(authenticator.admits(otherSession, other).admitted(), "still admitted by the last list read");
     }
 
     private static ServerSession session() {
