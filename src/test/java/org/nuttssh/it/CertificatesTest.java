@@ -126,6 +126,12 @@ class CertificatesTest {
         assertEquals(0, named.process().exitValue(), named.stderr());
         assertTrue(named.stdout().contains("certificate: id \"apart\""), named.stdout());
 
+        // The key ID is the CA's text, but printed escaped like every client string.
+        RelayFixture.exec(List.of("ssh-keygen", "-q", "-s", rsa.toString(), "-I", "evil\u001b[2J", "-n", "evil",
+                relay.key("evil") + ".pub"));
+        SshProcess evil = relay.run(relay.ssh("relay-evil", "whoami"));
+        assertTrue(evil.stdout().contains("certificate: id \"evil\\x1b[2J\" serial 0 ca "), evil.stdout());
+
         // Without permit-port-forwarding: logged in, whoami works, listening does not.
         relay.certify("shy", rsa, "-n", "shy", "-O", "no-port-forwarding");
         SshProcess shy = relay.run(relay.ssh("relay-shy", "whoami"));
