@@ -13,7 +13,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -226,28 +225,14 @@ class CertificatesTest {
     void plinkLogsInAndListensWithACertificate() throws Exception {
         relay.start("cert-authority,access=\"listen\" {ca}");
         relay.certify("putty", relay.key("ca"), "-n", "putty-gw", "-z", "5");
-        Path ppk = relay.dir().resolve("putty.ppk");
-        RelayFixture.exec(List.of("puttygen", relay.key("putty").toString(), "-O", "private", "-o", ppk.toString(),
-                "--certificate", relay.key("putty") + "-cert.pub"));
-        SshProcess whoami = relay.run(plink(ppk, List.of(), "whoami"));
+        Path ppk = relay.puttyKey("putty");
+        SshProcess whoami = relay.run(relay.plink(ppk, "putty-gw", List.of(), "whoami"));
         assertEquals(0, whoami.process().exitValue(), whoami.stderr());
         assertTrue(whoami.stdout().contains("certificate: id \"putty\" serial 5 ca "), whoami.stdout());
 
-        SshProcess listener = relay.start(plink(ppk, List.of("-N", "-R", "22:localhost:" + echo.port()), null));
+        SshProcess listener = relay.start(relay.plink(ppk, "putty-gw",
+                List.of("-N", "-R", "22:localhost:" + echo.port()), null));
         RelayFixture.await(listener, "plink listening", () -> relay.newestRecord("putty-gw").isPresent());
-    }
-
-    /** {@code plink OPTIONS 127.0.0.1 [COMMAND]} as {@code putty-gw}, with the .ppk holding key and certificate. */
-    private List<String> plink(Path ppk, List<String> options, String remoteCommand) throws Exception {
-        List<String> command = new ArrayList<>(List.of("plink", "-ssh", "-batch", "-P",
-                String.valueOf(relay.port()), "-l", "putty-gw", "-i", ppk.toString(), "-hostkey",
-                fingerprint(relay.hostKey())));
-        command.addAll(options);
-        command.add("127.0.0.1");
-        if (remoteCommand != null) {
-            command.add(remoteCommand);
-        }
-        return command;
     }
 
     /** {@code ssh relay-ops whoami} checking the host key against {@code knownHosts} alone, as relay.example.org. */

@@ -20,7 +20,8 @@ import org.nuttssh.testing.ClusterSecurity;
 
 /**
  * Certificates on a two-node cluster in this JVM: both nodes present the same host key and certificate, a device
- * certified by the fleet CA listens on node B, and an operator on node A reaches it and sees its certificate.
+ * certified by the fleet CA listens on node B with plink, and an operator on node A reaches it with OpenSSH and sees
+ * its certificate.
  */
 class ClusterCertificatesTest {
 
@@ -52,7 +53,10 @@ class ClusterCertificatesTest {
         RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
 
         b.certify("gw", a.key("fleetca"), "-n", "gw-0007", "-z", "7");
-        b.listener("gw", "gw-0007", "gw-0007", "22:localhost:" + echo.port());
+        // The device is PuTTY's plink, with the certificate in its .ppk.
+        SshProcess device = b.start(b.plink(b.puttyKey("gw"), "gw-0007",
+                List.of("-N", "-R", "22:localhost:" + echo.port()), null));
+        RelayFixture.await(device, "gw-0007 listening on B", () -> b.newestRecord("gw-0007").isPresent());
         RelayFixture.await("gw-0007 known on A", () -> a.newestRecord("gw-0007").isPresent());
 
         Path knownHosts = dir.resolve("known_hosts");

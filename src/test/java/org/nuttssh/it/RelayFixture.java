@@ -203,6 +203,32 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
         Files.writeString(dir.resolve("authorized_keys"), text.toString(), StandardCharsets.UTF_8);
     }
 
+    /** The role's key with its certificate, as PuTTY keeps them: {@code puttygen ... --certificate}. */
+    Path puttyKey(String role) throws IOException, InterruptedException {
+        Path ppk = dir.resolve(role + ".ppk");
+        exec(List.of("puttygen", key(role).toString(), "-O", "private", "-o", ppk.toString(), "--certificate",
+                key(role) + "-cert.pub"));
+        return ppk;
+    }
+
+    /**
+     * {@code plink OPTIONS 127.0.0.1 [COMMAND]} to this relay as {@code user} with a .ppk key, trusting the relay's
+     * host key by its fingerprint.
+     */
+    List<String> plink(Path ppk, String user, List<String> options, String remoteCommand)
+            throws IOException, InterruptedException {
+        String hostKey = new String(new ProcessBuilder("ssh-keygen", "-l", "-f", hostKey() + ".pub").start()
+                .getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[1];
+        List<String> command = new ArrayList<>(List.of("plink", "-ssh", "-batch", "-P", String.valueOf(port), "-l",
+                user, "-i", ppk.toString(), "-hostkey", hostKey));
+        command.addAll(options);
+        command.add("127.0.0.1");
+        if (remoteCommand != null) {
+            command.add(remoteCommand);
+        }
+        return command;
+    }
+
     Relay server() {
         return server;
     }
