@@ -116,10 +116,10 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
 
     /**
      * Whether an authenticated session is still admitted with {@code key}, the key or certificate it logged in with
-     * ({@link #PRESENTED_KEY}), judged as at login (the first line in file order that
-     * admits its key or certificate) except for the certificate's validity, which is the expiry timer's business. For
-     * re-checking live sessions after a reload; it may wait for a host name lookup like a login does, so call it off
-     * the I/O threads.
+     * ({@link #PRESENTED_KEY}), judged as at login (the first line in file order that admits it), except for a
+     * certificate's validity, which is the expiry timer's business, and an unreadable revoked-keys file, which does
+     * not disconnect anyone. For re-checking live sessions after a reload; it may wait for a host name lookup like a
+     * login does, so call it off the I/O threads.
      */
     public Admission admits(ServerSession session, PublicKey key) {
         IpAddress address = clientAddress(session);
