@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.auth.AuthorizedKeysException;
+import org.nuttssh.config.CertificateConfig;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.ConfigFileException;
 import org.nuttssh.config.FirstRun;
@@ -75,6 +76,22 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--authorized-keys", paramLabel = "FILE", defaultValue = RelayConfig.DEFAULT_AUTHORIZED_KEYS,
             description = "Client keys with access= options; re-read when it changes (default: ${DEFAULT-VALUE}).")
     Path authorizedKeys;
+
+    @Option(names = "--revoked-keys", paramLabel = "FILE",
+            description = "Revoked client keys and certificates: a KRL (ssh-keygen -k) or public keys one a line; "
+                    + "re-read when it changes. If it cannot be read, no key may log in (default: none).")
+    Path revokedKeys;
+
+    @Option(names = "--disconnect-expired-certificates", arity = "0..1", paramLabel = "BOOL", defaultValue = "true",
+            fallbackValue = "true",
+            description = "Disconnect a client when its certificate expires; false keeps OpenSSH's behaviour, "
+                    + "which checks it only at login (default: ${DEFAULT-VALUE}).")
+    boolean disconnectExpiredCertificates;
+
+    @Option(names = "--host-certificate", paramLabel = "FILE",
+            description = "The host key's OpenSSH certificate (ssh-keygen -s CA -h), offered with the host key "
+                    + "(default: none).")
+    Path hostCertificate;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
             description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -322,7 +339,7 @@ public final class Main implements Callable<Integer> {
             if (init) {
                 FirstRun.prepare(hostKey, authorizedKeys, console);
             }
-            KeyPairProvider hostKeys = HostKeys.load(hostKey);
+            KeyPairProvider hostKeys = HostKeys.load(hostKey, hostCertificate);
             AuthorizedKeys keys = AuthorizedKeys.load(authorizedKeys);
             server = Relay.start(config, hostKeys, keys);
             if (init) {
@@ -372,7 +389,9 @@ public final class Main implements Callable<Integer> {
                     .cluster(clusterConfig())
                     .algorithms(SshAlgorithms.parse(ciphers, macs, kexAlgorithms, hostKeyAlgorithms)).limits(limits)
                     .metrics(metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort))
-                    .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).build();
+                    .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
+                    .certificates(new CertificateConfig(revokedKeys, disconnectExpiredCertificates, hostCertificate))
+                    .build();
         } catch (SettingException e) {
             throw e.from(sources.origin(e.setting(), spec.commandLine().getParseResult()));
         }

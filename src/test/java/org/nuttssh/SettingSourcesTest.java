@@ -16,6 +16,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.config.CertificateConfig;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.LogFormat;
 import org.nuttssh.config.MaxStartups;
@@ -150,6 +151,22 @@ class SettingSourcesTest {
         assertEquals(7, fromEnvironment.limits().maxStartupsPerSource());
         assertEquals(3, fromEnvironment.limits().maxSessionsPerConnection());
         assertEquals(30, fromEnvironment.limits().maxChannelsPerConnection());
+    }
+
+    @Test
+    void theCertificateSettingsComeFromEverySource() throws Exception {
+        assertEquals(CertificateConfig.DEFAULT, settings(Map.of()).certificates());
+        Path file = file("""
+                revoked-keys: /etc/nuttssh/revoked.krl
+                disconnect-expired-certificates: false
+                """);
+        assertEquals(new CertificateConfig(Path.of("/etc/nuttssh/revoked.krl"), false, null),
+                settings(Map.of(), "--config", file.toString()).certificates());
+        assertEquals(new CertificateConfig(null, false, Path.of("/h-cert.pub")),
+                settings(Map.of("NUTTSSH_HOST_CERTIFICATE", "/h-cert.pub",
+                        "NUTTSSH_DISCONNECT_EXPIRED_CERTIFICATES", "false")).certificates());
+        assertEquals(new CertificateConfig(Path.of("/r"), true, null), settings(Map.of(), "--config", file.toString(),
+                "--revoked-keys", "/r", "--disconnect-expired-certificates").certificates());
     }
 
     @Test

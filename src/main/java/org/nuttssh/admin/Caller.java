@@ -10,11 +10,12 @@ import org.nuttssh.auth.Access;
  *
  * @param name        the client's name (SSH user name, or the key's hostname=)
  * @param address     {@code ip:port}
- * @param fingerprint of the key it logged in with
+ * @param fingerprint of the key it logged in with (a certificate's CA key when it used a certificate)
  * @param transport   the cipher and MAC the connection runs, as the relay chose them
+ * @param certificate the certificate it logged in with ({@code id "..." serial N ca SHA256:...}), or null
  */
 public record Caller(String name, List<String> aliases, Set<Access> access, String address, String fingerprint,
-                     Transport transport) {
+                     Transport transport, String certificate) {
 
     /**
      * @param cipher client to server, and server to client if that differs

@@ -6,6 +6,12 @@ package org.nuttssh.admin;
  * @param clientId     its registry id
  * @param openCircuits circuits open to it now
  * @param bytes        bytes relayed both ways through its circuits since it started listening
+ * @param certificate  the certificate it logged in with ({@code id "..." serial N ca SHA256:...}), or null
  */
-public record ClientTraffic(String clientId, int openCircuits, long bytes) {
+public record ClientTraffic(String clientId, int openCircuits, long bytes, String certificate) {
+
+    /** A client that logged in with a plain key. */
+    public ClientTraffic(String clientId, int openCircuits, long bytes) {
+        this(clientId, openCircuits, bytes, null);
+    }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.nuttssh.registry.Listing;
+import org.nuttssh.text.Printable;
 
 /** The text of {@code list}: one aligned row per listening client. */
 final class ListingTable {
@@ -14,7 +15,7 @@ final class ListingTable {
     private static final List<String> HEADER = List.of("NAME", "ADDRESS", "ALIASES", "PORTS");
     private static final List<String> CLUSTER_HEADER = List.of("NAME", "ADDRESS", "ALIASES", "PORTS", "NODE");
     private static final List<String> VERBOSE_HEADER = List.of("NAME", "ADDRESS", "ALIASES", "PORTS", "NODE",
-            "CONNECTED", "CIRCUITS", "BYTES");
+            "CONNECTED", "CIRCUITS", "BYTES", "CERTIFICATE");
     static final String NOBODY = "no listening clients\n";
     /** Shown for a client whose node did not answer. */
     static final String UNKNOWN = "?";
@@ -39,7 +40,8 @@ final class ListingTable {
     }
 
     /**
-     * {@code list -v}: also the node, when the client connected (UTC), its open circuits and the bytes through them.
+     * {@code list -v}: also the node, when the client connected (UTC), its open circuits, the bytes through them and
+     * the certificate it logged in with (key ID, serial, CA), if any.
      *
      * @param traffic by client id; a client missing from it shows {@value #UNKNOWN}
      */
@@ -55,6 +57,8 @@ final class ListingTable {
             row.add(listing.record().connectedAt().truncatedTo(ChronoUnit.SECONDS).toString());
             row.add(counts == null ? UNKNOWN : String.valueOf(counts.openCircuits()));
             row.add(counts == null ? UNKNOWN : String.valueOf(counts.bytes()));
+            row.add(counts == null ? UNKNOWN
+                    : counts.certificate() == null ? "-" : Printable.escape(counts.certificate()));
             table.add(row);
         }
         return table.render();

@@ -22,7 +22,8 @@ final class WhoAmI {
                 + "aliases: " + (caller.aliases().isEmpty() ? "-" : String.join(",", caller.aliases())) + "\n"
                 + "access: " + access + "\n"
                 + "address: " + caller.address() + "\n"
-                + "key: " + caller.fingerprint() + "\n"
+                + (caller.certificate() == null ? "key: " + caller.fingerprint()
+                        : "certificate: " + Printable.escape(caller.certificate())) + "\n"
                 + "cipher: " + caller.transport().cipher() + "\n"
                 + "mac: " + (caller.transport().mac().isEmpty() ? "implicit" : caller.transport().mac()) + "\n"
                 + "node: " + node(nodes) + "\n";

@@ -15,12 +15,16 @@ import java.util.stream.Collectors;
  * @param from one pattern list per {@code from=} option; a connection must match every one of them
  * @param hostname the client name to use instead of the SSH user name, or null
  * @param permits what names=, permitopen= and permitlisten= narrow
+ * @param certAuthority {@code cert-authority}: the key is a CA's, and the line admits the user certificates it signed
+ *                      (and never the CA key itself)
+ * @param principals {@code principals=}: with cert-authority, one of these must be among a certificate's principals,
+ *                   instead of the user name; empty when not given
  * @param comment the text after the key data, or "" when there is none
  * @param line 1-based line number in {@code file}
  */
 public record AuthorizedKey(PublicKey key, String fingerprint, Set<Access> access, List<HostPatternList> from,
-                            String hostname, List<String> aliases, Permits permits, String comment, Path file,
-                            int line) {
+                            String hostname, List<String> aliases, Permits permits, boolean certAuthority,
+                            List<String> principals, String comment, Path file, int line) {
 
     public AuthorizedKey {
         Objects.requireNonNull(key, "key");
@@ -33,6 +37,16 @@ public record AuthorizedKey(PublicKey key, String fingerprint, Set<Access> acces
         access = Collections.unmodifiableSet(levels);
         from = List.copyOf(from);
         aliases = List.copyOf(aliases);
+        principals = List.copyOf(principals);
+    }
+
+    /** This line with only {@code kept} of its access levels, for a certificate that grants less than the line. */
+    AuthorizedKey narrowedTo(Set<Access> kept) {
+        EnumSet<Access> levels = EnumSet.noneOf(Access.class);
+        levels.addAll(access);
+        levels.retainAll(kept);
+        return new AuthorizedKey(key, fingerprint, levels, from, hostname, aliases, permits, certAuthority, principals,
+                comment, file, line);
     }
 
     public boolean has(Access a) {
@@ -71,7 +85,8 @@ public record AuthorizedKey(PublicKey key, String fingerprint, Set<Access> acces
 
     @Override
     public String toString() {
-        return "AuthorizedKey[" + location() + " " + fingerprint + " access=" + describeAccess()
+        return "AuthorizedKey[" + location() + (certAuthority ? " cert-authority " : " ") + fingerprint
+                + " access=" + describeAccess()
                 + (hostname != null ? " hostname=" + hostname : "") + (aliases.isEmpty() ? "" : " aliases=" + aliases)
                 + (from.isEmpty() ? "" : " from=" + from) + "]";
     }

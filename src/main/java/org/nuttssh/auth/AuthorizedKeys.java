@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -95,9 +94,16 @@ public final class AuthorizedKeys {
         return current.entries();
     }
 
-    /** The lines holding {@code key}, in file order; empty if the key is not listed. */
+    /** The lines holding {@code key} (a plain key, not a CA's), in file order; empty if the key is not listed. */
     public List<AuthorizedKey> entriesFor(PublicKey key) {
-        return current.entries().stream().filter(e -> KeyUtils.compareKeys(e.key(), key)).toList();
+        return current.entries().stream().filter(e -> !e.certAuthority() && KeyUtils.compareKeys(e.key(), key))
+                .toList();
+    }
+
+    /** The cert-authority lines holding {@code caKey}, in file order. */
+    List<AuthorizedKey> authoritiesFor(PublicKey caKey) {
+        return current.entries().stream().filter(e -> e.certAuthority() && KeyUtils.compareKeys(e.key(), caKey))
+                .toList();
     }
 
     /** The lines that give {@code name} as their hostname= or an alias=, in file order; empty if none does. */
@@ -174,21 +180,7 @@ public final class AuthorizedKeys {
 
     /** Polls the file every {@code interval} on {@code scheduler}; stop it by shutting the scheduler down. */
     public void startWatching(ScheduledExecutorService scheduler, Duration interval) {
-        Objects.requireNonNull(scheduler, "scheduler");
-        if (interval.isZero() || interval.isNegative()) {
-            throw new IllegalArgumentException("watch interval must be positive, got " + interval);
-        }
-        long millis = Math.max(1, interval.toMillis());
-        scheduler.scheduleWithFixedDelay(this::reloadQuietly, millis, millis, TimeUnit.MILLISECONDS);
-    }
-
-    /** An exception escaping a scheduled task would silently cancel all later runs, so none may escape. */
-    private void reloadQuietly() {
-        try {
-            reloadIfChanged();
-        } catch (Throwable t) {
-            log.error("checking {} for changes failed; will retry", DisplayPath.of(file), t);
-        }
+        FilePolling.every(scheduler, interval, file, this::reloadIfChanged);
     }
 
     private static Loaded read(Path file) throws AuthorizedKeysException {

@@ -25,7 +25,7 @@ final class AuthorizedKeysParser {
 
     /** The options this relay gives a meaning to. */
     static final List<String> KNOWN = List.of("access", "from", "hostname", "alias", "names", "permitopen",
-            "permitlisten");
+            "permitlisten", "cert-authority", "principals");
     /**
      * OpenSSH options about what a login shell may do (terminals, commands, environment, agent and X11 forwarding,
      * tun devices, FIDO touch): a relay runs no shell, so they neither grant nor take away anything here. The
@@ -35,7 +35,7 @@ final class AuthorizedKeysParser {
             "no-agent-forwarding", "agent-forwarding", "no-x11-forwarding", "x11-forwarding", "no-user-rc", "user-rc",
             "no-port-forwarding", "port-forwarding", "restrict", "tunnel", "no-touch-required", "verify-required");
     /** OpenSSH restrictions the relay cannot honour: ignoring them would let the key in more widely. */
-    private static final Set<String> NOT_ENFORCEABLE = Set.of("expiry-time", "cert-authority", "principals");
+    private static final Set<String> NOT_ENFORCEABLE = Set.of("expiry-time");
 
     private AuthorizedKeysParser() {
     }
@@ -82,6 +82,8 @@ final class AuthorizedKeysParser {
         List<String> names = new ArrayList<>();
         List<ForwardPermit> permitOpen = new ArrayList<>();
         List<ForwardPermit> permitListen = new ArrayList<>();
+        boolean certAuthority = false;
+        List<String> principals = new ArrayList<>();
         for (KeyOption option : parts.options()) {
             String optionName = option.name().toLowerCase(Locale.ROOT);
             switch (optionName) {
@@ -112,8 +114,18 @@ final class AuthorizedKeysParser {
                 case "names" -> names.addAll(namePatterns(option));
                 case "permitopen" -> permitOpen.addAll(ForwardPermit.parseOpen(required(option)));
                 case "permitlisten" -> permitListen.addAll(ForwardPermit.parseListen(required(option)));
+                case "cert-authority" -> certAuthority = flag(option);
+                case "principals" -> principals.addAll(principals(option));
                 default -> warnings.add(notApplying(option));
             }
+        }
+        if (certAuthority && (hostname != null || !aliases.isEmpty())) {
+            throw new MalformedLineException("hostname= and alias= cannot be used with cert-authority: they would give"
+                    + " every certificate the CA signs the same name (the certificate's principal is the name; use"
+                    + " names= to bound which ones the CA may grant)");
+        }
+        if (!principals.isEmpty() && !certAuthority) {
+            throw new MalformedLineException("principals= applies only to cert-authority lines");
         }
         Permits permits = new Permits(names, permitOpen, permitListen);
         for (String given : hostname == null ? aliases : concat(hostname, aliases)) {
@@ -128,7 +140,7 @@ final class AuthorizedKeysParser {
                     : "key has no access= option; it may log in but can do nothing");
         }
         return new AuthorizedKey(key, KeyUtils.getFingerPrint(key), access, from, hostname, List.copyOf(aliases),
-                permits, parts.comment(), file, line);
+                permits, certAuthority, principals, parts.comment(), file, line);
     }
 
     /**
@@ -183,6 +195,25 @@ final class AuthorizedKeysParser {
                     + option.name().toLowerCase(Locale.ROOT) + "=\"...\"");
         }
         return option.value();
+    }
+
+    private static boolean flag(KeyOption option) throws MalformedLineException {
+        if (option.value() != null) {
+            throw new MalformedLineException("option '" + option.name() + "' takes no value (found \""
+                    + option.value() + "\")");
+        }
+        return true;
+    }
+
+    /** principals=: comma-separated, compared literally with a certificate's principals (as OpenSSH does). */
+    private static List<String> principals(KeyOption option) throws MalformedLineException {
+        String value = required(option);
+        List<String> listed = List.of(value.split(",", -1));
+        if (listed.stream().anyMatch(String::isEmpty)) {
+            throw new MalformedLineException("principals=\"" + value + "\": an empty principal (expected: names"
+                    + " separated by single commas)");
+        }
+        return listed;
     }
 
     /** hostname= and alias= give names, which follow {@link ClientName}'s rule. */

@@ -28,12 +28,14 @@ final class CircuitAudit {
                         + entry.targetNode().shortId();
         String reason = circuit.closeReason();
         log.atInfo()
-                .setMessage("circuit closed: " + initiator.describe() + " (key " + initiator.fingerprint() + ") -> "
+                .setMessage("circuit closed: " + initiator.describe() + " (" + (initiator.certificate() == null
+                        ? "key " + initiator.fingerprint() : "certificate " + initiator.certificate()) + ") -> "
                         + entry.target() + ":" + entry.port() + " via " + nodes + ", " + circuit.bytesUp()
                         + " bytes up, " + circuit.bytesDown() + " bytes down, " + millis + " ms, " + reason)
                 .addKeyValue("initiator", initiator.name())
                 .addKeyValue("initiator_address", initiator.address())
                 .addKeyValue("initiator_key", initiator.fingerprint())
+                .addKeyValue("initiator_certificate", initiator.certificate())
                 .addKeyValue("target", entry.target())
                 .addKeyValue("port", entry.port())
                 .addKeyValue("initiator_node", entry.initiatorNode().value())

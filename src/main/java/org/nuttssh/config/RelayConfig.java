@@ -28,12 +28,13 @@ import org.nuttssh.net.Ports;
  * @param limits            caps on connections, attempts, listeners and circuits
  * @param metrics           where to serve /metrics and /health/*, or null for nowhere
  * @param shutdownGrace     how long open circuits may run on after a SIGTERM
+ * @param certificates      revoked keys, certificate expiry and the host certificate
  */
 public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKeys,
                           Duration keepAliveInterval, int keepAliveCount, boolean useDns,
                           boolean proxyProtocol, List<CidrBlock> proxyProtocolFrom, boolean reservedNames,
                           ClusterConfig cluster, SshAlgorithms algorithms, Limits limits, MetricsConfig metrics,
-                          Duration shutdownGrace) {
+                          Duration shutdownGrace, CertificateConfig certificates) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     static final String PROXY_PROTOCOL_FROM = "proxy-protocol-from";
@@ -69,6 +70,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             throw new SettingException("keepalive-count", keepAliveCount, "1 or more");
         }
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(certificates, "certificates");
         if (shutdownGrace.isNegative()) {
             throw new SettingException("shutdown-grace", shutdownGrace.toSeconds(), "0 or more seconds");
         }
@@ -89,7 +91,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
                 .keepAlive(keepAliveInterval, keepAliveCount).useDns(useDns).proxyProtocol(proxyProtocol)
                 .proxyProtocolFrom(proxyProtocolFrom.stream().map(CidrBlock::toString).toList())
                 .reservedNames(reservedNames).cluster(cluster).algorithms(algorithms).limits(limits).metrics(metrics)
-                .shutdownGrace(shutdownGrace);
+                .shutdownGrace(shutdownGrace).certificates(certificates);
     }
 
     /** Collects settings; {@link #build} checks them all at once, naming the first bad one. */
@@ -109,6 +111,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         private Limits limits = Limits.builder().build();
         private MetricsConfig metrics;
         private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
+        private CertificateConfig certificates = CertificateConfig.DEFAULT;
 
         private Builder() {
         }
@@ -187,9 +190,15 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             return this;
         }
 
+        public Builder certificates(CertificateConfig config) {
+            this.certificates = config;
+            return this;
+        }
+
         public RelayConfig build() {
             return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
-                    proxyProtocol, proxies(), reservedNames, cluster, algorithms, limits, metrics, shutdownGrace);
+                    proxyProtocol, proxies(), reservedNames, cluster, algorithms, limits, metrics, shutdownGrace,
+                    certificates);
         }
 
         private List<CidrBlock> proxies() {

@@ -29,6 +29,7 @@ public final class Meters {
     public static final String RELAYED = "nuttssh.relayed";
     public static final String AUTH_FAILURES = "nuttssh.auth.failures";
     public static final String LIMIT_REFUSALS = "nuttssh.limit.refusals";
+    public static final String CERTIFICATE_REFUSALS = "nuttssh.certificate.refusals";
     public static final String MEMORY_USED_AFTER_GC = "nuttssh.memory.used.after.gc";
     public static final String MEMORY_BOUND = "nuttssh.memory.bound";
     public static final String CLUSTER_MEMBERS = "nuttssh.cluster.members";
@@ -75,6 +76,8 @@ public final class Meters {
                 .description("Public keys refused at login").register(registry);
         bindTally(registry, LIMIT_REFUSALS, TAG_LIMIT, stats.limitRefusals(),
                 "Connections, listeners and circuits turned away by a limit");
+        bindTally(registry, CERTIFICATE_REFUSALS, TAG_REASON, stats.certificateRefusals(),
+                "OpenSSH certificates refused at login, by reason");
         Gauge.builder(MEMORY_USED_AFTER_GC, stats, RelayStatistics::memoryUsedAfterGc).baseUnit(BaseUnits.BYTES)
                 .description("Heap in use after the last garbage collection").register(registry);
         Gauge.builder(MEMORY_BOUND, stats, RelayStatistics::memoryBound).baseUnit(BaseUnits.BYTES)

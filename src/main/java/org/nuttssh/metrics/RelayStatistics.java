@@ -44,6 +44,9 @@ public interface RelayStatistics {
     /** Connections, listeners or circuits turned away, by the limit's setting. */
     Tally<?> limitRefusals();
 
+    /** Certificates refused at login, by reason. */
+    Tally<?> certificateRefusals();
+
     /** Heap in use after the last garbage collection, in bytes. */
     long memoryUsedAfterGc();
 

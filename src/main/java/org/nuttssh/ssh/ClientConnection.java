@@ -2,6 +2,7 @@ package org.nuttssh.ssh;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +12,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -21,6 +25,7 @@ import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.Access;
 import org.nuttssh.auth.AuthorizedKey;
 import org.nuttssh.auth.NameOwnership;
+import org.nuttssh.auth.UserCertificate;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.ListeningClient;
@@ -61,18 +66,23 @@ final class ClientConnection implements ListeningClient {
     private final MemoryGuard memory;
     private final Tally<Limit> limitRefusals;
     private volatile AuthorizedKey key;
+    /** The certificate it logged in with, or null for a plain key. */
+    private final UserCertificate certificate;
     private final AtomicBoolean disconnecting = new AtomicBoolean();
+    /** Disconnects it when its certificate expires (disconnect-expired-certificates); cancelled when it goes. */
+    private volatile Future<?> expiry;
 
     // Guarded by this.
     private final SortedMap<Integer, String> listeners = new TreeMap<>();
     private CompletionStage<?> serial = CompletableFuture.completedFuture(null);
     private boolean disconnected;
 
-    ClientConnection(ServerSession session, AuthorizedKey key, String id, NodeId node, InetSocketAddress address,
-                     Switchboard switchboard, NameOwnership names, int maxListeners, MemoryGuard memory,
-                     Tally<Limit> limitRefusals) {
+    ClientConnection(ServerSession session, AuthorizedKey key, UserCertificate certificate, String id, NodeId node,
+                     InetSocketAddress address, Switchboard switchboard, NameOwnership names, int maxListeners,
+                     MemoryGuard memory, Tally<Limit> limitRefusals) {
         this.session = session;
         this.key = key;
+        this.certificate = certificate;
         this.id = id;
         this.node = node;
         this.address = address.getAddress().getHostAddress() + ":" + address.getPort();
@@ -116,6 +126,32 @@ final class ClientConnection implements ListeningClient {
 
     String address() {
         return address;
+    }
+
+    /** The certificate it logged in with, if it used one. */
+    Optional<UserCertificate> certificate() {
+        return Optional.ofNullable(certificate);
+    }
+
+    /**
+     * What it logged in with, for logs and tables: the key's fingerprint, or the certificate's key ID, serial and CA
+     * (the key ID is the client's text: whoever prints it escapes it).
+     */
+    String identity() {
+        return certificate == null ? "key " + key.fingerprint() : "certificate " + certificate.describe();
+    }
+
+    /** Disconnects it at its certificate's expiry, through {@code scheduler}; nothing for a plain key. */
+    void disconnectAtExpiry(ScheduledExecutorService scheduler) {
+        Instant end = certificate == null ? null : certificate.validBefore();
+        if (end == null) {
+            return;
+        }
+        long delay = Math.max(0, Duration.between(Instant.now(), end).toMillis());
+        expiry = scheduler.schedule(() -> {
+            log.info("certificate expired: {} ({}) at {}; disconnecting", describe(), identity(), end);
+            disconnect("your certificate expired at " + end);
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     /** For logs: {@code name@address}. */
@@ -254,6 +290,10 @@ final class ClientConnection implements ListeningClient {
 
     /** The SSH connection is gone: withdraw its names. */
     void disconnected() {
+        Future<?> timer = expiry;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         inOrder(() -> {
             boolean hadListeners;
             synchronized (this) {

@@ -11,6 +11,7 @@ import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.Access;
 import org.nuttssh.auth.AuthorizedKey;
+import org.nuttssh.auth.UserCertificate;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.Initiator;
 import org.nuttssh.circuit.RefusalReason;
@@ -68,7 +69,7 @@ final class DirectTcpipChannel extends AbstractServerChannel {
         }
         end = new ChannelEnd(this, this::sendEof, initiator.describe());
         Initiator who = new Initiator(initiator.id(), initiator.name(), initiator.address(),
-                initiator.key().fingerprint());
+                initiator.key().fingerprint(), initiator.certificate().map(UserCertificate::describe).orElse(null));
         switchboard.connect(end, who, target, port, originHost, originPort).whenComplete((circuit, failure) -> {
             if (failure != null) {
                 CircuitRefusedException reason = Switchboard.asRefusal(failure);

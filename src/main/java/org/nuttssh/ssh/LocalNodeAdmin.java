@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.nuttssh.admin.CircuitView;
 import org.nuttssh.admin.ClientTraffic;
+import org.nuttssh.auth.UserCertificate;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.ListenerTraffic;
 import org.nuttssh.circuit.OpenCircuit;
@@ -39,7 +40,8 @@ final class LocalNodeAdmin implements NodeAdmin {
     public List<ClientTraffic> traffic() {
         return clients.all().stream().filter(ClientConnection::isListening).map(client -> {
             ListenerTraffic traffic = switchboard.traffic(client.id());
-            return new ClientTraffic(client.id(), traffic.openCircuits(), traffic.bytes());
+            return new ClientTraffic(client.id(), traffic.openCircuits(), traffic.bytes(),
+                    client.certificate().map(UserCertificate::describe).orElse(null));
         }).toList();
     }
 

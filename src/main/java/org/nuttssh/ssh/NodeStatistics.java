@@ -3,6 +3,7 @@ package org.nuttssh.ssh;
 import java.util.function.Supplier;
 
 import org.nuttssh.admin.ClusterView;
+import org.nuttssh.auth.CertificateRefusal;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
 import org.nuttssh.memory.MemoryGuard;
@@ -18,18 +19,21 @@ final class NodeStatistics implements RelayStatistics {
     private final Switchboard switchboard;
     private final AttemptLimit attempts;
     private final Tally<Limit> limits;
+    private final Tally<CertificateRefusal> certificates;
     private final MemoryGuard memory;
     private final Supplier<ClusterView> cluster;
 
     /** @param cluster the nodes as this one sees them; a single node sees itself */
     NodeStatistics(ConnectionGate gate, StartupGate startups, ConnectedClients clients, Switchboard switchboard,
-                   AttemptLimit attempts, Tally<Limit> limits, MemoryGuard memory, Supplier<ClusterView> cluster) {
+                   AttemptLimit attempts, Tally<Limit> limits, Tally<CertificateRefusal> certificates,
+                   MemoryGuard memory, Supplier<ClusterView> cluster) {
         this.gate = gate;
         this.startups = startups;
         this.clients = clients;
         this.switchboard = switchboard;
         this.attempts = attempts;
         this.limits = limits;
+        this.certificates = certificates;
         this.memory = memory;
         this.cluster = cluster;
     }
@@ -72,6 +76,11 @@ final class NodeStatistics implements RelayStatistics {
     @Override
     public long circuitsOpened() {
         return switchboard.openedCircuits();
+    }
+
+    @Override
+    public Tally<?> certificateRefusals() {
+        return certificates;
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.nuttssh.auth.AuthorizedKey;
 import org.nuttssh.auth.ClientAddress;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.auth.NameOwnership;
+import org.nuttssh.auth.UserCertificate;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
 import org.nuttssh.memory.MemoryGuard;
@@ -38,11 +39,12 @@ final class SessionTracker implements SessionListener {
     private final int maxListenersPerClient;
     private final MemoryGuard memory;
     private final Tally<Limit> limitRefusals;
+    private final boolean disconnectExpired;
     private final AtomicLong connectionCounter = new AtomicLong();
 
     SessionTracker(NodeId node, Switchboard switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
                    Duration keepAliveInterval, int keepAliveCount, NameOwnership names, int maxListenersPerClient,
-                   MemoryGuard memory, Tally<Limit> limitRefusals) {
+                   MemoryGuard memory, Tally<Limit> limitRefusals, boolean disconnectExpired) {
         this.node = node;
         this.switchboard = switchboard;
         this.clients = clients;
@@ -53,6 +55,7 @@ final class SessionTracker implements SessionListener {
         this.maxListenersPerClient = maxListenersPerClient;
         this.memory = memory;
         this.limitRefusals = limitRefusals;
+        this.disconnectExpired = disconnectExpired;
     }
 
     @Override
@@ -69,12 +72,20 @@ final class SessionTracker implements SessionListener {
         ServerSession serverSession = (ServerSession) session;
         AuthorizedKey key = session.getAttribute(KeyAuthenticator.AUTHORIZED_KEY);
         String id = node + "-" + connectionCounter.incrementAndGet();
-        ClientConnection client = new ClientConnection(serverSession, key, id, node, ClientAddress.of(session),
-                switchboard, names, maxListenersPerClient, memory, limitRefusals);
+        UserCertificate certificate = session.getAttribute(KeyAuthenticator.CERTIFICATE);
+        ClientConnection client = new ClientConnection(serverSession, key, certificate, id, node,
+                ClientAddress.of(session), switchboard, names, maxListenersPerClient, memory, limitRefusals);
         session.setAttribute(ClientConnection.KEY, client);
         clients.add(client);
-        log.info("authenticated: {} as '{}' with key {} ({}:{}), aliases {}, access {}", ClientAddress.of(session),
-                client.name(), key.fingerprint(), key.file(), key.line(), key.aliases(), key.describeAccess());
+        log.info("authenticated: {} as '{}' with {} ({}:{}), aliases {}, access {}", ClientAddress.of(session),
+                client.name(), client.identity(), key.file(), key.line(), key.aliases(), key.describeAccess());
+        if (certificate != null && !certificate.forwarding()) {
+            log.info("{}: its certificate lacks permit-port-forwarding, so it may neither listen nor initiate",
+                    client.describe());
+        }
+        if (disconnectExpired) {
+            client.disconnectAtExpiry(scheduler);
+        }
         if (key.access().isEmpty()) {
             log.warn("{}: key {} has no access= option; it can neither listen nor initiate", client.describe(),
                     key.fingerprint());

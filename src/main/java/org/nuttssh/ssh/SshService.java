@@ -18,10 +18,10 @@ import java.util.function.Supplier;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.global.KeepAliveHandler;
+import org.apache.sshd.common.keyprovider.HostKeyCertificateProvider;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
-import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
@@ -35,6 +35,8 @@ import org.nuttssh.admin.RelayCommand;
 import org.nuttssh.auth.AuthorizedKeys;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.auth.NameOwnership;
+import org.nuttssh.auth.RevokedKeys;
+import org.nuttssh.auth.UserCertificate;
 import org.nuttssh.circuit.OpenCircuit;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
@@ -77,7 +79,7 @@ public final class SshService implements AutoCloseable {
      * retry after 1, 3, 7, 15 s... (Linux caps this at net.core.somaxconn, 4096 on current kernels.)
      */
     private static final int ACCEPT_BACKLOG = 4096;
-    /** How often authorized_keys is checked for changes; edits take effect within this time. */
+    /** How often authorized_keys and revoked-keys are checked for changes; edits take effect within this time. */
     private static final Duration AUTHORIZED_KEYS_POLL = Duration.ofSeconds(1);
     /** Reverse lookups wait on the network, not the CPU: a few threads keep one slow answer from holding up others. */
     private static final int DNS_THREADS = 4;
@@ -97,6 +99,7 @@ public final class SshService implements AutoCloseable {
     private final RelayConfig config;
     private final Switchboard switchboard;
     private final AuthorizedKeys authorizedKeys;
+    private final RevokedKeys revokedKeys;
     private final RelaySshServer sshd;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService dnsExecutor;
@@ -119,7 +122,8 @@ public final class SshService implements AutoCloseable {
                 new ArrayBlockingQueue<>(DNS_QUEUE), daemon("nuttssh-dns"));
         Limits limits = config.limits();
         this.memory = MemoryGuard.start(limits.maxMemory());
-        this.authenticator = new KeyAuthenticator(authorizedKeys, config.useDns(), dnsExecutor);
+        this.revokedKeys = RevokedKeys.load(config.certificates().revokedKeys());
+        this.authenticator = new KeyAuthenticator(authorizedKeys, revokedKeys, config.useDns(), dnsExecutor);
         this.attempts = new AttemptLimit(authenticator, limits.maxAuthAttempts(), limitRefusals);
         this.gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionRate(), memory, limitRefusals);
         this.startups = new StartupGate(limits.maxStartups(), limits.maxStartupsPerSource(), config.proxyProtocol(),
@@ -131,6 +135,9 @@ public final class SshService implements AutoCloseable {
         sshd.setHost(config.bind());
         sshd.setPort(config.port());
         sshd.setKeyPairProvider(hostKeys);
+        if (hostKeys instanceof HostKeyCertificateProvider certificate) { // host-certificate (HostKeys.load)
+            sshd.setHostKeyCertificateProvider(certificate);
+        }
         if (config.proxyProtocol()) {
             ProxyProtocolAcceptor acceptor = new ProxyProtocolAcceptor(config.proxyProtocolFrom(),
                     startups::sourceKnown);
@@ -150,8 +157,7 @@ public final class SshService implements AutoCloseable {
         // clients, which ask for zlib@openssh.com, cost 427 KB each in a storm of 2000 instead of ~300 KB.
         sshd.setCompressionFactories(List.of(BuiltinCompressions.none));
         // Client keys are checked with MINA's own signature list, whatever host-key-algorithms says of the host key.
-        sshd.setUserAuthFactories(List.of(
-                new UserAuthPublicKeyFactory(ServerBuilder.setUpDefaultSignatureFactories(false))));
+        sshd.setUserAuthFactories(List.of(CertificateAwarePublicKeyAuth.factory(authenticator)));
         sshd.setPublickeyAuthenticator(attempts);
         sshd.addSessionListener(authenticator); // starts reverse lookups early, while keys are exchanged
         sshd.setPasswordAuthenticator(null);
@@ -189,7 +195,7 @@ public final class SshService implements AutoCloseable {
         sshd.addSessionListener(startups);
         sshd.addSessionListener(new SessionTracker(node, switchboard, clients, scheduler, config.keepAliveInterval(),
                 config.keepAliveCount(), new NameOwnership(authorizedKeys, config.reservedNames()),
-                limits.maxListenersPerClient(), memory, limitRefusals));
+                limits.maxListenersPerClient(), memory, limitRefusals, config.certificates().disconnectExpired()));
     }
 
     /** Everything but the port; {@link #listen} binds it. */
@@ -205,7 +211,8 @@ public final class SshService implements AutoCloseable {
 
     /** This node's counts, as the metrics read them. */
     public RelayStatistics statistics(Supplier<ClusterView> cluster) {
-        return new NodeStatistics(gate, startups, clients, switchboard, attempts, limitRefusals, memory, cluster);
+        return new NodeStatistics(gate, startups, clients, switchboard, attempts, limitRefusals,
+                authenticator.certificateRefusals(), memory, cluster);
     }
 
     /**
@@ -222,8 +229,11 @@ public final class SshService implements AutoCloseable {
             throw new StartupException("cannot listen on " + config.bind() + " port " + config.port() + ": "
                     + e.getMessage() + (config.port() == 0 ? "" : "; pick another port with --port"));
         }
-        authorizedKeys.addChangeListener(new Revocation(clients, authenticator));
+        Revocation revocation = new Revocation(clients, authenticator);
+        authorizedKeys.addChangeListener(keys -> revocation.recheck(keys.file()));
         authorizedKeys.startWatching(scheduler, AUTHORIZED_KEYS_POLL);
+        revokedKeys.addChangeListener(() -> revocation.recheck(revokedKeys.file()));
+        revokedKeys.startWatching(scheduler, AUTHORIZED_KEYS_POLL);
     }
 
     /** The bound port; differs from the configured one when that was 0. */
@@ -295,7 +305,8 @@ public final class SshService implements AutoCloseable {
     private Command command(ChannelSession channel, String commandLine, Fleet fleet) {
         ClientConnection client = ClientConnection.of(channel.getServerSession());
         Caller caller = new Caller(client.name(), client.aliases(), client.access(), client.address(),
-                client.key().fingerprint(), NegotiatedTransport.of(channel.getServerSession()));
+                client.key().fingerprint(), NegotiatedTransport.of(channel.getServerSession()),
+                client.certificate().map(UserCertificate::describe).orElse(null));
         return new RelayCommand(commandLine, caller, switchboard.registry(), fleet);
     }
 

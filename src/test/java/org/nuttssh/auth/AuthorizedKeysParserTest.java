@@ -149,6 +149,17 @@ class AuthorizedKeysParserTest {
     }
 
     @Test
+    void certAuthorityLinesKeepTheirPrincipals() {
+        AuthorizedKey ca = single("cert-authority,principals=\"gw-0042,ops\",names=\"gw-*\",access=\"listen\" "
+                + TestKeys.line("ed25519"));
+        assertTrue(ca.certAuthority());
+        assertEquals(List.of("gw-0042", "ops"), ca.principals());
+        AuthorizedKey plain = single("access=\"listen\" " + TestKeys.line("ed25519"));
+        assertFalse(plain.certAuthority());
+        assertEquals(List.of(), plain.principals());
+    }
+
+    @Test
     void withoutNamesOrPermitsEverythingIsAllowed() {
         Permits permits = single("access=\"listen\" " + TestKeys.line("ed25519")).permits();
         assertTrue(permits.mayListenAs("anything") && permits.mayOpen("gw1", 1) && permits.mayListen("x", 65535));
@@ -195,12 +206,20 @@ class AuthorizedKeysParserTest {
                 Arguments.of("alias=\"gr\u00fcn\" " + ed, "the name has U+00FC at position 3"),
                 Arguments.of("form=\"10.0.0.0/8\",access=\"listen\" " + ed,
                         "unknown option 'form' (did you mean 'from'?); options are access, from, hostname, alias,"
-                                + " names, permitopen, permitlisten, and OpenSSH's, which do not apply here"),
+                                + " names, permitopen, permitlisten, cert-authority, principals, and OpenSSH's, which do"
+                                + " not apply here"),
                 Arguments.of("acess=\"listen\" " + ed, "unknown option 'acess' (did you mean 'access'?)"),
                 Arguments.of("frobnicate,access=\"listen\" " + ed, "unknown option 'frobnicate'; options are"),
                 Arguments.of("expiry-time=\"20250101\",access=\"listen\" " + ed,
                         "option 'expiry-time' is not supported: the relay cannot enforce it"),
-                Arguments.of("cert-authority " + ed, "option 'cert-authority' is not supported"),
+                Arguments.of("cert-authority,hostname=\"gw1\" " + ed,
+                        "hostname= and alias= cannot be used with cert-authority"),
+                Arguments.of("cert-authority,alias=\"gw1\" " + ed, "cannot be used with cert-authority"),
+                Arguments.of("cert-authority=\"yes\" " + ed, "option 'cert-authority' takes no value"),
+                Arguments.of("principals=\"gw1\" " + ed, "principals= applies only to cert-authority lines"),
+                Arguments.of("cert-authority,principals=\"gw1,,gw2\" " + ed, "an empty principal"),
+                Arguments.of("cert-authority,principals " + ed, "option 'principals' needs a value"),
+                Arguments.of("principal=\"gw1\" " + ed, "unknown option 'principal' (did you mean 'principals'?)"),
                 Arguments.of("names=\"gw-*,\" " + ed, "names=\"gw-*,\": '' is not a name pattern"),
                 Arguments.of("names=\"gw 1\" " + ed, "names=\"gw 1\": 'gw 1' is not a name pattern"),
                 Arguments.of("names=\"gw-*\",hostname=\"office\" " + ed,

@@ -71,8 +71,8 @@ class KeyAuthenticatorServerTest {
     private void startServer(String options, HostNameResolver resolver, Duration hostNameWait) throws Exception {
         Path file = dir.resolve("authorized_keys");
         Files.writeString(file, options + " " + PublicKeyEntry.toString(allowed.getPublic()) + " laptop\n");
-        KeyAuthenticator authenticator = new KeyAuthenticator(AuthorizedKeys.load(file), true, dns, resolver,
-                hostNameWait);
+        KeyAuthenticator authenticator = new KeyAuthenticator(AuthorizedKeys.load(file), RevokedKeys.load(null), true,
+                dns, resolver, hostNameWait);
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);

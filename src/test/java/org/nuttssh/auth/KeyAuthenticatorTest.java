@@ -79,7 +79,8 @@ class KeyAuthenticatorTest {
 
     /** Lookups run on the calling thread here, so a name is known by the time a key is checked. */
     private KeyAuthenticator authenticator(String text, boolean useDns, HostNameResolver resolver) throws Exception {
-        return new KeyAuthenticator(keys(text), useDns, Runnable::run, resolver, Duration.ofSeconds(5));
+        return new KeyAuthenticator(keys(text), RevokedKeys.load(null), useDns, Runnable::run, resolver,
+                Duration.ofSeconds(5));
     }
 
     @ParameterizedTest(name = "{0} -> line {1}")
@@ -212,7 +213,7 @@ class KeyAuthenticatorTest {
         TableResolver names = new TableResolver(Map.of("10.0.0.5", "host.example.org"), release);
         KeyAuthenticator auth = new KeyAuthenticator(keys("from=\"*.example.org\",access=\"listen\" "
                 + TestKeys.line("ed25519") + "\n" + "from=\"!*.bad.org,10.0.0.0/8\",access=\"initiate\" "
-                + TestKeys.line("rsa") + "\n"), true, dns, names, LOOKUP_WAIT);
+                + TestKeys.line("rsa") + "\n"), RevokedKeys.load(null), true, dns, names, LOOKUP_WAIT);
         ServerSession session = FakeSession.from("10.0.0.5", 1);
 
         long start = System.nanoTime();
@@ -236,21 +237,21 @@ class KeyAuthenticatorTest {
         CountDownLatch release = new CountDownLatch(1);
         TableResolver names = new TableResolver(Map.of("10.0.0.5", "host.example.org"), release);
         KeyAuthenticator auth = new KeyAuthenticator(keys("from=\"*.example.org\",access=\"listen\" "
-                + TestKeys.line("ed25519") + "\n"), true, dns, names, LOOKUP_WAIT);
+                + TestKeys.line("ed25519") + "\n"), RevokedKeys.load(null), true, dns, names, LOOKUP_WAIT);
         ServerSession session = FakeSession.from("10.0.0.5", 1);
         auth.sessionPeerIdentificationReceived(session, "SSH-2.0-test", List.of());
         waitForAsked(names, 1);
 
         dns.execute(release::countDown); // answers while admits() waits, on a thread of its own
 
-        assertEquals(1, auth.admits(session, TestKeys.key("ed25519")).orElseThrow().line());
+        assertEquals(1, auth.admits(session, TestKeys.key("ed25519")).line().line());
     }
 
     @Test
     void aLookupTheFullQueueRefusesLeavesTheNameUnknown() throws Exception {
         KeyAuthenticator auth = new KeyAuthenticator(keys("from=\"*.example.org,10.0.0.5\",access=\"listen\" "
                 + TestKeys.line("ed25519") + "\nfrom=\"!*.bad.org,10.0.0.0/8\",access=\"listen\" "
-                + TestKeys.line("rsa") + "\n"), true, task -> {
+                + TestKeys.line("rsa") + "\n"), RevokedKeys.load(null), true, task -> {
                     throw new RejectedExecutionException("queue full");
                 }, resolver(Map.of()), Duration.ofSeconds(5));
         assertTrue(auth.authenticate("a", TestKeys.key("ed25519"), FakeSession.from("10.0.0.5", 1)),
@@ -274,7 +275,7 @@ class KeyAuthenticatorTest {
     @Test
     void keysFileReloadIsSeenByTheAuthenticator() throws Exception {
         AuthorizedKeys keys = keys("access=\"listen\" " + TestKeys.line("ed25519") + "\n");
-        KeyAuthenticator auth = new KeyAuthenticator(keys, false, null);
+        KeyAuthenticator auth = new KeyAuthenticator(keys, RevokedKeys.load(null), false, null);
         assertFalse(auth.authenticate("a", TestKeys.key("rsa"), FakeSession.from("10.0.0.5", 1)));
         Files.writeString(keys.file(), "access=\"initiate\" " + TestKeys.line("rsa") + "\n");
         assertTrue(keys.reloadIfChanged());

@@ -72,12 +72,12 @@ class AdminCommandsTest {
         SshProcess list = relay.run(relay.ssh("relay-root", "list", "-v"));
         assertEquals(0, list.process().exitValue(), list.stderr());
         assertTrue(list.stdout().startsWith("NAME  ") && list.stdout().contains(" NODE ")
-                && list.stdout().contains(" CONNECTED ") && list.stdout().contains(" CIRCUITS  BYTES\n"),
+                && list.stdout().contains(" CONNECTED ") && list.stdout().contains(" CIRCUITS  BYTES  CERTIFICATE\n"),
                 list.stdout());
         // 6 bytes up ("hello\n"), 11 down ("echo\nhello\n").
         String connected = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
         assertTrue(list.stdout().lines().anyMatch(line ->
-                line.matches("gw1 +127\\.0\\.0\\.1:\\d+ +- +22 +\\w+ +" + connected + " +1 +17")),
+                line.matches("gw1 +127\\.0\\.0\\.1:\\d+ +- +22 +\\w+ +" + connected + " +1 +17 +-")),
                 list.stdout());
 
         SshProcess circuits = relay.run(relay.ssh("relay-root", "circuits"));
@@ -96,7 +96,7 @@ class AdminCommandsTest {
         SshProcess none = relay.run(relay.ssh("relay-root", "circuits"));
         assertEquals("no open circuits\n", none.stdout());
         SshProcess after = relay.run(relay.ssh("relay-root", "list", "-v"));
-        assertTrue(after.stdout().lines().anyMatch(line -> line.matches("gw1 .* 0 +17")),
+        assertTrue(after.stdout().lines().anyMatch(line -> line.matches("gw1 .* 0 +17 +-")),
                 "closed circuits still count in BYTES: " + after.stdout());
     }
 

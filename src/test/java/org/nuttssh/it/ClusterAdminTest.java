@@ -54,7 +54,7 @@ class ClusterAdminTest {
 
         SshProcess list = a.run(a.ssh("relay-root", "list", "-v"));
         assertEquals(0, list.process().exitValue(), list.stderr());
-        assertTrue(list.stdout().lines().anyMatch(line -> line.matches("gw1 .* " + nodeB + " +\\S+ +1 +\\d+")),
+        assertTrue(list.stdout().lines().anyMatch(line -> line.matches("gw1 .* " + nodeB + " +\\S+ +1 +\\d+ +-")),
                 "B's answer about its client: " + list.stdout());
 
         SshProcess circuits = a.run(a.ssh("relay-root", "circuits"));

@@ -49,7 +49,9 @@ class MetricsTest {
                 "nuttssh_connections_unauthenticated", "nuttssh_limit_refusals_total{limit=\"max-startups\"}",
                 "nuttssh_limit_refusals_total{limit=\"max-startups-per-source\"}",
                 "nuttssh_limit_refusals_total{limit=\"max-sessions-per-connection\"}",
-                "nuttssh_limit_refusals_total{limit=\"max-channels-per-connection\"}")) {
+                "nuttssh_limit_refusals_total{limit=\"max-channels-per-connection\"}",
+                "nuttssh_certificate_refusals_total{reason=\"untrusted-ca\"}",
+                "nuttssh_certificate_refusals_total{reason=\"revoked\"}")) {
             assertEquals(0.0, scrape.value(sample), sample);
         }
         assertEquals(1.0, scrape.value("nuttssh_cluster_members"));

@@ -147,7 +147,8 @@ class NamesTest {
             relay.start("form=\"10.0.0.0/8\",access=\"initiate\" {typo}", "access=\"initiate\" {alice}");
             assertTrue(log.lines().contains("WARN " + relay.dir().resolve("authorized_keys") + ":1: unknown option "
                     + "'form' (did you mean 'from'?); options are access, from, hostname, alias, names, permitopen, "
-                    + "permitlisten, and OpenSSH's, which do not apply here; line skipped"), log.lines()::toString);
+                    + "permitlisten, cert-authority, principals, and OpenSSH's, which do not apply here; line skipped"),
+                    log.lines()::toString);
         }
         SshProcess typo = relay.run(relay.ssh("relay-typo", "list"));
         assertEquals(255, typo.process().exitValue());

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nuttssh.auth.CertificateRefusal;
 import org.nuttssh.proxy.ProxyProtocolAcceptor;
 import org.slf4j.LoggerFactory;
 
 /**
  * The relay with {@code --proxy-protocol} behind a real HAProxy. The ssh client binds to 127.0.0.3, so the PROXY
- * header names 127.0.0.3 while the relay's TCP peer is HAProxy on 127.0.0.1: {@code from=} must follow the header.
+ * header names 127.0.0.3 while the relay's TCP peer is HAProxy on 127.0.0.1: {@code from=} and a certificate's
+ * {@code source-address} must follow the header.
  */
 class ProxyProtocolHaproxyTest {
 
@@ -52,7 +54,8 @@ class ProxyProtocolHaproxyTest {
         relay.configure(config -> config.proxyProtocol(true).proxyProtocolFrom(List.of(PROXY_ADDRESS)));
         relay.start(
                 "access=\"initiate\",from=\"" + CLIENT_ADDRESS + "\" {behind}",
-                "access=\"initiate\",from=\"127.0.0.1\" {proxyhost}");
+                "access=\"initiate\",from=\"127.0.0.1\" {proxyhost}",
+                "cert-authority,access=\"initiate\" {fleetca}");
     }
 
     @AfterEach
@@ -77,6 +80,22 @@ class ProxyProtocolHaproxyTest {
         Pattern header = Pattern.compile("DEBUG 127\\.0\\.0\\.1:\\d+: PROXY " + version
                 + " from 127\\.0\\.0\\.3:\\d+ to 127\\.0\\.0\\.1:" + haproxy + ", \\d+ bytes");
         assertTrue(lines().stream().anyMatch(l -> header.matcher(l).matches()), "acceptor log: " + lines());
+    }
+
+    @Test
+    void aCertificatesSourceAddressMatchesTheHeaderNotTheProxy() throws Exception {
+        int haproxy = startHaproxy("send-proxy-v2");
+        relay.certify("inside", relay.key("fleetca"), "-n", "inside", "-O", "source-address=" + CLIENT_ADDRESS);
+        relay.certify("proxied", relay.key("fleetca"), "-n", "proxied", "-O", "source-address=" + PROXY_ADDRESS);
+
+        SshProcess inside = relay.run(viaClientAddress(haproxy, "inside", "whoami"));
+        assertEquals(0, inside.process().exitValue(), inside.stderr());
+        assertTrue(inside.stdout().contains("certificate: id \"inside\""), inside.stdout());
+
+        // MINA's own check would let this one in: the relay's TCP peer is HAProxy at 127.0.0.1.
+        SshProcess proxied = relay.run(viaClientAddress(haproxy, "proxied", "whoami"));
+        assertEquals(255, proxied.process().exitValue(), proxied.stderr());
+        assertEquals(1, relay.server().statistics().certificateRefusals().get(CertificateRefusal.SOURCE_ADDRESS));
     }
 
     @Test

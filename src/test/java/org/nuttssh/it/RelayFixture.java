@@ -102,12 +102,17 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
         return this;
     }
 
-    /** The private key file for a role, created on first use. */
+    /** The private key file for a role, created on first use (ed25519). */
     Path key(String name) throws IOException, InterruptedException {
+        return key(name, "ed25519");
+    }
+
+    /** The private key file for a role, created on first use as a key of {@code type} (ssh-keygen -t). */
+    Path key(String name, String type) throws IOException, InterruptedException {
         Path key = keys.get(name);
         if (key == null) {
             key = dir.resolve("key-" + name);
-            exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString()));
+            exec(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-C", name, "-f", key.toString()));
             keys.put(name, key);
             if (port != 0) {
                 writeSshConfig();
@@ -131,7 +136,9 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
         RelayConfig.Builder config = RelayConfig.builder().bind("127.0.0.1").port(0).hostKey(hostKey)
                 .authorizedKeys(authorizedKeys).keepAlive(keepAliveInterval, keepAliveCount);
         configuration.accept(config);
-        server = Relay.start(config.build(), HostKeys.load(hostKey), AuthorizedKeys.load(authorizedKeys));
+        RelayConfig built = config.build();
+        server = Relay.start(built, HostKeys.load(hostKey, built.certificates().hostCertificate()),
+                AuthorizedKeys.load(authorizedKeys));
         port = server.port();
         writeSshConfig();
         return server;
@@ -155,10 +162,31 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
     }
 
     private Path hostKeyAndAuthorizedKeys(String... authorizedLines) throws Exception {
-        Path hostKey = dir.resolve("ssh_host_key");
-        exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
+        Path hostKey = hostKey();
         writeAuthorizedKeys(authorizedLines);
         return hostKey;
+    }
+
+    /** The relay's host key, created on first use (before {@link #start}, to certify it). */
+    Path hostKey() throws IOException, InterruptedException {
+        Path hostKey = dir.resolve("ssh_host_key");
+        if (!Files.exists(hostKey)) {
+            exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
+        }
+        return hostKey;
+    }
+
+    /**
+     * Signs the role's key with a CA's key, {@code ssh-keygen -s CAKEY -I ROLE OPTIONS key-ROLE.pub}, which
+     * writes {@code key-ROLE-cert.pub}: ssh then offers the certificate before the key (give principals with
+     * {@code -n}, validity with {@code -V}, a serial with {@code -z}, options with {@code -O}).
+     */
+    Path certify(String role, Path caKey, String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ssh-keygen", "-q", "-s", caKey.toString(), "-I", role));
+        command.addAll(Arrays.asList(options));
+        command.add(key(role) + ".pub");
+        exec(command);
+        return Path.of(key(role) + "-cert.pub");
     }
 
     void writeAuthorizedKeys(String... authorizedLines) throws IOException, InterruptedException {
@@ -173,6 +201,32 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
             text.append(expanded).append('\n');
         }
         Files.writeString(dir.resolve("authorized_keys"), text.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The role's key with its certificate, as PuTTY keeps them: {@code puttygen ... --certificate}. */
+    Path puttyKey(String role) throws IOException, InterruptedException {
+        Path ppk = dir.resolve(role + ".ppk");
+        exec(List.of("puttygen", key(role).toString(), "-O", "private", "-o", ppk.toString(), "--certificate",
+                key(role) + "-cert.pub"));
+        return ppk;
+    }
+
+    /**
+     * {@code plink OPTIONS 127.0.0.1 [COMMAND]} to this relay as {@code user} with a .ppk key, trusting the relay's
+     * host key by its fingerprint.
+     */
+    List<String> plink(Path ppk, String user, List<String> options, String remoteCommand)
+            throws IOException, InterruptedException {
+        String hostKey = new String(new ProcessBuilder("ssh-keygen", "-l", "-f", hostKey() + ".pub").start()
+                .getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[1];
+        List<String> command = new ArrayList<>(List.of("plink", "-ssh", "-batch", "-P", String.valueOf(port), "-l",
+                user, "-i", ppk.toString(), "-hostkey", hostKey));
+        command.addAll(options);
+        command.add("127.0.0.1");
+        if (remoteCommand != null) {
+            command.add(remoteCommand);
+        }
+        return command;
     }
 
     Relay server() {

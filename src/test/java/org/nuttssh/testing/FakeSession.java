@@ -31,6 +31,7 @@ public final class FakeSession {
                     case "removeAttribute" -> attributes.remove(args[0]);
                     case "computeAttributeIfAbsent" -> computeIfAbsent((AttributeKey<?>) args[0], args[1]);
                     case "isServerSession" -> true;
+                    case "getUsername" -> "user";
                     case "isOpen" -> closes.get() == 0;
                     case "close" -> {
                         closes.incrementAndGet();
