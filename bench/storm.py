@@ -9,8 +9,8 @@ virtual: every client forwards port 22 under its own user name (a switchboard re
 classic: every client logs in as the current user and forwards a real port, FIRST_PORT + its number, as the classic
 sshd relay needs (sshd opens a real listening socket for each).
 PREFIX: virtual clients are named PREFIX0, PREFIX1, ... (default storm).
-SOURCES: two octets such as 127.12: client N connects from 127.12.X.Y, a source address of its own per 250 clients
-in turn, so that no single source meets the server's per-source limits (every 127.0.0.0/8 address is loopback).
+SOURCES: two octets such as 127.12: client N connects from 127.12.(N / 250).(N % 250 + 1), an address of its own,
+so that no source meets the server's per-source limits (every 127.0.0.0/8 address is loopback).
 The process raises its own open-file limit to what COUNT connections need, up to the hard limit.
 
 Needs asyncssh (Debian: python3-asyncssh), which is why bench/run starts it with a Python that has it.
@@ -29,7 +29,7 @@ CONNECT_TIMEOUT = 60        # seconds for one client to connect, log in and regi
 TOTAL_TIMEOUT = 600         # seconds for the whole storm
 FILES_PER_CLIENT = 1        # one socket each
 SPARE_FILES = 256           # the interpreter's own files, the key, the pipes
-HOSTS_PER_SUBNET = 250      # SOURCES.X.1 to SOURCES.X.250
+HOSTS_PER_SUBNET = 250      # SOURCES.X.1 to SOURCES.X.250, then X + 1
 
 
 class Ignore(asyncssh.SSHClient):
