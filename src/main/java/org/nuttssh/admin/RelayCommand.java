@@ -23,6 +23,7 @@ import org.apache.sshd.server.command.CommandFactory;
 import org.nuttssh.auth.Access;
 import org.nuttssh.registry.ConnectName;
 import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
 import org.nuttssh.text.Printable;
@@ -34,16 +35,15 @@ import org.slf4j.LoggerFactory;
  * written asynchronously, so a long listing never blocks a MINA thread; exit codes follow the shell convention:
  * 0 done, 1 not allowed or failed, 2 usage.
  *
- * <p>{@code whoami} is for every key; {@code list} for initiate or admin; {@code list -v}, {@code circuits} and
- * {@code kick NAME[~N]} for admin, and they cover every node of a cluster.
+ * <p>{@code whoami} is for every key; {@code list}, {@code list -c} and {@code list PATTERN} for initiate or admin;
+ * {@code list -v}, {@code circuits} and {@code kick NAME[~N]} for admin, and they cover every node of a cluster.
  */
 public final class RelayCommand implements AsyncCommand {
 
     static final int EXIT_OK = 0;
     static final int EXIT_DENIED = 1;
     static final int EXIT_USAGE = 2;
-    static final String USAGE = "usage: list [-v] | whoami | circuits | kick NAME[~N]\n";
-    static final String VERBOSE = "-v";
+    static final String USAGE = "usage: " + ListRequest.FORM + " | whoami | circuits | kick NAME[~N]\n";
 
     private static final Logger log = LoggerFactory.getLogger(RelayCommand.class);
 
@@ -96,12 +96,7 @@ public final class RelayCommand implements AsyncCommand {
             case "whoami":
                 return args.isEmpty() ? Outcome.ok(WhoAmI.render(caller, fleet)) : usage();
             case "list":
-                if (args.isEmpty()) {
-                    return caller.access().contains(Access.INITIATE) || caller.access().contains(Access.ADMIN)
-                            ? list()
-                            : denied("list", "access=\"initiate\" or access=\"admin\"");
-                }
-                return args.equals(List.of(VERBOSE)) ? asAdmin("list -v", this::listVerbose) : usage();
+                return list(ListRequest.parse(args));
             case "circuits":
                 return args.isEmpty() ? asAdmin("circuits", this::circuits) : usage();
             case "kick":
@@ -111,17 +106,36 @@ public final class RelayCommand implements AsyncCommand {
         }
     }
 
-    private CompletionStage<Outcome> list() {
-        return registry.list().thenApply(listings ->
-                new Outcome(ListingTable.render(listings, fleet.spansNodes()), "", EXIT_OK));
+    private CompletionStage<Outcome> list(ListRequest.Parsed parsed) {
+        if (parsed.problem() != null) {
+            return Outcome.failed(EXIT_USAGE, parsed.problem() + USAGE);
+        }
+        ListRequest request = parsed.request();
+        if (request.verbose()) {
+            return asAdmin(request.command(), () -> listVerbose(request));
+        }
+        if (!caller.access().contains(Access.INITIATE) && !caller.access().contains(Access.ADMIN)) {
+            return denied(request.command(), "access=\"initiate\" or access=\"admin\"");
+        }
+        return registry.list().thenApply(all -> {
+            List<Listing> listings = selected(all, request);
+            return new Outcome(request.counts()
+                    ? CountTable.render(listings, fleet.view().members())
+                    : ListingTable.render(listings, fleet.spansNodes()), "", EXIT_OK);
+        });
     }
 
-    private CompletionStage<Outcome> listVerbose() {
+    private CompletionStage<Outcome> listVerbose(ListRequest request) {
         return registry.list().thenCombine(fleet.traffic(), (listings, traffic) -> {
             Map<String, ClientTraffic> byClient = traffic.items().stream()
                     .collect(Collectors.toMap(ClientTraffic::clientId, Function.identity(), (a, b) -> a));
-            return new Outcome(ListingTable.renderVerbose(listings, byClient), silent(traffic), EXIT_OK);
+            return new Outcome(ListingTable.renderVerbose(selected(listings, request), byClient), silent(traffic),
+                    EXIT_OK);
         });
+    }
+
+    private static List<Listing> selected(List<Listing> listings, ListRequest request) {
+        return request.pattern() == null ? listings : listings.stream().filter(request::selects).toList();
     }
 
     private CompletionStage<Outcome> circuits() {

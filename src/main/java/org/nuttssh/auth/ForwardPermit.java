@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.nuttssh.net.Ports;
 import org.nuttssh.registry.ClientName;
+import org.nuttssh.text.Glob;
 
 /**
  * One entry of {@code permitopen="NAME:PORT,..."} or {@code permitlisten="[HOST:]PORT,..."}, with OpenSSH's meaning
@@ -29,7 +30,7 @@ public record ForwardPermit(String host, int port) {
     /** Whether a listening client may register {@code onPort} with the bind host it sent. */
     boolean allowsListen(String bindHost, int onPort) {
         boolean hostMatches = host == null
-                || GlobPattern.glob(host.toLowerCase(Locale.ROOT), bindHost.toLowerCase(Locale.ROOT));
+                || Glob.matches(host.toLowerCase(Locale.ROOT), bindHost.toLowerCase(Locale.ROOT));
         return hostMatches && allowsPort(onPort);
     }
 

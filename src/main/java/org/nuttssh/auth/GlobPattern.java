@@ -3,6 +3,7 @@ package org.nuttssh.auth;
 import java.util.Locale;
 
 import org.nuttssh.net.IpAddress;
+import org.nuttssh.text.Glob;
 
 /**
  * A {@code *}/{@code ?} wildcard pattern, matched case-insensitively (DNS names are case-insensitive).
@@ -35,41 +36,15 @@ final class GlobPattern implements HostPattern {
 
     @Override
     public boolean matches(IpAddress address, String addressText, String hostName) {
-        if (addressText != null && glob(pattern, addressText.toLowerCase(Locale.ROOT))) {
+        if (addressText != null && Glob.matches(pattern, addressText.toLowerCase(Locale.ROOT))) {
             return true;
         }
-        return !addressOnly && hostName != null && glob(pattern, hostName.toLowerCase(Locale.ROOT));
+        return !addressOnly && hostName != null && Glob.matches(pattern, hostName.toLowerCase(Locale.ROOT));
     }
 
     @Override
     public boolean dependsOnHostName() {
         return !addressOnly;
-    }
-
-    /** Wildcard match; on a mismatch after a '*', retry with that '*' swallowing one more character. */
-    static boolean glob(String pattern, String text) {
-        int p = 0;
-        int t = 0;
-        int starAt = -1;
-        int starText = 0;
-        while (t < text.length()) {
-            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
-                p++;
-                t++;
-            } else if (p < pattern.length() && pattern.charAt(p) == '*') {
-                starAt = p++;
-                starText = t;
-            } else if (starAt >= 0) {
-                p = starAt + 1;
-                t = ++starText;
-            } else {
-                return false;
-            }
-        }
-        while (p < pattern.length() && pattern.charAt(p) == '*') {
-            p++;
-        }
-        return p == pattern.length();
     }
 
     @Override

@@ -3,6 +3,8 @@ package org.nuttssh.auth;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.nuttssh.text.Glob;
+
 /**
  * What a key line narrows beyond its access= levels, each list empty when the line does not narrow it.
  *
@@ -22,7 +24,7 @@ public record Permits(List<String> names, List<ForwardPermit> open, List<Forward
     }
 
     public boolean mayListenAs(String name) {
-        return names.isEmpty() || names.stream().anyMatch(pattern -> GlobPattern.glob(pattern, name));
+        return names.isEmpty() || names.stream().anyMatch(pattern -> Glob.matches(pattern, name));
     }
 
     public boolean mayOpen(String name, int port) {

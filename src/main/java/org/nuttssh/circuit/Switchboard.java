@@ -257,6 +257,11 @@ public final class Switchboard {
         return localRecords.size();
     }
 
+    /** Names (hostnames and aliases) the listening clients connected to this node hold in the registry. */
+    public int localNames() {
+        return localRecords.values().stream().mapToInt(record -> record.names().size()).sum();
+    }
+
     /** Virtual listeners (ports) of the listening clients connected to this node. */
     public int localListeners() {
         return localRecords.values().stream().mapToInt(record -> record.ports().size()).sum();

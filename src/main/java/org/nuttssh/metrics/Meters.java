@@ -38,6 +38,7 @@ public final class Meters {
     public static final String REGISTRY_UNREADABLE = "nuttssh.registry.unreadable";
     public static final String CLUSTER_INSECURE = "nuttssh.cluster.insecure";
     public static final String REGISTRY_CLIENTS = "nuttssh.registry.clients";
+    public static final String REGISTRY_LOCAL_NAMES = "nuttssh.registry.local.names";
 
     public static final String TAG_REASON = "reason";
     public static final String TAG_DIRECTION = "direction";
@@ -96,7 +97,11 @@ public final class Meters {
                 .description("1 when the cluster runs without TLS and sealed records (--cluster-insecure)")
                 .register(registry);
         Gauge.builder(REGISTRY_CLIENTS, stats, RelayStatistics::registryClients)
-                .description("Listening clients in the name registry, on every node").register(registry);
+                .description("Listening clients in the name registry, on every node, as this node knows them")
+                .register(registry);
+        Gauge.builder(REGISTRY_LOCAL_NAMES, stats, RelayStatistics::registryLocalNames)
+                .description("Names (hostnames and aliases) held in the registry by the clients connected here")
+                .register(registry);
 
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

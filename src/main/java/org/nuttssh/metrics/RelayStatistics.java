@@ -68,6 +68,9 @@ public interface RelayStatistics {
     /** Whether this node runs in a cluster without TLS and sealed records. */
     boolean clusterInsecure();
 
-    /** Listening clients in the registry, on every node. */
+    /** Listening clients in the registry, on every node: as many as this node knows (in a cluster, mirrors). */
     int registryClients();
+
+    /** Names (hostnames and aliases) of the listening clients connected to this node: its share of the registry. */
+    int registryLocalNames();
 }

@@ -147,4 +147,9 @@ final class NodeStatistics implements RelayStatistics {
     public int registryClients() {
         return switchboard.registry().size();
     }
+
+    @Override
+    public int registryLocalNames() {
+        return switchboard.localNames();
+    }
 }

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** whoami, list, list -v, circuits and kick, run with stock OpenSSH by keys with different access. */
+/** whoami, list (-v, -c, PATTERN), circuits and kick, run with stock OpenSSH by keys with different access. */
 class AdminCommandsTest {
 
     @RegisterExtension
@@ -124,7 +125,7 @@ class AdminCommandsTest {
 
         SshProcess missingName = relay.run(relay.ssh("relay-root", "kick"));
         assertEquals(2, missingName.process().exitValue());
-        assertTrue(missingName.stderr().contains("usage: list [-v] | whoami | circuits | kick NAME[~N]"),
+        assertTrue(missingName.stderr().contains("usage: list [-v | -c] [PATTERN] | whoami | circuits | kick NAME[~N]"),
                 missingName.stderr());
 
         SshProcess notAdmin = relay.run(relay.ssh("relay-alice", "kick", "gw1"));
@@ -136,6 +137,45 @@ class AdminCommandsTest {
         assertEquals(2, unknownCommand.process().exitValue());
         SshProcess badOption = relay.run(relay.ssh("relay-root", "list", "-x"));
         assertEquals(2, badOption.process().exitValue());
+    }
+
+    @Test
+    void listNarrowsToAPatternAndCountsPerNode() throws Exception {
+        relay.listener("gw", "gw-1", "gw-1", "22:localhost:" + echo.port());
+        relay.listener("gw", "db-1", "db-1", "22:localhost:" + echo.port());
+        String node = relay.server().nodeId().shortId();
+
+        SshProcess gateways = relay.run(relay.ssh("relay-alice", "list", "gw-*"));
+        assertEquals(0, gateways.process().exitValue(), gateways.stderr());
+        assertEquals(List.of("NAME", "gw-1"), firstWords(gateways.stdout()));
+
+        SshProcess counts = relay.run(relay.ssh("relay-alice", "list", "-c"));
+        assertEquals(0, counts.process().exitValue(), counts.stderr());
+        assertEquals(List.of("NODE CLIENTS", node + " 2", "total 2"),
+                counts.stdout().lines().map(line -> line.replaceAll(" +", " ")).toList(), counts.stdout());
+
+        SshProcess none = relay.run(relay.ssh("relay-alice", "list", "-c", "web-*"));
+        assertTrue(none.stdout().matches("(?s).*\ntotal +0\n"), none.stdout());
+
+        SshProcess verbose = relay.run(relay.ssh("relay-root", "list", "-v", "db-?"));
+        assertEquals(0, verbose.process().exitValue(), verbose.stderr());
+        assertEquals(List.of("NAME", "db-1"), firstWords(verbose.stdout()));
+        assertTrue(verbose.stdout().startsWith("NAME  ") && verbose.stdout().contains(" CIRCUITS "), verbose.stdout());
+
+        SshProcess both = relay.run(relay.ssh("relay-alice", "list", "-c", "-v"));
+        assertEquals(2, both.process().exitValue());
+        assertTrue(both.stderr().contains("\nlist: -v and -c do not combine"), both.stderr());
+        SshProcess badPattern = relay.run(relay.ssh("relay-alice", "list", "gw:*"));
+        assertEquals(2, badPattern.process().exitValue());
+        assertTrue(badPattern.stderr().contains("\nlist: pattern 'gw:*' has ':' at position 3 (expected a name "),
+                badPattern.stderr());
+        SshProcess listenOnly = relay.run(relay.ssh("relay-gw", "list", "-c"));
+        assertEquals(1, listenOnly.process().exitValue());
+        assertTrue(listenOnly.stderr().contains("Permission denied: 'list' needs"), listenOnly.stderr());
+    }
+
+    private static List<String> firstWords(String table) {
+        return table.lines().map(line -> line.split(" ")[0]).toList();
     }
 
     private static String stdout(SshProcess process) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,6 +57,12 @@ class ClusterAdminTest {
         assertEquals(0, list.process().exitValue(), list.stderr());
         assertTrue(list.stdout().lines().anyMatch(line -> line.matches("gw1 .* " + nodeB + " +\\S+ +1 +\\d+ +-")),
                 "B's answer about its client: " + list.stdout());
+
+        SshProcess counts = a.run(a.ssh("relay-alice", "list", "-c", "gw*"));
+        assertEquals(0, counts.process().exitValue(), counts.stderr());
+        assertEquals(Stream.of(a.server().nodeId().shortId() + " 0", nodeB + " 1", "total 1").sorted().toList(),
+                counts.stdout().lines().skip(1).map(line -> line.replaceAll(" +", " ")).sorted().toList(),
+                "a row per node, B's client counted: " + counts.stdout());
 
         SshProcess circuits = a.run(a.ssh("relay-root", "circuits"));
         assertTrue(circuits.stdout().lines().anyMatch(line -> line.matches("alice@.* gw1:22 .* 7 +12 +\\w+->"

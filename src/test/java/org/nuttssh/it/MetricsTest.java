@@ -31,7 +31,7 @@ class MetricsTest {
     @BeforeEach
     void start() throws Exception {
         relay.configure(c -> c.metrics(new MetricsConfig(MetricsConfig.DEFAULT_BIND, 0)));
-        relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
+        relay.start("access=\"listen\",alias=\"gw-backup\" {gw}", "access=\"initiate\" {alice}");
         relay.key("stranger");
         echo = relay.target("echo", TcpTarget.Mode.ECHO);
     }
@@ -46,7 +46,7 @@ class MetricsTest {
                 "nuttssh_relayed_bytes_total{direction=\"up\"}", "nuttssh_relayed_bytes_total{direction=\"down\"}",
                 "nuttssh_circuit_failures_total{reason=\"no_such_name\"}",
                 "nuttssh_limit_refusals_total{limit=\"max-connections\"}", "nuttssh_registry_clients",
-                "nuttssh_connections_unauthenticated", "nuttssh_limit_refusals_total{limit=\"max-startups\"}",
+                "nuttssh_registry_local_names", "nuttssh_connections_unauthenticated", "nuttssh_limit_refusals_total{limit=\"max-startups\"}",
                 "nuttssh_limit_refusals_total{limit=\"max-startups-per-source\"}",
                 "nuttssh_limit_refusals_total{limit=\"max-sessions-per-connection\"}",
                 "nuttssh_limit_refusals_total{limit=\"max-channels-per-connection\"}",
@@ -98,6 +98,7 @@ class MetricsTest {
         assertEquals(1.0, scrape.value("nuttssh_clients_listening"));
         assertEquals(1.0, scrape.value("nuttssh_listeners"));
         assertEquals(1.0, scrape.value("nuttssh_registry_clients"));
+        assertEquals(2.0, scrape.value("nuttssh_registry_local_names"), "its hostname and its alias");
         assertTrue(scrape.value("nuttssh_connections_open") >= 1.0, "the listener is still connected");
         assertTrue(scrape.value("nuttssh_clients_authenticated") >= 1.0, scrape.text());
     }

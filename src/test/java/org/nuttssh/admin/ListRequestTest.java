@@ -1,0 +1,122 @@
+package org.nuttssh.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeMap;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.Listing;
+import org.nuttssh.registry.NodeId;
+
+/** {@code list [-v | -c] [PATTERN]}: what each argument list asks for, or the usage error it gets. */
+class ListRequestTest {
+
+    private static final NodeId NODE_A = new NodeId("aaaa-1");
+    private static final NodeId NODE_B = new NodeId("bbbb-1");
+
+    @ParameterizedTest(name = "[{index}] list {0}")
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            "''            | false | false | null",
+            "-v            | true  | false | null",
+            "-c            | false | true  | null",
+            "gw-*          | false | false | gw-*",
+            "-c gw-*       | false | true  | gw-*",
+            "gw-? -v       | true  | false | gw-?",
+            "-c -c         | false | true  | null",
+            "*             | false | false | *",
+    })
+    void argumentsMakeARequest(String line, boolean verbose, boolean counts, String pattern) {
+        ListRequest.Parsed parsed = ListRequest.parse(words(line));
+        assertNull(parsed.problem());
+        assertEquals(new ListRequest(verbose, counts, pattern), parsed.request());
+    }
+
+    @ParameterizedTest(name = "[{index}] list {0}")
+    @CsvSource(delimiter = '|', value = {
+            "-x         | list: unknown option '-x' (expected -v or -c)",
+            "-cv        | list: unknown option '-cv' (expected -v or -c)",
+            "-c -v      | list: -v and -c do not combine: counts have no per-client columns (expected one of them)",
+            "gw-* db-*  | list: a second pattern 'db-*' after 'gw-*' (expected one PATTERN)",
+            "gw/*       | list: pattern 'gw/*' has '/' at position 3 (expected a name with * and ? wildcards, "
+                    + "1-253 bytes of letters, digits, '-', '_' and '.')",
+            "gw~1       | list: pattern 'gw~1' has '~' at position 3 (expected a name with * and ? wildcards, "
+                    + "1-253 bytes of letters, digits, '-', '_' and '.')",
+    })
+    void badArgumentsGetASpecificUsageError(String line, String problem) {
+        ListRequest.Parsed parsed = ListRequest.parse(words(line));
+        assertNull(parsed.request());
+        assertEquals(problem + "\n", parsed.problem());
+    }
+
+    @Test
+    void clientTextInAnErrorIsEscaped() {
+        assertEquals("list: pattern 'gw\\x1b[2J' has U+001B at position 3 (expected a name with * and ? wildcards, "
+                        + "1-253 bytes of letters, digits, '-', '_' and '.')\n",
+                ListRequest.parse(List.of("gw\u001b[2J")).problem());
+        assertEquals("list: unknown option '-\\x0a' (expected -v or -c)\n",
+                ListRequest.parse(List.of("-\n")).problem());
+        assertEquals("list: pattern '' is empty (expected a name with * and ? wildcards, "
+                + "1-253 bytes of letters, digits, '-', '_' and '.')\n", ListRequest.parse(List.of("")).problem());
+    }
+
+    @Test
+    void aPatternSelectsClientsByHostnameOrAliasCaseSensitively() {
+        ListenerRecord gw = record("c1", NODE_A, "gw-1", List.of("office"));
+        ListenerRecord db = record("c2", NODE_B, "db-1", List.of("gw-backup"));
+        ListenerRecord other = record("c3", NODE_A, "GW-2", List.of());
+        List<Listing> listings = List.of(listing(gw), listing(db), listing(other));
+
+        assertEquals(List.of("gw-1", "db-1"), select("gw-*", listings));
+        assertEquals(List.of("gw-1"), select("off?ce", listings));
+        assertEquals(List.of("GW-2"), select("GW-*", listings));
+        assertEquals(List.of(), select("gw", listings));
+        assertEquals(List.of("gw-1", "db-1", "GW-2"), select(null, listings));
+    }
+
+    @Test
+    void countsHaveARowPerNodeAndATotal() {
+        NodeId idle = new NodeId("cccc-1");
+        List<Listing> listings = List.of(
+                listing(record("c1", NODE_A, "gw-1", List.of())),
+                listing(record("c2", NODE_B, "gw-2", List.of())),
+                listing(record("c3", NODE_A, "gw-3", List.of())));
+
+        assertEquals("""
+                NODE   CLIENTS
+                aaaa   2
+                bbbb   1
+                cccc   0
+                total  3
+                """, CountTable.render(listings, List.of(idle, NODE_A)));
+        assertEquals("""
+                NODE   CLIENTS
+                aaaa   0
+                total  0
+                """, CountTable.render(List.of(), List.of(NODE_A)));
+    }
+
+    private static List<String> select(String pattern, List<Listing> listings) {
+        ListRequest request = new ListRequest(false, false, pattern);
+        return listings.stream().filter(request::selects).map(listing -> listing.record().hostname()).toList();
+    }
+
+    private static List<String> words(String line) {
+        return line.isBlank() ? List.of() : List.of(line.trim().split(" +"));
+    }
+
+    private static ListenerRecord record(String id, NodeId node, String hostname, List<String> aliases) {
+        TreeMap<Integer, String> ports = new TreeMap<>();
+        ports.put(22, "localhost");
+        return new ListenerRecord(id, node, hostname, aliases, ports, "127.0.0.1:5000", Instant.EPOCH, 1);
+    }
+
+    private static Listing listing(ListenerRecord record) {
+        return new Listing(record, record.hostname(), record.aliases());
+    }
+}
