@@ -12,6 +12,7 @@ import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.registry.HazelcastRegistry;
 import org.nuttssh.cluster.registry.RecordCodec;
 import org.nuttssh.cluster.registry.SealedRecords;
+import org.nuttssh.cluster.registry.SealingKey;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.node.CloseOrder;
@@ -57,8 +58,8 @@ public final class ClusteredNode implements RelayNode {
         boolean insecure = config.security() instanceof ClusterConfig.Insecure;
         RecordCodec codec;
         if (config.security() instanceof ClusterConfig.Secure secure) {
-            codec = new SealedRecords(ClusterSecret.load(secure.secret()).derive(SealedRecords.KEY_PURPOSE,
-                    SealedRecords.KEY_BYTES));
+            codec = new SealedRecords(new SealingKey(ClusterSecret.load(secure.secret())
+                    .derive(SealedRecords.KEY_PURPOSE, SealingKey.BYTES)));
             log.info("cluster '{}': mutual TLS between nodes ({}), registry records sealed", config.name(),
                     EventBusSettings.tlsEngine());
         } else {
