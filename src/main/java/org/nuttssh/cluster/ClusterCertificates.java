@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -249,15 +250,27 @@ public final class ClusterCertificates {
         return text.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Creates the file with its permissions from the start: a key is never readable by others, even briefly. */
+    /**
+     * Writes the content under a temporary name created with its permissions, then gives it its name: a key is never
+     * readable by others, even briefly, and a write that fails half-way leaves no file that a later run would keep.
+     * A file system without POSIX permissions is refused: its defaults could leave a key readable by anyone.
+     */
     private static void writeNew(Path file, byte[] content, String permissions) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        // Some file systems take POSIX permissions at creation and drop them, so ask whether it keeps any.
+        if (Files.getFileAttributeView(parent, PosixFileAttributeView.class) == null) {
+            throw new IOException(file + ": its file system has no POSIX permissions (expected: a --dir where "
+                    + "files can be made " + permissions + ", so that keys and the secret stay their owner's)");
+        }
+        Path partial = Files.createTempFile(parent, file.getFileName() + ".", ".partial",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
+            Files.write(partial, content);
+            Files.move(partial, file);
         } catch (FileAlreadyExistsException e) {
             throw new IOException(file + " appeared meanwhile; not overwriting it", e);
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file); // not a POSIX file system: its own defaults apply
+        } finally {
+            Files.deleteIfExists(partial);
         }
-        Files.write(file, content);
     }
 }
