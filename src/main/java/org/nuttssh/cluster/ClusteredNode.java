@@ -1,6 +1,8 @@
 package org.nuttssh.cluster;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Optional;
 
 import org.nuttssh.admin.ClusterView;
@@ -23,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBusOptions;
 
 /**
  * One node of a cluster of relays: Hazelcast membership, the shared registry, and cross-node circuits and operator
@@ -55,6 +58,12 @@ public final class ClusteredNode implements RelayNode {
 
     /** Joins the cluster and loads the shared registry; blocks, so call it at start. */
     public static ClusteredNode join(ClusterConfig config) throws StartupException {
+        return join(config, UnaryOperator.identity());
+    }
+
+    /** @param eventBus what becomes of the event bus's options: tests weaken them to show that their checks fail */
+    static ClusteredNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus)
+            throws StartupException {
         boolean insecure = config.security() instanceof ClusterConfig.Insecure;
         RecordCodec codec;
         if (config.security() instanceof ClusterConfig.Secure secure) {
@@ -69,7 +78,7 @@ public final class ClusteredNode implements RelayNode {
                     config.name());
             codec = RecordCodec.plain();
         }
-        ClusterMembership membership = ClusterMembership.join(config);
+        ClusterMembership membership = ClusterMembership.join(config, eventBus);
         try {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
                     membership::memberIds, codec);
@@ -109,6 +118,12 @@ public final class ClusteredNode implements RelayNode {
             registry.purgeNode(departed);
             nodes.nodeLeft(departed);
         });
+        // Its records were not mirrored while it was unproven: read them now rather than at the next resync.
+        membership.onNodeProven(proven -> vertx().executeBlocking(() -> {
+            resync();
+            nodes.greet(List.of(proven));
+            return null;
+        }, false));
         membership.onMerged(() -> {
             resync();
             nodes.greet(membership.memberIds());
