@@ -38,6 +38,10 @@ import org.nuttssh.testing.Await;
 import org.nuttssh.testing.ClusterSecurity;
 import org.nuttssh.testing.FakeListener;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
@@ -153,6 +157,34 @@ class ClusterTlsTest {
                 && !members.contains(revoked.node().id()), "whoami's member list: " + members);
         Await.holds("neither the rogue's nor the revoked node's client listed", Duration.ofMillis(500),
                 () -> strict.resolve("rogue", 0).isEmpty() && strict.resolve("revoked", 0).isEmpty());
+    }
+
+    /** The open-source edition lets anyone join, and a member may carry any attributes; only proofs count. */
+    @Test
+    void aBareMemberClaimingADepartedNodesIdDoesNotKeepItsNames() throws Exception {
+        TestNode leaver = start(clusterName, ClusterSecurity.of(ca, "node-leaver"), UnaryOperator.identity());
+        leaver.switchboard().publish(leaver.record("gw-leaver", "leaver", 22), FakeListener.accepting())
+                .toCompletableFuture().join();
+        Await.until("the leaver's client on the strict node", () -> strict.resolve("leaver", 0).isPresent());
+        Config config = new Config().setClusterName(clusterName);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.getMemberAttributeConfig().setAttribute(HazelcastSettings.NODE_ATTRIBUTE, leaver.node().id().value());
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        HazelcastInstance impostor = Hazelcast.newHazelcastInstance(config);
+        try {
+            int members = strict.node().view().members().size();
+            leaver.crash();
+
+            Await.until("the leaver's client gone from the strict node", () -> strict.resolve("leaver", 0).isEmpty());
+            assertFalse(strict.node().view().members().contains(leaver.node().id()));
+            assertEquals(members - 1, strict.node().view().members().size(), "the impostor is not counted");
+        } finally {
+            impostor.getLifecycleService().terminate();
+        }
     }
 
     @Test
