@@ -157,7 +157,7 @@ final class ClusterTrust {
 
     private static String algorithmFor(String keyAlgorithm) {
         return switch (keyAlgorithm) {
-            case "EC" -> "SHA256withECDSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA"; // ECDSA: the name BouncyCastle gives, once registered
             case "RSA" -> "SHA256withRSA";
             case "Ed25519", "EdDSA" -> "Ed25519";
             default -> throw new IllegalArgumentException("key type " + keyAlgorithm

@@ -17,6 +17,8 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,8 @@ import org.nuttssh.testing.FakeListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
 
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -166,15 +170,7 @@ class ClusterTlsTest {
         leaver.switchboard().publish(leaver.record("gw-leaver", "leaver", 22), FakeListener.accepting())
                 .toCompletableFuture().join();
         Await.until("the leaver's client on the strict node", () -> strict.resolve("leaver", 0).isPresent());
-        Config config = new Config().setClusterName(clusterName);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.getMemberAttributeConfig().setAttribute(HazelcastSettings.NODE_ATTRIBUTE, leaver.node().id().value());
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
-        HazelcastInstance impostor = Hazelcast.newHazelcastInstance(config);
+        HazelcastInstance impostor = bareMember(leaver.node().id());
         try {
             int members = strict.node().view().members().size();
             leaver.crash();
@@ -185,6 +181,53 @@ class ClusterTlsTest {
         } finally {
             impostor.getLifecycleService().terminate();
         }
+    }
+
+    /** A bare member runs an entry processor of its own class where a relay node owns the key. */
+    @Test
+    void aRelayNodeDeserialisesNoClassOutsideItsWhitelist() {
+        HazelcastInstance stranger = bareMember(NodeId.random());
+        try {
+            UUID owner = stranger.getCluster().getMembers().stream()
+                    .filter(m -> strict.node().id().equals(new NodeId(String.valueOf(
+                            m.getAttribute(HazelcastSettings.NODE_ATTRIBUTE)))))
+                    .findFirst().orElseThrow().getUuid();
+            String key = Await.value("a key the strict node owns", Await.TIMEOUT, () -> {
+                String candidate = UUID.randomUUID().toString();
+                return stranger.getPartitionService().getPartition(candidate).getOwner().getUuid().equals(owner)
+                        ? Optional.of(candidate) : Optional.empty();
+            });
+
+            IMap<String, byte[]> map = stranger.getMap("deserialisation-test");
+            Exception refused = assertThrows(Exception.class, () -> map.executeOnKey(key, new Forbidden()));
+
+            assertTrue(String.valueOf(refused.getMessage()).contains("Resolving class " + Forbidden.class.getName()
+                    + " is not allowed"), refused.toString());
+        } finally {
+            stranger.getLifecycleService().terminate();
+        }
+    }
+
+    /** Any class a stranger may write: one the relay does not know is as good as a gadget chain's first link. */
+    static final class Forbidden implements EntryProcessor<String, byte[], Boolean> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean process(Map.Entry<String, byte[]> entry) {
+            return true;
+        }
+    }
+
+    private HazelcastInstance bareMember(NodeId claimed) {
+        Config config = new Config().setClusterName(clusterName);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.getMemberAttributeConfig().setAttribute(HazelcastSettings.NODE_ATTRIBUTE, claimed.value());
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        return Hazelcast.newHazelcastInstance(config);
     }
 
     @Test
