@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -13,7 +12,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.Optional;
 
 import org.nuttssh.config.ClusterConfig;
@@ -115,15 +113,6 @@ final class ClusterTrust {
             return Optional.of("revoked (serial " + node.getSerialNumber().toString(16) + ")");
         }
         return Optional.empty();
-    }
-
-    /** A certificate's SHA-256 fingerprint, as {@code openssl x509 -fingerprint -sha256} shows it, without colons. */
-    static String fingerprint(X509Certificate certificate) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is in every JDK: " + e, e);
-        }
     }
 
     private static Optional<X509CRL> readRevocations(Path file, X509Certificate ca)

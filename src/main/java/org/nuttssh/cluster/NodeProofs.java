@@ -61,8 +61,8 @@ final class NodeProofs implements MemberIdentities {
     private volatile Consumer<NodeId> onProven = node -> { };
     private volatile byte[] ownProof;
 
-    /** A member's node, and the certificate it proved it with: its SHA-256 fingerprint and its subject. */
-    record Proven(NodeId node, String fingerprint, String subject) {
+    /** A member's node, and the subject of the certificate it proved it with. */
+    record Proven(NodeId node, String subject) {
     }
 
     private NodeProofs(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self) {
@@ -83,11 +83,6 @@ final class NodeProofs implements MemberIdentities {
     @Override
     public Optional<NodeId> nodeOf(Member member) {
         return Optional.ofNullable(proven.get(member.getUuid())).map(Proven::node);
-    }
-
-    /** The fingerprint of the certificate that {@code node} proved itself with, while one of its members is here. */
-    Optional<String> fingerprintOf(NodeId node) {
-        return proven.values().stream().filter(p -> p.node().equals(node)).map(Proven::fingerprint).findFirst();
     }
 
     @Override
@@ -124,7 +119,7 @@ final class NodeProofs implements MemberIdentities {
     }
 
     private static Proven proven(NodeId node, X509Certificate certificate) {
-        return new Proven(node, ClusterTrust.fingerprint(certificate), certificate.getSubjectX500Principal().getName());
+        return new Proven(node, certificate.getSubjectX500Principal().getName());
     }
 
     private static byte[] signed(UUID member, NodeId node) {
@@ -149,7 +144,8 @@ final class NodeProofs implements MemberIdentities {
             Proven before = proven.put(member, node);
             refused.remove(member);
             if (before == null || !before.node().equals(node.node())) {
-                log.info("node {} proved its identity as member {} with the certificate of {}", node.node().shortId(),
+                // scripts/local-cluster.sh waits for "node ID joined the cluster".
+                log.info("node {} joined the cluster as member {}, proven by the certificate of {}", node.node(),
                         member, node.subject());
                 onProven.accept(node.node());
             }
