@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import org.nuttssh.cluster.registry.EntryChanges;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +24,6 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryMergedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -177,41 +172,19 @@ final class NodeProofs implements MemberIdentities {
         return Optional.empty();
     }
 
-    private final class Listener implements EntryAddedListener<String, byte[]>, EntryUpdatedListener<String, byte[]>,
-            EntryMergedListener<String, byte[]>, EntryRemovedListener<String, byte[]>,
-            EntryEvictedListener<String, byte[]>, EntryExpiredListener<String, byte[]> {
+    private final class Listener extends EntryChanges<byte[]> {
 
         @Override
-        public void entryAdded(EntryEvent<String, byte[]> event) {
-            consider(event.getKey(), event.getValue());
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, byte[]> event) {
-            consider(event.getKey(), event.getValue());
-        }
-
-        @Override
-        public void entryMerged(EntryEvent<String, byte[]> event) {
+        protected void stored(EntryEvent<String, byte[]> event) {
             consider(event.getKey(), event.getValue());
         }
 
         /** Only this node's own proof matters once read: it is put back, for members that join later. */
         @Override
-        public void entryRemoved(EntryEvent<String, byte[]> event) {
+        protected void removed(EntryEvent<String, byte[]> event) {
             if (event.getKey().equals(hazelcast.getCluster().getLocalMember().getUuid().toString())) {
                 map.setAsync(event.getKey(), ownProof);
             }
-        }
-
-        @Override
-        public void entryEvicted(EntryEvent<String, byte[]> event) {
-            entryRemoved(event);
-        }
-
-        @Override
-        public void entryExpired(EntryEvent<String, byte[]> event) {
-            entryRemoved(event);
         }
     }
 }

@@ -25,12 +25,6 @@ import org.slf4j.LoggerFactory;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryMergedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 
 /**
  * The cluster-wide registry: one Hazelcast map of listening clients (id to record), which every node mirrors into a
@@ -272,32 +266,14 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     }
 
     /** Keeps the mirror in step with the shared map; events for one key arrive in order. */
-    private final class Mirror implements EntryAddedListener<String, byte[]>, EntryUpdatedListener<String, byte[]>,
-            EntryMergedListener<String, byte[]>, EntryRemovedListener<String, byte[]>,
-            EntryEvictedListener<String, byte[]>, EntryExpiredListener<String, byte[]> {
-
-        @Override
-        public void entryAdded(EntryEvent<String, byte[]> event) {
-            stored(event);
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, byte[]> event) {
-            stored(event);
-        }
-
-        /** A merge after a split put or kept this entry; plain entry events do not tell. */
-        @Override
-        public void entryMerged(EntryEvent<String, byte[]> event) {
-            stored(event);
-        }
+    private final class Mirror extends EntryChanges<byte[]> {
 
         /**
          * One of this node's records is put back at once, as a new write: it holds the client, whoever deleted the
          * entry, and the other nodes now refuse the version they saw removed.
          */
         @Override
-        public void entryRemoved(EntryEvent<String, byte[]> event) {
+        protected void removed(EntryEvent<String, byte[]> event) {
             VersionedRecord mine = own.get(event.getKey());
             if (mine == null) {
                 mirror.remove(event.getKey());
@@ -307,16 +283,6 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
             }
         }
 
-        @Override
-        public void entryEvicted(EntryEvent<String, byte[]> event) {
-            entryRemoved(event);
-        }
-
-        @Override
-        public void entryExpired(EntryEvent<String, byte[]> event) {
-            entryRemoved(event);
-        }
-
         /**
          * Only records of member nodes are mirrored, and only if not older than the one mirrored. This node's own come
          * from {@code own}, never from the map: any other value under one of their keys (an older one, a forgery, an
@@ -324,7 +290,8 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
          * client gone meanwhile, or a replay) is deleted. The current one is written as it is, not as a new version:
          * the event of an earlier write of this node's may arrive after a later one, and must not start a loop.
          */
-        private void stored(EntryEvent<String, byte[]> event) {
+        @Override
+        protected void stored(EntryEvent<String, byte[]> event) {
             Optional<VersionedRecord> decoded = decode(event.getKey(), event.getValue());
             VersionedRecord mine = own.get(event.getKey());
             if (mine != null) {
