@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -57,9 +60,39 @@ class ClusterCertsCommandTest {
         try (Stream<Path> files = Files.list(certs)) {
             assertEquals(List.of(), files.toList(), output);
         }
-        List<String> made = new java.util.ArrayList<>();
+        List<String> made = new ArrayList<>();
         new ClusterCertificates(certs, made::add).create(List.of("relay1"), List.of());
         assertFalse(made.stream().anyMatch(line -> line.startsWith("kept")), "a later run keeps nothing: " + made);
         assertTrue(Files.size(certs.resolve(ClusterCertificates.CA_KEY)) > 0);
+    }
+
+    /** OpenSSL, checking with the CA's revocation list, refuses the revoked node's certificate and no other. */
+    @Test
+    void revokeAddsANodeToTheRevocationListThatOpensslHonours() throws Exception {
+        Path certs = dir.resolve("certs");
+        assertEquals(0, run("--dir", certs.toString(), "relay1", "relay2", "relay3"));
+
+        assertEquals(0, run("--dir", certs.toString(), "--revoke", "relay2"));
+        assertEquals(0, run("--dir", certs.toString(), "--revoke", "relay3"));
+
+        assertEquals(List.of(true, false, false), List.of(verifies(certs, "relay1"), verifies(certs, "relay2"),
+                verifies(certs, "relay3")), "the second revocation kept the first");
+        assertNotEquals(0, run("--dir", certs.toString(), "--revoke", "relay9"), "no such node");
+    }
+
+    private static int run(String... args) {
+        return Main.commandLine(new PrintStream(OutputStream.nullOutputStream()), Map.of())
+                .execute(Stream.concat(Stream.of("cluster-certs"), Stream.of(args)).toArray(String[]::new));
+    }
+
+    private static boolean verifies(Path certs, String node) throws Exception {
+        Process verify = new ProcessBuilder("openssl", "verify", "-crl_check", "-CRLfile",
+                certs.resolve(ClusterCertificates.CRL).toString(), "-CAfile",
+                certs.resolve(ClusterCertificates.CA_CERT).toString(), certs.resolve(node + ".crt").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int status = verify.waitFor();
+        assertTrue(status == 0 ? output.endsWith(": OK\n") : output.contains("certificate revoked"), output);
+        return status == 0;
     }
 }
