@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
+import org.nuttssh.cluster.bus.NodeSignatures;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.node.VertxClose;
@@ -114,6 +115,11 @@ public final class ClusterMembership implements AutoCloseable {
     public List<NodeId> memberIds() {
         return hazelcast.getCluster().getMembers().stream().map(identities::nodeOf).flatMap(Optional::stream)
                 .distinct().toList();
+    }
+
+    /** How this node signs its requests to others, and checks which node signed theirs. */
+    public NodeSignatures signatures() {
+        return identities;
     }
 
     /** Whether this node is a running member, for readiness. */

@@ -83,7 +83,7 @@ public final class ClusteredNode implements RelayNode {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
                     membership::memberIds, codec);
             EventBusNodes nodes = new EventBusNodes(membership.vertx().eventBus(), membership.nodeId(),
-                    membership::memberIds);
+                    membership::memberIds, membership.signatures());
             return new ClusteredNode(membership, registry, nodes, insecure);
         } catch (RuntimeException e) {
             membership.close();

@@ -3,12 +3,13 @@ package org.nuttssh.cluster;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import org.nuttssh.cluster.bus.NodeSignatures;
 import org.nuttssh.registry.NodeId;
 
 import com.hazelcast.cluster.Member;
 
-/** How this node tells which relay node a Hazelcast member is, if any. */
-interface MemberIdentities {
+/** How this node tells which relay node a Hazelcast member is, if any, and which node signed a request. */
+interface MemberIdentities extends NodeSignatures {
 
     /** The relay node {@code member} is, or empty for a member that is not one (or has not proven it yet). */
     Optional<NodeId> nodeOf(Member member);

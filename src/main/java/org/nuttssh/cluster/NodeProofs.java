@@ -56,8 +56,11 @@ final class NodeProofs implements MemberIdentities {
     private volatile Consumer<NodeId> onProven = node -> { };
     private volatile byte[] ownProof;
 
-    /** A member's node, and the subject of the certificate it proved it with. */
-    record Proven(NodeId node, String subject) {
+    /** A member's node, and the certificate it proved it with. */
+    record Proven(NodeId node, X509Certificate certificate) {
+        String subject() {
+            return certificate.getSubjectX500Principal().getName();
+        }
     }
 
     private NodeProofs(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self) {
@@ -101,6 +104,28 @@ final class NodeProofs implements MemberIdentities {
         onProven = callback;
     }
 
+    @Override
+    public String sign(byte[] content) {
+        try {
+            return Base64.getEncoder().encodeToString(trust.sign(content));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with this node's key: " + e, e);
+        }
+    }
+
+    /** Checked against every certificate {@code node} proved itself with: one per member, a handful at most. */
+    @Override
+    public boolean signedBy(NodeId node, byte[] content, String signature) {
+        byte[] signed;
+        try {
+            signed = Base64.getDecoder().decode(signature);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
+        return proven.values().stream().filter(p -> p.node().equals(node))
+                .anyMatch(p -> trust.verifies(p.certificate(), content, signed));
+    }
+
     private byte[] sign(UUID member) {
         try {
             return new JsonObject().put("node", self.value())
@@ -114,7 +139,7 @@ final class NodeProofs implements MemberIdentities {
     }
 
     private static Proven proven(NodeId node, X509Certificate certificate) {
-        return new Proven(node, certificate.getSubjectX500Principal().getName());
+        return new Proven(node, certificate);
     }
 
     private static byte[] signed(UUID member, NodeId node) {

@@ -2,6 +2,7 @@ package org.nuttssh.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,11 +35,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.circuit.Circuit;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.ClusterSecurity;
 import org.nuttssh.testing.FakeListener;
+import org.nuttssh.testing.RecordingEnd;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
@@ -47,6 +50,9 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemTrustOptions;
@@ -161,6 +167,39 @@ class ClusterTlsTest {
                 && !members.contains(revoked.node().id()), "whoami's member list: " + members);
         Await.holds("neither the rogue's nor the revoked node's client listed", Duration.ofMillis(500),
                 () -> strict.resolve("rogue", 0).isEmpty() && strict.resolve("revoked", 0).isEmpty());
+    }
+
+    /**
+     * A node with a valid certificate passes TLS whoever it claims to be; a circuit open must also be signed with the
+     * certificate of the node it names.
+     */
+    @Test
+    void aCircuitOpenInAnotherNodesNameIsRefused() throws Exception {
+        FakeListener listener = FakeListener.accepting();
+        strict.switchboard().publish(strict.record("gw-signed", "signed", 22), listener).toCompletableFuture().join();
+        Await.until("the client on the other node", () -> optionalAuth.resolve("signed", 0).isPresent());
+        RecordingEnd initiator = new RecordingEnd("initiator", false);
+        Circuit circuit = optionalAuth.switchboard().connect(initiator, RecordingEnd.WHO, "signed", 22, "127.0.0.1", 1)
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        circuit.initiatorReady();
+        initiator.send("signed open");
+        Await.until("the bytes on the listener's node", () -> listener.lastTarget().received().equals("signed open"));
+        RecordingEnd signedTarget = listener.lastTarget();
+
+        JsonObject forged = new JsonObject().put("circuit", UUID.randomUUID().toString())
+                .put("node", noRevocations.node().id().value()).put("listener", "gw-signed").put("port", 22)
+                .put("originHost", "127.0.0.1").put("originPort", 1).put("initiator", "mallory")
+                .put("signature", "bm90IGEgc2lnbmF0dXJl");
+        Throwable refused = optionalAuth.node().vertx().eventBus()
+                .request("nuttssh.node." + strict.node().id() + ".open", forged,
+                        new DeliveryOptions().setSendTimeout(ANSWER.toMillis()))
+                .toCompletionStage().toCompletableFuture().handle((reply, failure) -> failure)
+                .get(ANSWER.toSeconds() + 5, TimeUnit.SECONDS);
+
+        assertTrue(refused instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+                && reply.getMessage().contains("not signed by node " + noRevocations.node().id().shortId()),
+                String.valueOf(refused));
+        assertSame(signedTarget, listener.lastTarget(), "the listening client was not asked again");
     }
 
     /** The open-source edition lets anyone join, and a member may carry any attributes; only proofs count. */

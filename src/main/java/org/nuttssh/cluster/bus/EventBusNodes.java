@@ -1,5 +1,6 @@
 package org.nuttssh.cluster.bus;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -40,12 +41,16 @@ public final class EventBusNodes implements RemoteNodes {
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
     /** An open request carrying this field only opens the connections between two nodes; see {@link #greet}. */
     private static final String HELLO = "hello";
+    private static final String SIGNATURE = "signature";
+    /** What an open's signature covers before its fields: a signature for nothing else. */
+    private static final String OPEN_SIGNED = "nuttssh circuit open v1";
 
     private static final Logger log = LoggerFactory.getLogger(EventBusNodes.class);
 
     private final EventBus eventBus;
     private final NodeId node;
     private final Supplier<List<NodeId>> members;
+    private final NodeSignatures signatures;
     private final Map<UUID, RemoteEnd> ends = new ConcurrentHashMap<>();
     /** Set once by {@link #serve}, before this node's clients are in the registry, so before any open can come. */
     private volatile Switchboard switchboard;
@@ -53,12 +58,15 @@ public final class EventBusNodes implements RemoteNodes {
     /**
      * Can open circuits to other nodes at once; serves theirs after {@link #serve}.
      *
-     * @param members the relay nodes that are members now: only they may open circuits here
+     * @param members    the relay nodes that are members now: only they may open circuits here
+     * @param signatures how a circuit open shows which node asks for it
      */
-    public EventBusNodes(EventBus eventBus, NodeId node, Supplier<List<NodeId>> members) {
+    public EventBusNodes(EventBus eventBus, NodeId node, Supplier<List<NodeId>> members,
+                         NodeSignatures signatures) {
         this.eventBus = eventBus;
         this.node = node;
         this.members = members;
+        this.signatures = signatures;
         eventBus.registerDefaultCodec(Frame.class, new FrameCodec());
     }
 
@@ -105,6 +113,7 @@ public final class EventBusNodes implements RemoteNodes {
                 .put("originHost", originHost)
                 .put("originPort", originPort)
                 .put("initiator", initiator);
+        request.put(SIGNATURE, signatures.sign(signed(request, target.node())));
         CompletableFuture<CircuitEnd> opened = new CompletableFuture<>();
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(OPEN_TIMEOUT.toMillis());
         eventBus.<JsonObject>request(openAddress(target.node()), request, options).onComplete(reply -> {
@@ -150,6 +159,13 @@ public final class EventBusNodes implements RemoteNodes {
             message.fail(refusal.reasonCode(), refusal.getMessage());
             return;
         }
+        if (!signatures.signedBy(peer, signed(request, node), request.getString(SIGNATURE))) {
+            log.warn("refused a circuit open in the name of node {}: not signed with its certificate", peer.shortId());
+            CircuitRefusedException refusal = CircuitRefusedException.prohibited("the circuit open is not signed "
+                    + "by node " + peer.shortId());
+            message.fail(refusal.reasonCode(), refusal.getMessage());
+            return;
+        }
         RemoteEnd end = newEnd(UUID.fromString(request.getString("circuit")), peer,
                 request.getString("initiator") + " via node " + peer.shortId());
         switchboard.acceptFromRemote(request.getString("listener"), request.getInteger("port"),
@@ -172,6 +188,17 @@ public final class EventBusNodes implements RemoteNodes {
                                 }
                             });
                 });
+    }
+
+    /**
+     * What the initiator's node signs: every field of the open, and the node it is meant for, so that neither can be
+     * changed or sent elsewhere. The circuit id is random, so each open is signed once.
+     */
+    private static byte[] signed(JsonObject request, NodeId target) {
+        return String.join("\n", OPEN_SIGNED, target.value(), request.getString("circuit"), request.getString("node"),
+                request.getString("listener"), String.valueOf(request.getInteger("port")),
+                request.getString("originHost"), String.valueOf(request.getInteger("originPort")),
+                request.getString("initiator")).getBytes(StandardCharsets.UTF_8);
     }
 
     private RemoteEnd newEnd(UUID circuit, NodeId peer, String description) {
