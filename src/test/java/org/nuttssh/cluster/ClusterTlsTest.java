@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.circuit.Circuit;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.config.StartupException;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.ClusterSecurity;
@@ -292,8 +293,7 @@ class ClusterTlsTest {
         ClusterConfig.Secure files = ClusterSecurity.of(ca, "node-careless");
         Files.setPosixFilePermissions(files.tls().key(), PosixFilePermissions.fromString("rw-r--r--"));
 
-        String message = assertThrows(org.nuttssh.config.StartupException.class, () -> TestNode.join(
-                new ClusterConfig(null, "nuttssh-careless", "127.0.0.1", List.of("127.0.0.1"), null, files)))
+        String message = assertThrows(StartupException.class, () -> TestNode.join(config("nuttssh-careless", files)))
                 .getMessage();
 
         assertEquals("cluster TLS key " + files.tls().key() + " is accessible by other users (rw-r--r--); make it "
@@ -342,9 +342,12 @@ class ClusterTlsTest {
 
     private TestNode start(String name, ClusterConfig.Secure security, UnaryOperator<EventBusOptions> eventBus)
             throws Exception {
-        TestNode node = TestNode.join(new ClusterConfig(null, name, "127.0.0.1", List.of("127.0.0.1"), null,
-                security), eventBus);
+        TestNode node = TestNode.join(config(name, security), eventBus);
         nodes.add(node);
         return node;
+    }
+
+    private static ClusterConfig config(String name, ClusterConfig.Secure security) {
+        return new ClusterConfig(null, name, "127.0.0.1", List.of("127.0.0.1"), null, security);
     }
 }
