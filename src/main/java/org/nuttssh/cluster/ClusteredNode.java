@@ -82,8 +82,8 @@ public final class ClusteredNode implements RelayNode {
         try {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
                     membership::memberIds, codec);
-            EventBusNodes nodes = new EventBusNodes(membership.vertx().eventBus(), membership.nodeId(),
-                    membership::memberIds, membership.signatures());
+            EventBusNodes nodes = new EventBusNodes(membership.vertx(), membership.nodeId(), membership::memberIds,
+                    membership.signatures());
             return new ClusteredNode(membership, registry, nodes, insecure);
         } catch (RuntimeException e) {
             membership.close();
