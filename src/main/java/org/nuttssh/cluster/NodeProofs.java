@@ -116,10 +116,13 @@ final class NodeProofs implements MemberIdentities {
     /** Checked against every certificate {@code node} proved itself with: one per member, a handful at most. */
     @Override
     public boolean signedBy(NodeId node, byte[] content, String signature) {
+        if (signature == null) {
+            return false;
+        }
         byte[] signed;
         try {
             signed = Base64.getDecoder().decode(signature);
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException e) {
             return false;
         }
         return proven.values().stream().filter(p -> p.node().equals(node))
