@@ -142,11 +142,11 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         for (ListenerRecord record : mirror.records()) {
             if (record.node().equals(departed)) {
                 mirror.remove(record.id());
-                freshness.forget(record.id());
                 map.deleteAsync(record.id());
                 purged++;
             }
         }
+        freshness.forgetNode(departed);
         log.info("node {} left: purged {} of its listening clients", departed.shortId(), purged);
     }
 
@@ -181,7 +181,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                     repaired = true;
                 }
             } else if (current.contains(record.node())) {
-                if (freshness.admit(record.id(), decoded.get().version())) {
+                if (freshness.admit(record.id(), record.node(), decoded.get().version())) {
                     found.put(record.id(), record);
                 } else {
                     // An older value written back: keep the newer one mirrored; its owner puts it back.
@@ -304,7 +304,8 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                 ListenerRecord record = stored.record();
                 if (record.node().equals(self)) {
                     map.deleteAsync(record.id());
-                } else if (members.get().contains(record.node()) && freshness.admit(record.id(), stored.version())) {
+                } else if (members.get().contains(record.node())
+                        && freshness.admit(record.id(), record.node(), stored.version())) {
                     mirrorPut(record);
                 }
             });

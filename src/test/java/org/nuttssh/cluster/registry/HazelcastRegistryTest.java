@@ -184,6 +184,23 @@ class HazelcastRegistryTest {
         Await.until("a newer write of its owner mirrored", () -> resolve("removed").isPresent());
     }
 
+    /** A split: the other side's records were purged here, and the merge brings them back as they were. */
+    @Test
+    void theRecordsOfANodeThatMergesBackAreMirroredWithTheVersionsTheyHad() {
+        byte[] value = codec.encode(record("other-7", OTHER, "split", 10), 3);
+        map.set("other-7", value);
+        Await.until("the record mirrored", () -> resolve("split").isPresent());
+        map.delete("other-7"); // another survivor's purge, seen before this node's own
+        Await.until("the record gone", () -> resolve("split").isEmpty());
+        members.remove(OTHER);
+        registry.purgeNode(OTHER);
+
+        members.add(OTHER);
+        map.set("other-7", value);
+
+        Await.until("the record mirrored again", () -> resolve("split").isPresent());
+    }
+
     @Test
     void aRecordOfThisNodeReplacedByItsOlderValueIsPutBack() {
         ListenerRecord first = record("self-5", SELF, "before", 0);

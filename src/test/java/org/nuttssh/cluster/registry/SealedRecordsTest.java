@@ -95,8 +95,8 @@ class SealedRecordsTest {
         assertEquals(3, codec.decode("a-1", old).orElseThrow().version());
         assertEquals(9, codec.decode("a-1", current).orElseThrow().version());
         Freshness freshness = new Freshness();
-        assertTrue(freshness.admit("a-1", 9));
-        assertTrue(!freshness.admit("a-1", 3), "the replay is older than what was seen");
+        assertTrue(freshness.admit("a-1", NODE_A, 9));
+        assertTrue(!freshness.admit("a-1", NODE_A, 3), "the replay is older than what was seen");
     }
 
     @Test
