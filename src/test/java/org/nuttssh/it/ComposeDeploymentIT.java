@@ -377,7 +377,7 @@ class ComposeDeploymentIT {
         }
     }
 
-    /** One row of {@code list -v}: NAME ADDRESS ALIASES PORTS NODE CONNECTED CIRCUITS BYTES. */
+    /** One row of {@code list -v}: NAME ADDRESS ALIASES PORTS NODE CONNECTED CIRCUITS BYTES CERTIFICATE. */
     record Row(String name, String node) {
     }
 
@@ -388,7 +388,8 @@ class ComposeDeploymentIT {
         if (lines.equals(List.of("no listening clients"))) {
             return List.of();
         }
-        assertEquals(List.of("NAME", "ADDRESS", "ALIASES", "PORTS", "NODE", "CONNECTED", "CIRCUITS", "BYTES"),
+        assertEquals(List.of("NAME", "ADDRESS", "ALIASES", "PORTS", "NODE", "CONNECTED", "CIRCUITS", "BYTES",
+                "CERTIFICATE"),
                 Arrays.asList(lines.get(0).split("\\s+")), process.stdout());
         List<Row> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
