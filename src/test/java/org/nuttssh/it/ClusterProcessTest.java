@@ -265,10 +265,8 @@ class ClusterProcessTest {
         Row row = awaitRow(cluster.pinnedPort(a), name, r -> r.ports().equals("22"), listener);
         assertEquals(cluster.shortId(b), row.node());
 
-        Path in = Files.writeString(Files.createTempFile(dir, "in", ".txt"), "hello from " + name + "\n");
-        SshProcess circuit = start(fieldClients.open(client, "127.0.0.1", cluster.pinnedPort(a), name + ":22"), in);
-        assertEquals(0, circuit.waitFor(TIMEOUT), circuit.stderr());
-        assertEquals("gw-echo\nhello from " + name + "\n", circuit.stdout(), circuit.stderr());
+        SshProcess circuit = start(fieldClients.open(client, "127.0.0.1", cluster.pinnedPort(a), name + ":22"), null);
+        FieldClients.converse(circuit, "hello from " + name + "\n", "gw-echo\nhello from " + name + "\n");
         assertTrue(cluster.log(a).lines().anyMatch(l -> l.contains("circuit opened: " + name + "@")
                 && l.contains(" -> " + name + ":22")), "node A logged no circuit to " + name);
 

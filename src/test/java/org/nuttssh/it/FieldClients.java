@@ -1,6 +1,9 @@
 package org.nuttssh.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,6 +138,28 @@ final class FieldClients {
                 hostKeyPub.toString()));
         command.addAll(List.of(args));
         return command;
+    }
+
+    /**
+     * Sends {@code input} into a circuit started with its stdin as a pipe, waits until {@code expected} has come back,
+     * then ends the input and checks that the circuit ends cleanly with exactly that output. The reply is awaited
+     * before the end of input because JSch, as a listener, cannot pass a half-close on: it closes the target's socket
+     * when the initiator's EOF arrives (closing a Java socket's output stream closes the socket), and a reply still
+     * on its way is lost. Every other client here passes the EOF on and the reply comes back after it.
+     */
+    static void converse(SshProcess circuit, String input, String expected) throws Exception {
+        circuit.stdin().write(input.getBytes(StandardCharsets.UTF_8));
+        circuit.stdin().flush();
+        RelayFixture.await(circuit, "the reply " + expected.strip(), () -> {
+            try {
+                return circuit.stdout().equals(expected);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        circuit.stdin().close();
+        assertEquals(0, circuit.waitFor(RelayFixture.TIMEOUT), circuit.stderr());
+        assertEquals(expected, circuit.stdout(), circuit.stderr());
     }
 
     private String fingerprint() throws IOException {

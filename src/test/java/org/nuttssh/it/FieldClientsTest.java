@@ -3,8 +3,6 @@ package org.nuttssh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -51,10 +49,8 @@ class FieldClientsTest {
         RelayFixture.await(listener, name + " to listen on port 22",
                 () -> relay.newestRecord(name).map(r -> r.ports().containsKey(22)).orElse(false));
 
-        Path input = relay.dir().resolve("input-" + name);
-        Files.writeString(input, "hello from " + name + "\n");
-        SshProcess circuit = relay.run(clients.open(client, HOST, relay.port(), name + ":22"), input);
-        assertEquals(name + "-echo\nhello from " + name + "\n", circuit.stdout(), circuit.stderr());
+        SshProcess circuit = relay.start(clients.open(client, HOST, relay.port(), name + ":22"));
+        FieldClients.converse(circuit, "hello from " + name + "\n", name + "-echo\nhello from " + name + "\n");
 
         SshProcess list = relay.run(clients.run(client, HOST, relay.port(), "list"));
         assertEquals(0, list.process().exitValue(), list.stderr());

@@ -1,7 +1,6 @@
 package org.nuttssh.it;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +23,7 @@ public final class JschPeer {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final int POLL_MILLIS = 50;
+    private static final int BUFFER_SIZE = 32 * 1024;
 
     private JschPeer() {
     }
@@ -66,28 +66,30 @@ public final class JschPeer {
     }
 
     /**
-     * Pumps stdin and stdout through the channel's streams: with {@code setInputStream}, JSch closes the channel as
-     * soon as its input ends, dropping whatever the target still sends back.
+     * Writes what arrives straight to stdout from JSch's session thread, and pumps stdin into the channel's stream
+     * itself. With {@code setInputStream}, JSch closes the channel as soon as its input ends, dropping whatever the
+     * target still sends back; and a channel's own input stream is a pipe that JSch closes when the channel closes,
+     * dropping what the reader had not taken yet.
      */
     private static void open(Session session, String target) throws Exception {
         int colon = target.lastIndexOf(':');
         ChannelDirectTCPIP channel = (ChannelDirectTCPIP) session.openChannel("direct-tcpip");
         channel.setHost(target.substring(0, colon));
         channel.setPort(Integer.parseInt(target.substring(colon + 1)));
-        InputStream fromTarget = channel.getInputStream();
+        channel.setOutputStream(System.out, true);
         OutputStream toTarget = channel.getOutputStream();
         channel.connect(CONNECT_TIMEOUT_MILLIS);
-        Thread upstream = new Thread(() -> {
-            try (toTarget) { // closing it sends EOF
-                System.in.transferTo(toTarget);
-            } catch (IOException e) {
-                System.err.println("upstream: " + e);
+        try (toTarget) { // closing it sends EOF
+            byte[] buffer = new byte[BUFFER_SIZE];
+            for (int n; (n = System.in.read(buffer)) >= 0; ) {
+                toTarget.write(buffer, 0, n);
+                toTarget.flush(); // JSch sends a packet only when full or flushed
             }
-        }, "upstream");
-        upstream.start();
-        fromTarget.transferTo(System.out);
+        }
+        while (!channel.isClosed()) {
+            Thread.sleep(POLL_MILLIS);
+        }
         System.out.flush();
-        upstream.join();
     }
 
     private static int run(Session session, String command) throws Exception {
