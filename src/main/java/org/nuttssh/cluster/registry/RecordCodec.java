@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import org.nuttssh.registry.ListenerRecord;
 
-/** How a listener record is stored in the shared map, under its id, with its owner's version. */
+/** How a listener record is stored in the shared map, under its id. */
 public interface RecordCodec {
 
     /** Records as plain JSON, which anyone on the cluster network can read and write: {@code --cluster-insecure}. */
@@ -12,12 +12,11 @@ public interface RecordCodec {
         return new ListenerRecordJson();
     }
 
-    /** @param version the owner's version of this write; see {@link VersionedRecord} */
-    byte[] encode(ListenerRecord record, long version);
+    byte[] encode(ListenerRecord record);
 
     /**
      * @param key the map key the value was found under
      * @return the record, or empty when the value does not open as a record stored under that key
      */
-    Optional<VersionedRecord> decode(String key, byte[] value);
+    Optional<ListenerRecord> decode(String key, byte[] value);
 }
