@@ -16,7 +16,6 @@ import org.nuttssh.config.MemorySize;
 
 import picocli.CommandLine;
 import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * Runs the relay in a JVM of its own, started with options that keep it small, the way Elasticsearch's launcher
@@ -25,10 +24,11 @@ import sun.misc.SignalHandler;
  * that decides this can be changed once a JVM runs, so it takes a second one.
  *
  * <p>The launcher stays as the process its caller knows: the relay's JVM inherits its standard input, output and
- * error, its exit status is the launcher's, and a SIGTERM to the launcher is passed on, each time (the relay drains
- * on the first and stops at the second). SIGINT is not passed on: a terminal's Ctrl-C reaches both JVMs already,
- * as they are in one process group, and passing it on would make one keystroke count twice. The relay's JVM stops
- * when its launcher is gone, so killing the launcher leaves nothing behind.
+ * error, its exit status is the launcher's, and a SIGTERM, SIGINT or SIGHUP to the launcher reaches the relay as a
+ * SIGTERM, each time (the relay drains on the first and stops at the second). The relay's JVM starts with SIGINT and
+ * SIGHUP ignored: a terminal's Ctrl-C or hangup reaches both JVMs, as they are in one process group, and must count
+ * once, through the launcher. The relay's JVM stops when its launcher is gone, so killing the launcher leaves nothing
+ * behind.
  *
  * <p>JVM options given to {@code java} go to the relay's JVM after the launcher's own, so they win; with
  * {@code -Dnuttssh.launcher=false} the relay runs in the JVM that was started, as it is.
@@ -55,6 +55,16 @@ final class Launcher {
     static final List<String> HEAP_POLICY = List.of("-XX:+UseG1GC", "-XX:GCTimeRatio=1", "-XX:MinHeapFreeRatio=5",
             "-XX:MaxHeapFreeRatio=20", "-XX:G1PeriodicGCInterval=5000");
 
+    /** What a terminal sends its whole foreground process group: Ctrl-C, and a hangup when it closes. */
+    static final List<String> SENT_BY_TERMINALS = List.of("INT", "HUP");
+    /**
+     * Starts its arguments with {@link #SENT_BY_TERMINALS} ignored, which a program inherits and a JVM started so
+     * keeps. The launcher cannot ignore them itself for its child to inherit: once a JVM ignores one of them, it can
+     * never handle it again.
+     */
+    private static final List<String> IGNORING_TERMINAL_SIGNALS = List.of("/bin/sh", "-c",
+            "trap '' " + String.join(" ", SENT_BY_TERMINALS) + "; exec \"$@\"", "sh");
+
     private Launcher() {
     }
 
@@ -63,17 +73,18 @@ final class Launcher {
         return System.getProperty(LAUNCHED_BY) == null && !"false".equals(System.getProperty(PROPERTY));
     }
 
-    /** Starts the relay's JVM with {@code args}, passes SIGTERM on, and returns its exit status. */
+    /** Starts the relay's JVM with {@code args}, passes SIGTERM, SIGINT and SIGHUP on, and returns its exit status. */
     static int launch(String[] args) {
         Process relay;
         try {
-            relay = new ProcessBuilder(command(args)).inheritIO().start();
+            relay = new ProcessBuilder(terminalSignalsIgnored(command(args))).inheritIO().start();
         } catch (IOException e) {
             System.err.println("nuttssh: cannot start the relay's JVM: " + e.getMessage());
             return Main.EXIT_STARTUP_FAILED;
         }
+        // Process.destroy() sends SIGTERM: the only signal the JDK can send, and the one the relay drains on.
         Signal.handle(new Signal("TERM"), signal -> relay.destroy());
-        Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+        SENT_BY_TERMINALS.forEach(name -> Signal.handle(new Signal(name), signal -> relay.destroy()));
         shrinkHeap();
         while (true) {
             try {
@@ -112,6 +123,12 @@ final class Launcher {
     private static void launcherGone() {
         System.err.println("nuttssh: the launcher process is gone; stopping");
         System.exit(Main.EXIT_STARTUP_FAILED);
+    }
+
+    static List<String> terminalSignalsIgnored(List<String> command) {
+        List<String> wrapped = new ArrayList<>(IGNORING_TERMINAL_SIGNALS);
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     /** The relay's JVM: this java, the computed options, then the user's own, then this program and its args. */

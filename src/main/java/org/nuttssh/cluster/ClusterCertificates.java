@@ -6,9 +6,12 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.CopyOption;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -34,7 +37,12 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -51,13 +59,16 @@ import org.nuttssh.net.IpAddress;
  * Makes what a secure cluster needs, in one directory: a CA ({@code ca.crt}, {@code ca.key}), the shared secret
  * ({@code cluster.secret}) and, for each node, a certificate and key signed by that CA ({@code NODE.crt},
  * {@code NODE.key}). Run again with more names, it adds their files with the same CA and secret. It never
- * overwrites a file, and writes keys and the secret readable by their owner only.
+ * overwrites a file but the revocation list ({@code ca.crl}, which {@link #revoke} rewrites with one more node), and
+ * writes keys and the secret readable by their owner only.
  */
 public final class ClusterCertificates {
 
     public static final String CA_CERT = "ca.crt";
     public static final String CA_KEY = "ca.key";
     public static final String SECRET = "cluster.secret";
+    /** The CA's list of revoked node certificates; nodes read it beside their CA certificate. */
+    public static final String CRL = "ca.crl";
 
     /** Long enough to outlive the nodes it signs for; renewing a CA means a new certificate on every node. */
     static final Duration CA_VALIDITY = Duration.ofDays(3650);
@@ -111,6 +122,44 @@ public final class ClusterCertificates {
         }
     }
 
+    /**
+     * Adds each node's certificate ({@code NODE.crt}) to the CA's revocation list, {@code ca.crl}: nodes that read it
+     * refuse that certificate on the event bus and as the proof of a node's identity.
+     *
+     * @throws IOException when the CA or a node's certificate is missing or unreadable, naming it
+     */
+    public void revoke(List<String> nodes) throws IOException {
+        Path certFile = dir.resolve(CA_CERT);
+        Path keyFile = dir.resolve(CA_KEY);
+        Path crlFile = dir.resolve(CRL);
+        try {
+            X509Certificate ca = readCertificate(certFile);
+            PrivateKey key = readKey(keyFile);
+            Instant now = Instant.now();
+            X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca, Date.from(now))
+                    .setNextUpdate(Date.from(ca.getNotAfter().toInstant()));
+            if (Files.exists(crlFile)) {
+                Object parsed = parse(crlFile);
+                if (!(parsed instanceof X509CRLHolder previous)) {
+                    throw new IOException(crlFile + " holds no PEM revocation list");
+                }
+                builder.addCRL(previous);
+            }
+            for (String node : nodes) {
+                X509Certificate revoked = readCertificate(dir.resolve(node + ".crt"));
+                builder.addCRLEntry(revoked.getSerialNumber(), Date.from(now), CRLReason.keyCompromise);
+                report.accept("revoked " + node + " (serial " + revoked.getSerialNumber().toString(16) + ")");
+            }
+            X509CRLHolder crl = builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key));
+            write(crlFile, pem(new JcaX509CRLConverter().getCRL(crl)), PUBLIC, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IOException("cannot revoke: " + e.getMessage(), e);
+        }
+        report.accept("wrote " + crlFile + "; copy it beside " + CA_CERT + " on every node, and restart them one "
+                + "at a time");
+    }
+
     private record Authority(X509Certificate certificate, PrivateKey key) {
     }
 
@@ -138,8 +187,8 @@ public final class ClusterCertificates {
                 .addExtension(Extension.subjectKeyIdentifier, false,
                         extensions.createSubjectKeyIdentifier(pair.getPublic()));
         X509Certificate certificate = sign(builder, pair.getPrivate());
-        writeNew(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)), PRIVATE);
-        writeNew(certFile, pem(certificate), PUBLIC);
+        write(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)), PRIVATE);
+        write(certFile, pem(certificate), PUBLIC);
         report.accept("made " + certFile + " and " + keyFile + " (keep " + CA_KEY
                 + " away from the nodes; it signs new ones)");
         return new Authority(certificate, pair.getPrivate());
@@ -153,7 +202,7 @@ public final class ClusterCertificates {
         }
         byte[] bytes = new byte[ClusterSecret.MIN_BYTES];
         random.nextBytes(bytes);
-        writeNew(file, bytes, PRIVATE);
+        write(file, bytes, PRIVATE);
         report.accept("made " + file + " (" + bytes.length + " random bytes; every node needs the same one)");
     }
 
@@ -186,8 +235,8 @@ public final class ClusterCertificates {
                 .addExtension(Extension.authorityKeyIdentifier, false,
                         extensions.createAuthorityKeyIdentifier(ca.certificate()));
         X509Certificate certificate = sign(builder, ca.key());
-        writeNew(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)), PRIVATE);
-        writeNew(certFile, pem(certificate), PUBLIC);
+        write(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)), PRIVATE);
+        write(certFile, pem(certificate), PUBLIC);
         report.accept("made " + certFile + " and " + keyFile + " for node " + node);
     }
 
@@ -218,7 +267,7 @@ public final class ClusterCertificates {
         return new JcaX509CertificateConverter().getCertificate(holder);
     }
 
-    private static X509Certificate readCertificate(Path file) throws IOException, GeneralSecurityException {
+    static X509Certificate readCertificate(Path file) throws IOException, GeneralSecurityException {
         Object parsed = parse(file);
         if (!(parsed instanceof X509CertificateHolder holder)) {
             throw new IOException(file + " holds no PEM certificate");
@@ -226,7 +275,7 @@ public final class ClusterCertificates {
         return new JcaX509CertificateConverter().getCertificate(holder);
     }
 
-    private static PrivateKey readKey(Path file) throws IOException {
+    static PrivateKey readKey(Path file) throws IOException {
         Object parsed = parse(file);
         if (!(parsed instanceof PrivateKeyInfo info)) {
             throw new IOException(file + " holds no unencrypted PEM private key (PKCS#8)");
@@ -249,15 +298,30 @@ public final class ClusterCertificates {
         return text.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Creates the file with its permissions from the start: a key is never readable by others, even briefly. */
-    private static void writeNew(Path file, byte[] content, String permissions) throws IOException {
+    /**
+     * Writes the content under a temporary name created with its permissions, then gives it its name: a key is never
+     * readable by others, even briefly, and a write that fails half-way leaves no file that a later run would keep.
+     * A file system without POSIX permissions is refused: its defaults could leave a key readable by anyone.
+     *
+     * @param replacing how the file takes its name: by default, only if there is no such file yet
+     */
+    private static void write(Path file, byte[] content, String permissions, CopyOption... replacing)
+            throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        // Some file systems take POSIX permissions at creation and drop them, so ask whether it keeps any.
+        if (Files.getFileAttributeView(parent, PosixFileAttributeView.class) == null) {
+            throw new IOException(file + ": its file system has no POSIX permissions (expected: a --dir where "
+                    + "files can be made " + permissions + ", so that keys and the secret stay their owner's)");
+        }
+        Path partial = Files.createTempFile(parent, file.getFileName() + ".", ".partial",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
+            Files.write(partial, content);
+            Files.move(partial, file, replacing);
         } catch (FileAlreadyExistsException e) {
             throw new IOException(file + " appeared meanwhile; not overwriting it", e);
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file); // not a POSIX file system: its own defaults apply
+        } finally {
+            Files.deleteIfExists(partial);
         }
-        Files.write(file, content);
     }
 }

@@ -2,14 +2,16 @@ package org.nuttssh.cluster;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
+import org.nuttssh.cluster.bus.NodeSignatures;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.node.VertxClose;
@@ -17,7 +19,6 @@ import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
@@ -25,12 +26,14 @@ import com.hazelcast.core.LifecycleEvent.LifecycleState;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * This node's membership in a cluster of relays: a clustered Vert.x (for the event bus) on a Hazelcast member (for
- * the shared registry). Nodes are known by the relay's own {@link NodeId}, which each member carries as an attribute:
- * unlike Hazelcast's member UUID, it stays the same when a member merges back after a split.
+ * the shared registry). Nodes are known by the relay's own {@link NodeId}: unlike Hazelcast's member UUID, it stays
+ * the same when a member merges back after a split. In a secure cluster a member is a node only once it has proven
+ * which ({@link NodeProofs}); a member that has not is left out of routing, the registry and the member count.
  */
 public final class ClusterMembership implements AutoCloseable {
 
@@ -42,19 +45,29 @@ public final class ClusterMembership implements AutoCloseable {
     private final Vertx vertx;
     private final HazelcastInstance hazelcast;
     private final NodeId nodeId;
+    private final MemberIdentities identities;
     private final AtomicLong merges = new AtomicLong();
 
-    private ClusterMembership(Vertx vertx, HazelcastInstance hazelcast, NodeId nodeId) {
+    private ClusterMembership(Vertx vertx, HazelcastInstance hazelcast, NodeId nodeId, MemberIdentities identities) {
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.nodeId = nodeId;
+        this.identities = identities;
     }
 
-    /** Joins (or forms) the cluster; blocks until done, so call it at start. */
-    public static ClusterMembership join(ClusterConfig config) throws StartupException {
+    /**
+     * Joins (or forms) the cluster; blocks until done, so call it at start.
+     *
+     * @param eventBus what becomes of the event bus's options: tests weaken them to show that their checks fail then
+     */
+    static ClusterMembership join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus)
+            throws StartupException {
+        // Read before joining: a node with unusable TLS files must not leave a member behind.
+        ClusterTrust trust = config.security() instanceof ClusterConfig.Secure secure
+                ? ClusterTrust.load(secure.tls()) : null;
         NodeId nodeId = NodeId.random();
         HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSettings.of(config, nodeId));
-        VertxOptions options = new VertxOptions().setEventBusOptions(EventBusSettings.of(config));
+        VertxOptions options = new VertxOptions().setEventBusOptions(eventBus.apply(EventBusSettings.of(config)));
         CompletableFuture<Vertx> joining = Vertx.builder().with(options).withClusterManager(manager)
                 .buildClustered().toCompletionStage().toCompletableFuture();
         Vertx vertx;
@@ -71,7 +84,16 @@ public final class ClusterMembership implements AutoCloseable {
             }
             throw new StartupException("cannot join cluster '" + config.name() + "' within " + JOIN_TIMEOUT);
         }
-        ClusterMembership membership = new ClusterMembership(vertx, manager.getHazelcastInstance(), nodeId);
+        HazelcastInstance hazelcast = manager.getHazelcastInstance();
+        MemberIdentities identities;
+        try {
+            identities = trust == null ? new MemberAttributes() : NodeProofs.start(hazelcast, trust, nodeId);
+        } catch (RuntimeException e) {
+            VertxClose.await(vertx);
+            throw new StartupException("cannot publish this node's proof of identity in cluster '" + config.name()
+                    + "': " + e.getMessage());
+        }
+        ClusterMembership membership = new ClusterMembership(vertx, hazelcast, nodeId, identities);
         log.info("joined cluster '{}' as node {} with {} member(s)", config.name(), nodeId,
                 membership.memberIds().size());
         return membership;
@@ -91,8 +113,13 @@ public final class ClusterMembership implements AutoCloseable {
 
     /** The relay nodes among the current members, this one included, in Hazelcast's member order. */
     public List<NodeId> memberIds() {
-        return hazelcast.getCluster().getMembers().stream().map(ClusterMembership::nodeOf).filter(Objects::nonNull)
+        return hazelcast.getCluster().getMembers().stream().map(identities::nodeOf).flatMap(Optional::stream)
                 .distinct().toList();
+    }
+
+    /** How this node signs its requests to others, and checks which node signed theirs. */
+    public NodeSignatures signatures() {
+        return identities;
     }
 
     /** Whether this node is a running member, for readiness. */
@@ -114,27 +141,36 @@ public final class ClusterMembership implements AutoCloseable {
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                NodeId joined = nodeOf(event.getMember());
-                if (joined == null) {
-                    log.warn("a Hazelcast member that is not a relay node joined the cluster from {}",
-                            event.getMember().getAddress());
+                Optional<NodeId> joined = identities.nodeOf(event.getMember());
+                if (joined.isEmpty()) {
+                    log.info("Hazelcast member {} joined the cluster from {}; it counts as a relay node once it "
+                            + "proves which", event.getMember().getUuid(), event.getMember().getAddress());
                 } else {
-                    log.info("node {} joined the cluster from {}", joined, event.getMember().getAddress());
+                    log.info("node {} joined the cluster from {}", joined.get(), event.getMember().getAddress());
                 }
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                NodeId departed = nodeOf(event.getMember());
+                Optional<NodeId> departed = identities.nodeOf(event.getMember());
+                identities.left(event.getMember());
                 // A member claiming a node's id (by mistake, or a stranger on the cluster network) must not take
                 // that node's names and circuits with it when it goes.
-                if (departed != null && !memberIds().contains(departed)) {
-                    log.info("node {} at {} is no longer a member", departed.shortId(),
+                if (departed.isPresent() && !memberIds().contains(departed.get())) {
+                    log.info("node {} at {} is no longer a member", departed.get().shortId(),
                             event.getMember().getAddress());
-                    callback.accept(departed);
+                    callback.accept(departed.get());
                 }
             }
         });
+    }
+
+    /**
+     * Calls back with a node's id once one of its members has proven it, later than it joined: its records and
+     * circuit opens, ignored until then, are welcome now. Runs on a Hazelcast event thread: never block in it.
+     */
+    public void onNodeProven(Consumer<NodeId> callback) {
+        identities.onProven(callback);
     }
 
     /**
@@ -148,6 +184,7 @@ public final class ClusterMembership implements AutoCloseable {
                 log.info("merged back into the cluster after a split; {} member(s) now", memberIds().size());
                 // Hazelcast calls this under its lifecycle lock; the repair reads the shared map.
                 vertx.executeBlocking(() -> {
+                    identities.merged();
                     repair.run();
                     return null;
                 }, false);
@@ -166,8 +203,4 @@ public final class ClusterMembership implements AutoCloseable {
         return "cluster membership of node " + nodeId;
     }
 
-    private static NodeId nodeOf(Member member) {
-        String id = member.getAttribute(HazelcastSettings.NODE_ATTRIBUTE);
-        return id == null || id.isEmpty() ? null : new NodeId(id);
-    }
 }

@@ -1,6 +1,8 @@
 package org.nuttssh.cluster;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Optional;
 
 import org.nuttssh.admin.ClusterView;
@@ -12,6 +14,7 @@ import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.registry.HazelcastRegistry;
 import org.nuttssh.cluster.registry.RecordCodec;
 import org.nuttssh.cluster.registry.SealedRecords;
+import org.nuttssh.cluster.registry.SealingKey;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.node.CloseOrder;
@@ -22,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBusOptions;
 
 /**
  * One node of a cluster of relays: Hazelcast membership, the shared registry, and cross-node circuits and operator
@@ -54,11 +58,17 @@ public final class ClusteredNode implements RelayNode {
 
     /** Joins the cluster and loads the shared registry; blocks, so call it at start. */
     public static ClusteredNode join(ClusterConfig config) throws StartupException {
+        return join(config, UnaryOperator.identity());
+    }
+
+    /** @param eventBus what becomes of the event bus's options: tests weaken them to show that their checks fail */
+    static ClusteredNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus)
+            throws StartupException {
         boolean insecure = config.security() instanceof ClusterConfig.Insecure;
         RecordCodec codec;
         if (config.security() instanceof ClusterConfig.Secure secure) {
-            codec = new SealedRecords(ClusterSecret.load(secure.secret()).derive(SealedRecords.KEY_PURPOSE,
-                    SealedRecords.KEY_BYTES));
+            codec = new SealedRecords(new SealingKey(ClusterSecret.load(secure.secret())
+                    .derive(SealedRecords.KEY_PURPOSE, SealingKey.BYTES)));
             log.info("cluster '{}': mutual TLS between nodes ({}), registry records sealed", config.name(),
                     EventBusSettings.tlsEngine());
         } else {
@@ -68,12 +78,12 @@ public final class ClusteredNode implements RelayNode {
                     config.name());
             codec = RecordCodec.plain();
         }
-        ClusterMembership membership = ClusterMembership.join(config);
+        ClusterMembership membership = ClusterMembership.join(config, eventBus);
         try {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
                     membership::memberIds, codec);
-            EventBusNodes nodes = new EventBusNodes(membership.vertx().eventBus(), membership.nodeId(),
-                    membership::memberIds);
+            EventBusNodes nodes = new EventBusNodes(membership.vertx(), membership.nodeId(), membership::memberIds,
+                    membership.signatures());
             return new ClusteredNode(membership, registry, nodes, insecure);
         } catch (RuntimeException e) {
             membership.close();
@@ -108,6 +118,12 @@ public final class ClusteredNode implements RelayNode {
             registry.purgeNode(departed);
             nodes.nodeLeft(departed);
         });
+        // Its records were not mirrored while it was unproven: read them now rather than at the next resync.
+        membership.onNodeProven(proven -> vertx().executeBlocking(() -> {
+            resync();
+            nodes.greet(List.of(proven));
+            return null;
+        }, false));
         membership.onMerged(() -> {
             resync();
             nodes.greet(membership.memberIds());

@@ -1,5 +1,8 @@
 package org.nuttssh.cluster;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.nuttssh.config.ClusterConfig;
 
 import io.vertx.core.eventbus.EventBusOptions;
@@ -10,8 +13,8 @@ import io.vertx.core.net.PemTrustOptions;
 
 /**
  * How this node's event bus listens and talks to the others. In a secure cluster both ends of every connection
- * present a certificate the cluster's CA signed and check the other's, so only the cluster's nodes exchange circuit
- * bytes, circuit opens and operator requests.
+ * present a certificate the cluster's CA signed and has not revoked, and check the other's, so only the cluster's
+ * nodes exchange circuit bytes, circuit opens and operator requests.
  */
 final class EventBusSettings {
 
@@ -36,6 +39,10 @@ final class EventBusSettings {
                     // The event bus trusts every server certificate unless told otherwise: a node would send its
                     // certificate, and circuit bytes, to whoever claims a peer's address.
                     .setTrustAll(false);
+            Path revoked = ClusterTrust.crlOf(tls);
+            if (Files.exists(revoked)) {
+                options.addCrlPath(revoked.toString());
+            }
             // BoringSSL (netty-tcnative) where its native library loads: measured side by side, the JDK's TLS cost
             // the two nodes of a circuit about twice as much CPU per gigabyte (docs/performance.md).
             if (OpenSSLEngineOptions.isAvailable()) {

@@ -1,9 +1,11 @@
 package org.nuttssh.cluster;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 import org.nuttssh.config.StartupException;
 import org.nuttssh.circuit.Switchboard;
@@ -12,14 +14,21 @@ import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.testing.FakeNodeAdmin;
 
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /** One clustered relay node without SSH: its membership, registry and switchboard, serving other nodes. */
 record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoCloseable {
 
     static TestNode join(ClusterConfig config) throws StartupException {
-        ClusteredNode node = ClusteredNode.join(config);
+        return join(config, UnaryOperator.identity());
+    }
+
+    /** @param eventBus what becomes of the node's event-bus options, to weaken them */
+    static TestNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus) throws StartupException {
+        ClusteredNode node = ClusteredNode.join(config, eventBus);
         Switchboard switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(), 0);
         node.serve(switchboard, new FakeNodeAdmin(node.id()));
         return new TestNode(node, switchboard);
@@ -39,6 +48,12 @@ record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoClos
     List<String> connectNames() {
         return switchboard.registry().list().toCompletableFuture().join().stream().map(Listing::connectName)
                 .toList();
+    }
+
+    /** Where this node's event bus listens. */
+    InetSocketAddress eventBusAddress() {
+        NodeInfo info = ((VertxInternal) node.vertx()).clusterManager().getNodeInfo();
+        return new InetSocketAddress(info.host(), info.port());
     }
 
     /** Stops this node as a crash would: no goodbye to the others, who must notice by themselves. */

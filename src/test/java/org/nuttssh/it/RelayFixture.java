@@ -150,11 +150,16 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
      * {@link #close()} if it is still running.
      */
     RelayProcess startProcess(List<String> flags, String... authorizedLines) throws Exception {
+        return startProcess(List.of(), flags, authorizedLines);
+    }
+
+    /** @param wrapper a command that runs the relay's command line, given as its arguments */
+    RelayProcess startProcess(List<String> wrapper, List<String> flags, String... authorizedLines) throws Exception {
         Path hostKey = hostKeyAndAuthorizedKeys(authorizedLines);
         List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", "0",
                 "--host-key", hostKey.toString(), "--authorized-keys", dir.resolve("authorized_keys").toString()));
         args.addAll(flags);
-        RelayProcess process = RelayProcess.start(dir, args);
+        RelayProcess process = RelayProcess.start(dir, wrapper, args);
         cleanups.add(process);
         port = process.sshPort(TIMEOUT);
         writeSshConfig();

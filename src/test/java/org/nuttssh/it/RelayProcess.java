@@ -34,9 +34,14 @@ final class RelayProcess implements AutoCloseable {
     }
 
     static RelayProcess start(Path dir, List<String> args) throws IOException {
+        return start(dir, List.of(), args);
+    }
+
+    /** @param wrapper a command that runs the relay's command line, given as its arguments */
+    static RelayProcess start(Path dir, List<String> wrapper, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "org.nuttssh.Main"));
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), "org.nuttssh.Main"));
         command.addAll(args);
         Path log = Files.createTempFile(dir, "relay", ".log");
         Process process = new ProcessBuilder(command)

@@ -25,12 +25,6 @@ import org.slf4j.LoggerFactory;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryMergedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 
 /**
  * The cluster-wide registry: one Hazelcast map of listening clients (id to record), which every node mirrors into a
@@ -42,6 +36,10 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
  * deleted: survivors purge a departed node's records when it goes, and {@link #resync} (after a merge, and
  * periodically as a safety net) rebuilds the mirror from the map, puts back this node's records that the map lost,
  * and removes records in this node's name that it does not hold.
+ *
+ * <p>Every write carries its owner's version ({@link VersionedRecord}); a node mirrors no value older than one it has
+ * seen under that key ({@link Freshness}), and an owner that finds its record replaced by any other value, or
+ * deleted, puts its current one back at once.
  */
 public final class HazelcastRegistry implements Registry, AutoCloseable {
 
@@ -57,8 +55,11 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     private final Supplier<List<NodeId>> members;
     private final RecordCodec codec;
     private final NameIndex mirror = new NameIndex();
-    /** This node's own clients: the truth the shared map is repaired from. */
-    private final Map<String, ListenerRecord> own = new ConcurrentHashMap<>();
+    /** This node's own clients, as last written: the truth the shared map is repaired from. */
+    private final Map<String, VersionedRecord> own = new ConcurrentHashMap<>();
+    /** This node's write counter, the version of its next write. */
+    private final AtomicLong writes = new AtomicLong();
+    private final Freshness freshness = new Freshness();
     /** The highest sequence number seen in any record, the floor for the next one. */
     private final AtomicLong highestSequence = new AtomicLong();
     private final AtomicLong resyncs = new AtomicLong();
@@ -91,15 +92,15 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     @Override
     public CompletionStage<Void> register(ListenerRecord record) {
-        ListenerRecord known = own.get(record.id());
+        VersionedRecord known = own.get(record.id());
         CompletionStage<Long> assigned = known != null
-                ? CompletableFuture.completedFuture(known.sequence())
+                ? CompletableFuture.completedFuture(known.record().sequence())
                 : counters.submitToKey(SEQUENCE, new NextSequence(highestSequence.get() + 1));
         return assigned.thenCompose(number -> {
-            ListenerRecord numbered = record.withSequence(number);
-            own.put(numbered.id(), numbered);
-            mirrorPut(numbered);
-            return map.setAsync(numbered.id(), codec.encode(numbered));
+            VersionedRecord numbered = new VersionedRecord(record.withSequence(number), writes.incrementAndGet());
+            own.put(record.id(), numbered);
+            mirrorPut(numbered.record());
+            return write(numbered);
         });
     }
 
@@ -145,14 +146,15 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                 purged++;
             }
         }
+        freshness.forgetNode(departed);
         log.info("node {} left: purged {} of its listening clients", departed.shortId(), purged);
     }
 
     /**
      * Brings the map and the mirror in step, from the map as it is now: puts back this node's records that the map
-     * lost (a split, a merge, or somebody deleting them), deletes records in this node's name that it does not hold
-     * and records of nodes that are not members, and mirrors everything else. Blocks on the network: run it on a
-     * worker thread.
+     * lost or holds older or other values of (a split, a merge, or somebody writing them), deletes records in this
+     * node's name that it does not hold and records of nodes that are not members, and mirrors everything else that
+     * is not older than what was mirrored. Blocks on the network: run it on a worker thread.
      *
      * @return whether anything was out of step
      */
@@ -163,15 +165,15 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         Map<String, byte[]> stored = new HashMap<>(map);
         boolean repaired = false;
 
-        Map<String, ListenerRecord> readable = new HashMap<>();
+        Map<String, VersionedRecord> readable = new HashMap<>();
         Map<String, ListenerRecord> found = new HashMap<>();
         for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
-            Optional<ListenerRecord> decoded = decode(entry.getKey(), entry.getValue());
+            Optional<VersionedRecord> decoded = decode(entry.getKey(), entry.getValue());
             if (decoded.isEmpty()) {
                 continue; // not ours to judge: it may be a node's with another secret, so it is only left unmirrored
             }
-            ListenerRecord record = decoded.get();
-            readable.put(entry.getKey(), record);
+            ListenerRecord record = decoded.get().record();
+            readable.put(entry.getKey(), decoded.get());
             if (record.node().equals(self)) {
                 if (!own.containsKey(record.id())) {
                     log.info("removing {} from the cluster map: this node holds no such client", record.id());
@@ -179,7 +181,12 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                     repaired = true;
                 }
             } else if (current.contains(record.node())) {
-                found.put(record.id(), record);
+                if (freshness.admit(record.id(), record.node(), decoded.get().version())) {
+                    found.put(record.id(), record);
+                } else {
+                    // An older value written back: keep the newer one mirrored; its owner puts it back.
+                    mirror.get(record.id()).ifPresent(newer -> found.put(newer.id(), newer));
+                }
             } else {
                 log.info("removing {} from the cluster map: its node {} is not a member", record.id(),
                         record.node().shortId());
@@ -187,13 +194,13 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                 repaired = true;
             }
         }
-        for (ListenerRecord record : own.values()) {
-            if (!record.equals(readable.get(record.id()))) {
-                log.info("restoring listener {} ({}) in the cluster map", record.hostname(), record.id());
-                map.setAsync(record.id(), codec.encode(record));
+        for (VersionedRecord mine : own.values()) {
+            if (!mine.equals(readable.get(mine.record().id()))) {
+                // A newer version: the other nodes may have seen this key removed, and would refuse the last one.
+                putBackNewer(mine);
                 repaired = true;
             }
-            found.put(record.id(), record);
+            found.put(mine.record().id(), mine.record());
         }
         for (ListenerRecord record : found.values()) {
             repaired |= mirror.get(record.id()).map(known -> !known.equals(record)).orElse(true);
@@ -202,6 +209,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         for (String id : mirroredBefore) {
             if (!found.containsKey(id)) {
                 mirror.remove(id);
+                freshness.removed(id);
                 repaired = true;
             }
         }
@@ -224,12 +232,32 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         return "cluster registry";
     }
 
-    private Optional<ListenerRecord> decode(String key, byte[] value) {
-        Optional<ListenerRecord> record = codec.decode(key, value);
+    private Optional<VersionedRecord> decode(String key, byte[] value) {
+        Optional<VersionedRecord> record = codec.decode(key, value);
         if (record.isEmpty()) {
             unreadable.seen(key);
         }
         return record;
+    }
+
+    private CompletionStage<Void> write(VersionedRecord mine) {
+        return map.setAsync(mine.record().id(), codec.encode(mine.record(), mine.version()));
+    }
+
+    /** Puts this node's record back as it last wrote it. */
+    private void putBack(VersionedRecord mine) {
+        log.info("restoring listener {} ({}), replaced in the cluster map", mine.record().hostname(),
+                mine.record().id());
+        write(mine);
+    }
+
+    /** Puts this node's record back as a new write, unless the client went or changed its record meanwhile. */
+    private void putBackNewer(VersionedRecord mine) {
+        VersionedRecord newer = new VersionedRecord(mine.record(), writes.incrementAndGet());
+        if (own.replace(mine.record().id(), mine, newer)) {
+            log.info("restoring listener {} ({}) in the cluster map", mine.record().hostname(), mine.record().id());
+            write(newer);
+        }
     }
 
     private void mirrorPut(ListenerRecord record) {
@@ -238,59 +266,46 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     }
 
     /** Keeps the mirror in step with the shared map; events for one key arrive in order. */
-    private final class Mirror implements EntryAddedListener<String, byte[]>, EntryUpdatedListener<String, byte[]>,
-            EntryMergedListener<String, byte[]>, EntryRemovedListener<String, byte[]>,
-            EntryEvictedListener<String, byte[]>, EntryExpiredListener<String, byte[]> {
+    private final class Mirror extends EntryChanges<byte[]> {
 
+        /**
+         * One of this node's records is put back at once, as a new write: it holds the client, whoever deleted the
+         * entry, and the other nodes now refuse the version they saw removed.
+         */
         @Override
-        public void entryAdded(EntryEvent<String, byte[]> event) {
-            stored(event);
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, byte[]> event) {
-            stored(event);
-        }
-
-        /** A merge after a split put or kept this entry; plain entry events do not tell. */
-        @Override
-        public void entryMerged(EntryEvent<String, byte[]> event) {
-            stored(event);
-        }
-
-        /** One of this node's records is put back at once: it holds the client, whoever deleted the entry. */
-        @Override
-        public void entryRemoved(EntryEvent<String, byte[]> event) {
-            ListenerRecord mine = own.get(event.getKey());
+        protected void removed(EntryEvent<String, byte[]> event) {
+            VersionedRecord mine = own.get(event.getKey());
             if (mine == null) {
                 mirror.remove(event.getKey());
+                freshness.removed(event.getKey());
             } else {
-                log.info("restoring listener {} ({}), deleted from the cluster map", mine.hostname(), mine.id());
-                map.setAsync(mine.id(), codec.encode(mine));
+                putBackNewer(mine);
             }
         }
 
-        @Override
-        public void entryEvicted(EntryEvent<String, byte[]> event) {
-            entryRemoved(event);
-        }
-
-        @Override
-        public void entryExpired(EntryEvent<String, byte[]> event) {
-            entryRemoved(event);
-        }
-
         /**
-         * Only records of member nodes are mirrored. This node's own come from {@code own}, never from the map; one in
-         * its name that it does not hold (a client gone meanwhile, or a forgery) is deleted.
+         * Only records of member nodes are mirrored, and only if not older than the one mirrored. This node's own come
+         * from {@code own}, never from the map: any other value under one of their keys (an older one, a forgery, an
+         * unreadable one) is overwritten with the current one, and a record in its name that it does not hold (a
+         * client gone meanwhile, or a replay) is deleted. The current one is written as it is, not as a new version:
+         * the event of an earlier write of this node's may arrive after a later one, and must not start a loop.
          */
-        private void stored(EntryEvent<String, byte[]> event) {
-            decode(event.getKey(), event.getValue()).ifPresent(record -> {
+        @Override
+        protected void stored(EntryEvent<String, byte[]> event) {
+            Optional<VersionedRecord> decoded = decode(event.getKey(), event.getValue());
+            VersionedRecord mine = own.get(event.getKey());
+            if (mine != null) {
+                if (!decoded.equals(Optional.of(mine))) {
+                    putBack(mine);
+                }
+                return;
+            }
+            decoded.ifPresent(stored -> {
+                ListenerRecord record = stored.record();
                 if (record.node().equals(self)) {
-                    if (!own.containsKey(record.id())) {
-                        map.deleteAsync(record.id());
-                    }
-                } else if (members.get().contains(record.node())) {
+                    map.deleteAsync(record.id());
+                } else if (members.get().contains(record.node())
+                        && freshness.admit(record.id(), record.node(), stored.version())) {
                     mirrorPut(record);
                 }
             });

@@ -18,8 +18,27 @@ import io.vertx.core.json.JsonObject;
  */
 final class ListenerRecordJson implements RecordCodec {
 
+    private static final String VERSION = "version";
+
     @Override
-    public byte[] encode(ListenerRecord record) {
+    public byte[] encode(ListenerRecord record, long version) {
+        return body(record).put(VERSION, version).toBuffer().getBytes();
+    }
+
+    @Override
+    public Optional<VersionedRecord> decode(String key, byte[] value) {
+        try {
+            JsonObject json = new JsonObject(Buffer.buffer(value));
+            ListenerRecord record = parse(json);
+            return record.id().equals(key) ? Optional.of(new VersionedRecord(record, json.getLong(VERSION)))
+                    : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The record's own fields, without the owner's version. */
+    static JsonObject body(ListenerRecord record) {
         JsonObject ports = new JsonObject();
         record.ports().forEach((port, host) -> ports.put(String.valueOf(port), host));
         return new JsonObject()
@@ -30,23 +49,11 @@ final class ListenerRecordJson implements RecordCodec {
                 .put("ports", ports)
                 .put("address", record.address())
                 .put("connectedAt", record.connectedAt().toEpochMilli())
-                .put("sequence", record.sequence())
-                .toBuffer().getBytes();
+                .put("sequence", record.sequence());
     }
 
-    @Override
-    public Optional<ListenerRecord> decode(String key, byte[] value) {
-        try {
-            ListenerRecord record = parse(Buffer.buffer(value));
-            return record.id().equals(key) ? Optional.of(record) : Optional.empty();
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** @throws RuntimeException when the bytes are not a record's JSON */
-    static ListenerRecord parse(Buffer bytes) {
-        JsonObject json = new JsonObject(bytes);
+    /** @throws RuntimeException when the JSON is not a record's */
+    static ListenerRecord parse(JsonObject json) {
         TreeMap<Integer, String> ports = new TreeMap<>();
         for (Map.Entry<String, Object> port : json.getJsonObject("ports")) {
             ports.put(Integer.valueOf(port.getKey()), (String) port.getValue());

@@ -2,102 +2,79 @@ package org.nuttssh.cluster.registry;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Optional;
-
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Records sealed with AES-256-GCM under a key derived from the cluster secret, so that a member of the Hazelcast
- * cluster without the secret can neither read a name or an address nor write a record any node accepts. The map key
- * and the writing node's id are the associated data: a sealed value copied to another key, or presented as another
- * node's, does not open.
+ * cluster without the secret can neither read a name or an address nor write a record any node accepts. The map key,
+ * the owner's node id and the owner's version of the write are the associated data: a sealed value copied to another
+ * key, presented as another node's, or given a newer version does not open; an old value written back opens with
+ * its old version, which nodes that saw a newer one refuse ({@link HazelcastRegistry}).
  *
- * <p>Layout: version (1 byte), node id length (1 byte), node id (UTF-8), nonce (12 bytes), ciphertext and tag.
+ * <p>Layout: format (1 byte), node id length (1 byte), node id (UTF-8), version (8 bytes), then the sealed record.
+ * The node id and the version are in the clear so that a node can tell whose write it is, and how recent, without
+ * opening it: what a per-owner digest of the map needs (docs/design.md).
  */
 public final class SealedRecords implements RecordCodec {
 
     /** The key's purpose, for its derivation from the cluster secret. */
     public static final String KEY_PURPOSE = "nuttssh registry records v1";
-    public static final int KEY_BYTES = 32;
 
-    private static final byte VERSION = 1;
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
+    /** Format 1 had no version; its values do not open as format 2 and are counted as unreadable. */
+    private static final byte FORMAT = 2;
     /** Node ids are UUIDs (36 bytes); a length byte bounds them anyway. */
     private static final int MAX_NODE_ID_BYTES = 255;
 
-    private final SecretKeySpec key;
-    private final ListenerRecordJson json = new ListenerRecordJson();
-    private final SecureRandom random = new SecureRandom();
+    private final SealingKey key;
 
-    public SealedRecords(byte[] key) {
-        if (key.length != KEY_BYTES) {
-            throw new IllegalArgumentException("record key: " + key.length + " bytes (expected: " + KEY_BYTES + ")");
-        }
-        this.key = new SecretKeySpec(key, "AES");
+    public SealedRecords(SealingKey key) {
+        this.key = key;
     }
 
     @Override
-    public byte[] encode(ListenerRecord record) {
+    public byte[] encode(ListenerRecord record, long version) {
         byte[] node = record.node().value().getBytes(StandardCharsets.UTF_8);
         if (node.length > MAX_NODE_ID_BYTES) {
             throw new IllegalArgumentException("node id of " + node.length + " bytes");
         }
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        byte[] sealed;
-        try {
-            sealed = crypt(Cipher.ENCRYPT_MODE, nonce, associated(record.id(), node), json.encode(record));
-        } catch (GeneralSecurityException e) {
-            // AES-GCM with a 256-bit key is in every JDK; sealing cannot fail on a working one.
-            throw new IllegalStateException("cannot seal a registry record: " + e, e);
-        }
-        return ByteBuffer.allocate(2 + node.length + NONCE_BYTES + sealed.length)
-                .put(VERSION).put((byte) node.length).put(node).put(nonce).put(sealed).array();
+        byte[] sealed = key.seal(associated(record.id(), node, version),
+                ListenerRecordJson.body(record).toBuffer().getBytes());
+        return ByteBuffer.allocate(2 + node.length + Long.BYTES + sealed.length)
+                .put(FORMAT).put((byte) node.length).put(node).putLong(version).put(sealed).array();
     }
 
     @Override
-    public Optional<ListenerRecord> decode(String key, byte[] value) {
+    public Optional<VersionedRecord> decode(String mapKey, byte[] value) {
         try {
             ByteBuffer in = ByteBuffer.wrap(value);
-            if (in.get() != VERSION) {
+            if (in.get() != FORMAT) {
                 return Optional.empty();
             }
             byte[] node = new byte[in.get() & 0xff];
             in.get(node);
-            byte[] nonce = new byte[NONCE_BYTES];
-            in.get(nonce);
+            long version = in.getLong();
             byte[] sealed = new byte[in.remaining()];
             in.get(sealed);
-            ListenerRecord record = ListenerRecordJson.parse(Buffer.buffer(
-                    crypt(Cipher.DECRYPT_MODE, nonce, associated(key, node), sealed)));
-            boolean consistent = record.id().equals(key)
-                    && record.node().equals(new NodeId(new String(node, StandardCharsets.UTF_8)));
-            return consistent ? Optional.of(record) : Optional.empty();
-        } catch (GeneralSecurityException | RuntimeException e) {
+            return key.open(associated(mapKey, node, version), sealed)
+                    .map(plain -> ListenerRecordJson.parse(new JsonObject(Buffer.buffer(plain))))
+                    .filter(record -> record.id().equals(mapKey)
+                            && record.node().equals(new NodeId(new String(node, StandardCharsets.UTF_8))))
+                    .map(record -> new VersionedRecord(record, version));
+        } catch (RuntimeException e) {
+            // Too short (BufferUnderflowException), or sealed with this secret yet not a record: another relay version.
             return Optional.empty();
         }
     }
 
-    private static byte[] associated(String mapKey, byte[] node) {
+    private static byte[] associated(String mapKey, byte[] node, long version) {
         byte[] keyBytes = mapKey.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(4 + keyBytes.length + node.length).putInt(keyBytes.length).put(keyBytes).put(node)
-                .array();
-    }
-
-    private byte[] crypt(int mode, byte[] nonce, byte[] associated, byte[] input) throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
-        cipher.updateAAD(associated);
-        return cipher.doFinal(input);
+        return ByteBuffer.allocate(4 + keyBytes.length + 4 + node.length + Long.BYTES)
+                .putInt(keyBytes.length).put(keyBytes).putInt(node.length).put(node).putLong(version).array();
     }
 }

@@ -96,7 +96,7 @@ class HazelcastRegistryTest {
 
     @Test
     void aRecordInThisNodesNameThatItDoesNotHoldIsDeleted() {
-        map.set("self-99", codec.encode(record("self-99", SELF, "thief", 1_000_000)));
+        map.set("self-99", codec.encode(record("self-99", SELF, "thief", 1_000_000), 1));
 
         Await.until("the forged record gone from the map", () -> !map.containsKey("self-99"));
         assertEquals(Optional.empty(), resolve("thief"));
@@ -104,8 +104,8 @@ class HazelcastRegistryTest {
 
     @Test
     void recordsOfOtherMembersAreMirroredAndOfNonMembersNot() {
-        map.set("other-1", codec.encode(record("other-1", OTHER, "gw2", 5)));
-        map.set("gone-1", codec.encode(record("gone-1", GONE, "ghost", 6)));
+        map.set("other-1", codec.encode(record("other-1", OTHER, "gw2", 5), 1));
+        map.set("gone-1", codec.encode(record("gone-1", GONE, "ghost", 6), 1));
 
         Await.until("the other member's client mirrored", () -> resolve("gw2").isPresent());
         Await.holds("the non-member's client not mirrored", Duration.ofMillis(300),
@@ -121,7 +121,7 @@ class HazelcastRegistryTest {
     @Test
     void aResyncMirrorsWhatNoEventAnnounced() {
         registry.close();
-        map.set("other-2", codec.encode(record("other-2", OTHER, "quiet", 7)));
+        map.set("other-2", codec.encode(record("other-2", OTHER, "quiet", 7), 1));
         registry = HazelcastRegistry.start(hazelcast, SELF, () -> members, codec);
         assertEquals(Optional.of("other-2"), resolve("quiet"), "the start is a resync");
 
@@ -132,7 +132,7 @@ class HazelcastRegistryTest {
 
     @Test
     void newSequencesAreAboveEveryOneSeenEvenIfTheCounterWentBack() {
-        map.set("other-3", codec.encode(record("other-3", OTHER, "high", 500)));
+        map.set("other-3", codec.encode(record("other-3", OTHER, "high", 500), 1));
         Await.until("the high record mirrored", () -> resolve("high").isPresent());
         hazelcast.getMap(HazelcastRegistry.COUNTERS).put(HazelcastRegistry.SEQUENCE, 3L); // a merge kept a lower count
 
@@ -150,5 +150,84 @@ class HazelcastRegistryTest {
 
         assertTrue(map.containsKey("junk"), "not this node's to judge");
         assertEquals(0, registry.size());
+    }
+
+    @Test
+    void anOlderValueOfAnotherNodesRecordIsNotMirrored() {
+        byte[] old = codec.encode(record("other-5", OTHER, "old-name", 8), 1);
+        map.set("other-5", old);
+        Await.until("the first value mirrored", () -> resolve("old-name").isPresent());
+        map.set("other-5", codec.encode(record("other-5", OTHER, "new-name", 8), 2));
+        Await.until("the newer value mirrored", () -> resolve("new-name").isPresent());
+
+        map.set("other-5", old);
+
+        Await.holds("the replay not mirrored", Duration.ofMillis(300),
+                () -> resolve("old-name").isEmpty() && resolve("new-name").isPresent());
+        registry.resync();
+        assertEquals(Optional.empty(), resolve("old-name"), "nor by a resync");
+        assertEquals(Optional.of("other-5"), resolve("new-name"));
+    }
+
+    @Test
+    void theLastValueOfARemovedRecordDoesNotComeBack() {
+        byte[] last = codec.encode(record("other-6", OTHER, "removed", 9), 4);
+        map.set("other-6", last);
+        Await.until("the record mirrored", () -> resolve("removed").isPresent());
+        map.delete("other-6");
+        Await.until("the record gone", () -> resolve("removed").isEmpty());
+
+        map.set("other-6", last);
+
+        Await.holds("the replay not mirrored", Duration.ofMillis(300), () -> resolve("removed").isEmpty());
+        map.set("other-6", codec.encode(record("other-6", OTHER, "removed", 9), 5));
+        Await.until("a newer write of its owner mirrored", () -> resolve("removed").isPresent());
+    }
+
+    /** A split: the other side's records were purged here, and the merge brings them back as they were. */
+    @Test
+    void theRecordsOfANodeThatMergesBackAreMirroredWithTheVersionsTheyHad() {
+        byte[] value = codec.encode(record("other-7", OTHER, "split", 10), 3);
+        map.set("other-7", value);
+        Await.until("the record mirrored", () -> resolve("split").isPresent());
+        map.delete("other-7"); // another survivor's purge, seen before this node's own
+        Await.until("the record gone", () -> resolve("split").isEmpty());
+        members.remove(OTHER);
+        registry.purgeNode(OTHER);
+
+        members.add(OTHER);
+        map.set("other-7", value);
+
+        Await.until("the record mirrored again", () -> resolve("split").isPresent());
+    }
+
+    @Test
+    void aRecordOfThisNodeReplacedByItsOlderValueIsPutBack() {
+        ListenerRecord first = record("self-5", SELF, "before", 0);
+        registry.register(first).toCompletableFuture().join();
+        Await.until("the first value in the map", () -> map.containsKey("self-5"));
+        byte[] old = map.get("self-5");
+        registry.register(record("self-5", SELF, "after", 0)).toCompletableFuture().join();
+        Await.until("the second value in the map", () -> hostnameInMap("self-5").equals(Optional.of("after")));
+
+        map.set("self-5", old);
+
+        Await.until("the current value back", () -> hostnameInMap("self-5").equals(Optional.of("after")));
+    }
+
+    @Test
+    void aRecordOfThisNodeOverwrittenWithJunkIsPutBack() {
+        registry.register(record("self-6", SELF, "mine", 0)).toCompletableFuture().join();
+        Await.until("the record in the map", () -> map.containsKey("self-6"));
+
+        map.set("self-6", new byte[] {1, 2, 3});
+
+        Await.until("the record back", () -> hostnameInMap("self-6").equals(Optional.of("mine")));
+    }
+
+    private Optional<String> hostnameInMap(String key) {
+        byte[] value = map.get(key);
+        return value == null ? Optional.empty()
+                : codec.decode(key, value).map(stored -> stored.record().hostname());
     }
 }
