@@ -13,9 +13,19 @@ import org.nuttssh.registry.NodeId;
  * @param resyncs    how often its registry was found out of step with the cluster's and repaired
  * @param unreadable values in the shared map that did not open as records (another secret, or not a relay's)
  * @param insecure   whether the cluster runs without TLS and sealed records ({@code --cluster-insecure})
+ * @param upkeep     what keeping its registry in step with the cluster's has cost
  */
 public record ClusterView(NodeId self, List<NodeId> members, long merges, long resyncs, long unreadable,
-                          boolean insecure) {
+                          boolean insecure, Upkeep upkeep) {
+
+    /**
+     * @param seconds        time spent checking and repairing the registry
+     * @param recordsFetched records read from the shared map to do so
+     */
+    public record Upkeep(double seconds, long recordsFetched) {
+
+        public static final Upkeep NONE = new Upkeep(0, 0);
+    }
 
     public ClusterView {
         members = List.copyOf(members);
@@ -23,6 +33,6 @@ public record ClusterView(NodeId self, List<NodeId> members, long merges, long r
 
     /** A node on its own. */
     public static ClusterView alone(NodeId self) {
-        return new ClusterView(self, List.of(self), 0, 0, 0, false);
+        return new ClusterView(self, List.of(self), 0, 0, 0, false, Upkeep.NONE);
     }
 }

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import org.nuttssh.cluster.bus.NodeSignatures;
+import org.nuttssh.cluster.registry.NodeMembers;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.node.VertxClose;
@@ -35,7 +36,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  * the same when a member merges back after a split. In a secure cluster a member is a node only once it has proven
  * which ({@link NodeProofs}); a member that has not is left out of routing, the registry and the member count.
  */
-public final class ClusterMembership implements AutoCloseable {
+public final class ClusterMembership implements NodeMembers, AutoCloseable {
 
     /** Long enough for a first member to give up looking for others and form a cluster of one. */
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
@@ -115,6 +116,17 @@ public final class ClusterMembership implements AutoCloseable {
     public List<NodeId> memberIds() {
         return hazelcast.getCluster().getMembers().stream().map(identities::nodeOf).flatMap(Optional::stream)
                 .distinct().toList();
+    }
+
+    @Override
+    public List<NodeId> nodes() {
+        return memberIds();
+    }
+
+    /** Every member has proven which node it is; a stranger on the cluster network keeps this false. */
+    @Override
+    public boolean settled() {
+        return hazelcast.getCluster().getMembers().stream().allMatch(member -> identities.nodeOf(member).isPresent());
     }
 
     /** How this node signs its requests to others, and checks which node signed theirs. */

@@ -39,6 +39,9 @@ public final class Meters {
     public static final String CLUSTER_INSECURE = "nuttssh.cluster.insecure";
     public static final String REGISTRY_CLIENTS = "nuttssh.registry.clients";
     public static final String REGISTRY_LOCAL_NAMES = "nuttssh.registry.local.names";
+    public static final String REGISTRY_NAMES = "nuttssh.registry.names";
+    public static final String REGISTRY_UPKEEP = "nuttssh.registry.upkeep";
+    public static final String REGISTRY_RECORDS_FETCHED = "nuttssh.registry.records.fetched";
 
     public static final String TAG_REASON = "reason";
     public static final String TAG_DIRECTION = "direction";
@@ -101,6 +104,16 @@ public final class Meters {
                 .register(registry);
         Gauge.builder(REGISTRY_LOCAL_NAMES, stats, RelayStatistics::registryLocalNames)
                 .description("Names (hostnames and aliases) held in the registry by the clients connected here")
+                .register(registry);
+        Gauge.builder(REGISTRY_NAMES, stats, RelayStatistics::registryNames)
+                .description("Names (hostnames and aliases) in the name registry, on every node, as this node knows them")
+                .register(registry);
+        FunctionCounter.builder(REGISTRY_UPKEEP, stats, RelayStatistics::registryUpkeepSeconds)
+                .baseUnit("seconds")
+                .description("Time spent checking the registry against the cluster's and repairing it")
+                .register(registry);
+        FunctionCounter.builder(REGISTRY_RECORDS_FETCHED, stats, RelayStatistics::registryRecordsFetched)
+                .description("Records read from the shared map to check or repair the registry (none while in step)")
                 .register(registry);
 
         new JvmMemoryMetrics().bindTo(registry);

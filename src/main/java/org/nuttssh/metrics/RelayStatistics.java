@@ -73,4 +73,13 @@ public interface RelayStatistics {
 
     /** Names (hostnames and aliases) of the listening clients connected to this node: its share of the registry. */
     int registryLocalNames();
+
+    /** Names (hostnames and aliases) in the registry, on every node: as many as this node knows. */
+    int registryNames();
+
+    /** Seconds spent keeping this node's registry in step with the cluster's; 0 for a single node. */
+    double registryUpkeepSeconds();
+
+    /** Records read from the shared map to keep this node's registry in step; 0 for a single node. */
+    long registryRecordsFetched();
 }

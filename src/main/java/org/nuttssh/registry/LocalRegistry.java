@@ -39,4 +39,9 @@ public final class LocalRegistry implements Registry {
     public int size() {
         return index.size();
     }
+
+    @Override
+    public int names() {
+        return index.names();
+    }
 }

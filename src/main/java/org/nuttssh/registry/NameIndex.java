@@ -69,6 +69,11 @@ public final class NameIndex {
         return byId.size();
     }
 
+    /** Names held by at least one client. */
+    public synchronized int names() {
+        return byName.size();
+    }
+
     public synchronized Collection<ListenerRecord> records() {
         return List.copyOf(byId.values());
     }

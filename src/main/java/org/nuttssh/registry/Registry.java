@@ -27,4 +27,7 @@ public interface Registry {
 
     /** How many listening clients there are, on every node; answered from memory, for metrics. */
     int size();
+
+    /** How many names (hostnames and aliases) those clients hold; answered from memory, for metrics. */
+    int names();
 }

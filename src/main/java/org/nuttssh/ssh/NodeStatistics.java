@@ -152,4 +152,19 @@ final class NodeStatistics implements RelayStatistics {
     public int registryLocalNames() {
         return switchboard.localNames();
     }
+
+    @Override
+    public int registryNames() {
+        return switchboard.registry().names();
+    }
+
+    @Override
+    public double registryUpkeepSeconds() {
+        return cluster.get().upkeep().seconds();
+    }
+
+    @Override
+    public long registryRecordsFetched() {
+        return cluster.get().upkeep().recordsFetched();
+    }
 }

@@ -36,7 +36,8 @@ class ClusterFleetTest {
     private static final NodeId C = new NodeId("nodeC");
 
     private final Vertx vertx = Vertx.vertx();
-    private final ClusterView members = new ClusterView(A, List.of(A, B, C), 0, 0, 0, false);
+    private final ClusterView members = new ClusterView(A, List.of(A, B, C), 0, 0, 0, false,
+            ClusterView.Upkeep.NONE);
 
     @AfterEach
     void close() throws Exception {

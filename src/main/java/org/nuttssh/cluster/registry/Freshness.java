@@ -52,6 +52,15 @@ final class Freshness {
         return true;
     }
 
+    /**
+     * The owner vouches for this value: its ledger sums up to the slice it is in. Any mark that would refuse it goes
+     * (a removal seen from a member cut off in a split, which the owner never made).
+     */
+    synchronized void vouched(String key, NodeId node, long version) {
+        removed.remove(key);
+        live.put(key, new Seen(node, version));
+    }
+
     /** The key's record left the map: its last version now bars that value from coming back. */
     synchronized void removed(String key) {
         Seen last = live.remove(key);

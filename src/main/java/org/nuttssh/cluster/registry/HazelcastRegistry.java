@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
@@ -22,58 +22,78 @@ import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.hazelcast.cluster.Cluster;
+import com.hazelcast.config.Config;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 
 /**
- * The cluster-wide registry: one Hazelcast map of listening clients (id to record), which every node mirrors into a
- * local {@link NameIndex} through entry events. Lookups and {@code list} answer from the mirror, so they never wait
- * on the network; writes go to the map asynchronously. Newest-first order comes from a cluster-wide counter, not
- * from clocks.
+ * The cluster-wide registry: one Hazelcast map of listening clients, which every node mirrors into a local
+ * {@link NameIndex} through entry events. Lookups and {@code list} answer from the mirror, so they never wait on the
+ * network; writes go to the map asynchronously. Newest-first order comes from a cluster-wide counter, not clocks.
  *
- * <p>Each node is the authority on its own clients. Records of nodes that are not members are not mirrored, and are
- * deleted: survivors purge a departed node's records when it goes, and {@link #resync} (after a merge, and
- * periodically as a safety net) rebuilds the mirror from the map, puts back this node's records that the map lost,
- * and removes records in this node's name that it does not hold.
+ * <p>Each node is the authority on its own clients, its slice of the map ({@link RecordKey}). Records of nodes that
+ * are not members are neither mirrored nor kept: survivors purge a departed node's records, and a full
+ * {@link #resync} (at start and after a merge) rebuilds the mirror from the whole map.
  *
  * <p>Every write carries its owner's version ({@link VersionedRecord}); a node mirrors no value older than one it has
  * seen under that key ({@link Freshness}), and an owner that finds its record replaced by any other value, or
  * deleted, puts its current one back at once.
+ *
+ * <p>Events can be lost (a member crashing, a full event queue). The safety net is {@link #check}: it compares
+ * digests of each slice ({@link SliceDigest}), 16 bytes per node, and reads a slice only when its digests differ, so
+ * a registry in step costs the same whatever the number of names.
  */
 public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     static final String MAP = "nuttssh.listeners";
+    /** Each node's ledger: the digest of its slice as it wrote it, under its node id. */
+    static final String LEDGERS = "nuttssh.ledgers";
     static final String COUNTERS = "nuttssh.counters";
     static final String SEQUENCE = "listener-sequence";
 
     private static final Logger log = LoggerFactory.getLogger(HazelcastRegistry.class);
 
     private final IMap<String, byte[]> map;
+    private final IMap<String, byte[]> ledgers;
     private final IMap<String, Long> counters;
+    private final Cluster cluster;
     private final NodeId self;
-    private final Supplier<List<NodeId>> members;
+    private final NodeMembers members;
     private final RecordCodec codec;
     private final NameIndex mirror = new NameIndex();
-    /** This node's own clients, as last written: the truth the shared map is repaired from. */
+    /** This node's own clients by key, as last written: the truth its slice is repaired from. */
     private final Map<String, VersionedRecord> own = new ConcurrentHashMap<>();
+    /** What this node's slice holds, as far as this node knows: the values it wrote, or last saw of its own. */
+    private final Slices ownSlice = new Slices();
+    /** The values mirrored from the other nodes' slices. */
+    private final Slices mirrored = new Slices();
     /** This node's write counter, the version of its next write. */
     private final AtomicLong writes = new AtomicLong();
     private final Freshness freshness = new Freshness();
+    private final Suspicions suspicions = new Suspicions();
     /** The highest sequence number seen in any record, the floor for the next one. */
     private final AtomicLong highestSequence = new AtomicLong();
-    private final AtomicLong resyncs = new AtomicLong();
+    private final RepairTally repairs = new RepairTally();
     private final UnreadableRecords unreadable = new UnreadableRecords();
     private final UUID listenerRegistration;
 
-    private HazelcastRegistry(HazelcastInstance hazelcast, NodeId self, Supplier<List<NodeId>> members,
+    private HazelcastRegistry(HazelcastInstance hazelcast, NodeId self, NodeMembers members,
                               RecordCodec codec) {
         this.map = hazelcast.getMap(MAP);
+        this.ledgers = hazelcast.getMap(LEDGERS);
         this.counters = hazelcast.getMap(COUNTERS);
+        this.cluster = hazelcast.getCluster();
         this.self = self;
         this.members = members;
         this.codec = codec;
         this.listenerRegistration = map.addEntryListener(new Mirror(), true);
+    }
+
+    /** What the registry needs of every member's configuration: an index that finds a node's slice. */
+    public static void configure(Config hazelcast) {
+        hazelcast.getMapConfig(MAP).addIndexConfig(RecordKey.index());
     }
 
     /**
@@ -82,7 +102,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
      * @param members the relay nodes that are members now, this one included
      * @param codec   how records are stored: sealed, or as plain JSON in an insecure cluster
      */
-    public static HazelcastRegistry start(HazelcastInstance hazelcast, NodeId self, Supplier<List<NodeId>> members,
+    public static HazelcastRegistry start(HazelcastInstance hazelcast, NodeId self, NodeMembers members,
                                           RecordCodec codec) {
         HazelcastRegistry registry = new HazelcastRegistry(hazelcast, self, members, codec);
         registry.resync();
@@ -92,23 +112,26 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     @Override
     public CompletionStage<Void> register(ListenerRecord record) {
-        VersionedRecord known = own.get(record.id());
+        VersionedRecord known = own.get(RecordKey.of(record));
         CompletionStage<Long> assigned = known != null
                 ? CompletableFuture.completedFuture(known.record().sequence())
                 : counters.submitToKey(SEQUENCE, new NextSequence(highestSequence.get() + 1));
         return assigned.thenCompose(number -> {
             VersionedRecord numbered = new VersionedRecord(record.withSequence(number), writes.incrementAndGet());
-            own.put(record.id(), numbered);
-            mirrorPut(numbered.record());
+            own.put(RecordKey.of(record), numbered);
+            highestSequence.accumulateAndGet(number, Math::max);
+            mirror.put(numbered.record());
             return write(numbered);
         });
     }
 
     @Override
     public CompletionStage<Void> unregister(String id) {
-        own.remove(id);
+        String key = RecordKey.of(id, self);
+        own.remove(key);
+        ownSlice.remove(key);
         mirror.remove(id);
-        return map.deleteAsync(id).thenApply(ignored -> null);
+        return map.deleteAsync(key).thenApply(ignored -> null);
     }
 
     @Override
@@ -126,9 +149,14 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         return mirror.size();
     }
 
-    /** How often the mirror or the map was found out of step and repaired. */
-    public long resyncs() {
-        return resyncs.get();
+    @Override
+    public int names() {
+        return mirror.names();
+    }
+
+    /** How the registry's repairs went so far. */
+    public RepairTally repairs() {
+        return repairs;
     }
 
     /** Values in the map that did not open as records, since start: another secret, or not a relay's. */
@@ -141,95 +169,249 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         int purged = 0;
         for (ListenerRecord record : mirror.records()) {
             if (record.node().equals(departed)) {
-                mirror.remove(record.id());
-                map.deleteAsync(record.id());
+                forget(RecordKey.of(record));
+                map.deleteAsync(RecordKey.of(record));
                 purged++;
             }
         }
+        ledgers.deleteAsync(departed.value());
         freshness.forgetNode(departed);
+        suspicions.forget(departed);
         log.info("node {} left: purged {} of its listening clients", departed.shortId(), purged);
     }
 
     /**
-     * Brings the map and the mirror in step, from the map as it is now: puts back this node's records that the map
-     * lost or holds older or other values of (a split, a merge, or somebody writing them), deletes records in this
-     * node's name that it does not hold and records of nodes that are not members, and mirrors everything else that
-     * is not older than what was mirrored. Blocks on the network: run it on a worker thread.
+     * Brings the map and the mirror in step from the whole map as it is now: after a merge, both sides missed what the
+     * other did. Puts back this node's records that the map lost or holds other values of, deletes records in its
+     * name that it does not hold and records of nodes that are not members, and mirrors everything else that is not
+     * older than what was mirrored. Reads and opens every record, and blocks on the network: a worker thread's job.
      *
      * @return whether anything was out of step
      */
-    public boolean resync() {
-        Set<NodeId> current = new HashSet<>(members.get());
-        Set<String> mirroredBefore = new HashSet<>();
-        mirror.records().forEach(record -> mirroredBefore.add(record.id()));
+    public synchronized boolean resync() {
+        long started = System.nanoTime();
+        Set<NodeId> current = new HashSet<>(members.nodes());
         Map<String, byte[]> stored = new HashMap<>(map);
+        repairs.fetched(stored.size());
         boolean repaired = false;
-
-        Map<String, VersionedRecord> readable = new HashMap<>();
-        Map<String, ListenerRecord> found = new HashMap<>();
+        boolean settled = settledAs(current);
+        Map<NodeId, Map<String, byte[]>> slices = new HashMap<>();
         for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
-            Optional<VersionedRecord> decoded = decode(entry.getKey(), entry.getValue());
-            if (decoded.isEmpty()) {
-                continue; // not ours to judge: it may be a node's with another secret, so it is only left unmirrored
+            Optional<NodeId> owner = RecordKey.nodeOf(entry.getKey());
+            if (owner.isEmpty() || owner.get().equals(self)) {
+                continue;
             }
-            ListenerRecord record = decoded.get().record();
-            readable.put(entry.getKey(), decoded.get());
-            if (record.node().equals(self)) {
-                if (!own.containsKey(record.id())) {
-                    log.info("removing {} from the cluster map: this node holds no such client", record.id());
-                    map.deleteAsync(record.id());
-                    repaired = true;
-                }
-            } else if (current.contains(record.node())) {
-                if (freshness.admit(record.id(), record.node(), decoded.get().version())) {
-                    found.put(record.id(), record);
-                } else {
-                    // An older value written back: keep the newer one mirrored; its owner puts it back.
-                    mirror.get(record.id()).ifPresent(newer -> found.put(newer.id(), newer));
-                }
-            } else {
-                log.info("removing {} from the cluster map: its node {} is not a member", record.id(),
-                        record.node().shortId());
-                map.deleteAsync(record.id());
+            if (current.contains(owner.get())) {
+                slices.computeIfAbsent(owner.get(), node -> new HashMap<>()).put(entry.getKey(), entry.getValue());
+            } else if (settled && codec.decode(entry.getKey(), entry.getValue()).isPresent()) {
+                log.info("removing {} from the cluster map: its node {} is not a member", entry.getKey(),
+                        owner.get().shortId());
+                map.deleteAsync(entry.getKey());
                 repaired = true;
             }
         }
-        for (VersionedRecord mine : own.values()) {
-            if (!mine.equals(readable.get(mine.record().id()))) {
-                // A newer version: the other nodes may have seen this key removed, and would refuse the last one.
-                putBackNewer(mine);
-                repaired = true;
+        repaired |= repairOwnSlice(slice(stored, self));
+        for (NodeId node : current) {
+            if (!node.equals(self)) {
+                repaired |= mirrorSlice(node, slices.getOrDefault(node, Map.of()));
             }
-            found.put(mine.record().id(), mine.record());
         }
-        for (ListenerRecord record : found.values()) {
-            repaired |= mirror.get(record.id()).map(known -> !known.equals(record)).orElse(true);
-            mirrorPut(record);
-        }
-        for (String id : mirroredBefore) {
-            if (!found.containsKey(id)) {
-                mirror.remove(id);
-                freshness.removed(id);
+        for (ListenerRecord record : mirror.records()) {
+            if (!current.contains(record.node())) {
+                forget(RecordKey.of(record));
                 repaired = true;
             }
         }
-        if (repaired) {
-            resyncs.incrementAndGet();
+        publishLedger();
+        repairs.took(System.nanoTime() - started, repaired);
+        return repaired;
+    }
+
+    /**
+     * The periodic safety net behind entry events: publishes this node's ledger if its slice changed, compares every
+     * member's ledger with what this node mirrors of its slice, and this node's own slice with what the map holds of
+     * it (summed where it is stored, {@link SliceSum}). A slice is read only when a difference persists
+     * ({@link Suspicions}). Blocks on the network: a worker thread's job.
+     *
+     * @return whether anything was out of step
+     */
+    public synchronized boolean check() {
+        long started = System.nanoTime();
+        boolean repaired = false;
+        publishLedger();
+        List<NodeId> current = members.nodes();
+        List<NodeId> others = current.stream().filter(node -> !node.equals(self)).toList();
+        Map<String, byte[]> published = ledgers.getAll(others.stream().map(NodeId::value).collect(Collectors.toSet()));
+        for (NodeId node : others) {
+            Optional<SliceDigest> ledger = Optional.ofNullable(published.get(node.value()))
+                    .flatMap(value -> codec.decodeLedger(node, value));
+            if (ledger.isPresent() && suspicions.confirm(node, ledger.get(), mirrored.digest(node))) {
+                log.info("node {}'s listening clients differ from its ledger ({}, mirrored {}): reading them again",
+                        node.shortId(), ledger.get(), mirrored.digest(node));
+                Map<String, byte[]> slice = readSlice(node);
+                repaired |= ledger.get().equals(SliceDigest.of(slice)) ? mirrorVouched(node, slice)
+                        : mirrorSlice(node, slice);
+            }
         }
+        SliceDigest stored = map.aggregate(new SliceSum(), RecordKey.slice(self));
+        if (suspicions.confirm(self, ownSlice.digest(self), stored)) {
+            log.info("this node's listening clients in the cluster map differ from what it wrote ({}, written {}): "
+                    + "repairing them", stored, ownSlice.digest(self));
+            repaired |= repairOwnSlice(readSlice(self));
+        }
+        if (settledAs(new HashSet<>(current))) {
+            repaired |= dropDeparted(Set.copyOf(current));
+        }
+        repairs.took(System.nanoTime() - started, repaired);
+        return repaired;
+    }
+
+    /**
+     * What a missed membership event left behind: records mirrored of nodes that are no longer members, and slices
+     * and ledgers of such nodes in the map. Only ever called while every member is known as a node.
+     */
+    private boolean dropDeparted(Set<NodeId> current) {
+        boolean repaired = false;
+        for (NodeId node : mirrored.nodes()) {
+            if (!current.contains(node)) {
+                log.info("node {} is not a member: forgetting its listening clients", node.shortId());
+                mirror.records().stream().filter(record -> record.node().equals(node))
+                        .forEach(record -> forget(RecordKey.of(record)));
+                repaired = true;
+            }
+        }
+        for (String published : ledgers.keySet()) {
+            if (published.isEmpty()) {
+                ledgers.deleteAsync(published);
+                continue;
+            }
+            NodeId node = new NodeId(published);
+            if (!current.contains(node)) {
+                log.info("node {} is not a member: removing its listening clients from the cluster map",
+                        node.shortId());
+                readSlice(node).keySet().forEach(map::deleteAsync);
+                ledgers.deleteAsync(published);
+                repaired = true;
+            }
+        }
+        return repaired;
+    }
+
+    /** Whether every member is known as a node, and the nodes are still {@code current}. */
+    private boolean settledAs(Set<NodeId> current) {
+        return members.settled() && current.equals(new HashSet<>(members.nodes()));
+    }
+
+    /** A member proved which node it is: its slice, left unmirrored until now, is read. Blocks on the network. */
+    public synchronized boolean proven(NodeId node) {
+        long started = System.nanoTime();
+        boolean repaired = mirrorSlice(node, readSlice(node));
+        repairs.took(System.nanoTime() - started, false);
         return repaired;
     }
 
     /** Withdraws this node's clients from the cluster and stops mirroring (graceful leave). */
     @Override
     public void close() {
-        Collection<String> ids = List.copyOf(own.keySet());
-        ids.forEach(this::unregister);
+        Collection<VersionedRecord> mine = List.copyOf(own.values());
+        mine.forEach(record -> unregister(record.record().id()));
+        ledgers.deleteAsync(self.value());
         map.removeEntryListener(listenerRegistration);
     }
 
     @Override
     public String toString() {
         return "cluster registry";
+    }
+
+    /** One node's slice, read where it is stored. */
+    private Map<String, byte[]> readSlice(NodeId node) {
+        Map<String, byte[]> slice = new HashMap<>();
+        for (Map.Entry<String, byte[]> entry : map.entrySet(RecordKey.slice(node))) {
+            slice.put(entry.getKey(), entry.getValue());
+        }
+        repairs.fetched(slice.size());
+        return slice(slice, node);
+    }
+
+    private static Map<String, byte[]> slice(Map<String, byte[]> entries, NodeId node) {
+        Map<String, byte[]> slice = new HashMap<>();
+        entries.forEach((key, value) -> {
+            if (RecordKey.nodeOf(key).filter(node::equals).isPresent()) {
+                slice.put(key, value);
+            }
+        });
+        return slice;
+    }
+
+    /** Mirrors another node's slice as read: what is not older than what was mirrored, and nothing it lacks. */
+    private boolean mirrorSlice(NodeId node, Map<String, byte[]> slice) {
+        boolean repaired = false;
+        for (Map.Entry<String, byte[]> entry : slice.entrySet()) {
+            if (mirrored.holds(entry.getKey(), entry.getValue())) {
+                continue;
+            }
+            Optional<VersionedRecord> decoded = decode(entry.getKey(), entry.getValue());
+            if (decoded.isPresent()
+                    && freshness.admit(entry.getKey(), node, decoded.get().version())) {
+                mirrorPut(entry.getKey(), decoded.get().record(), entry.getValue());
+                repaired = true;
+            }
+        }
+        for (ListenerRecord record : mirror.records()) {
+            String key = RecordKey.of(record);
+            if (record.node().equals(node) && !slice.containsKey(key)) {
+                forget(key);
+                repaired = true;
+            }
+        }
+        return repaired;
+    }
+
+    /**
+     * Mirrors a slice that its owner's ledger sums up exactly: the owner holds every value in it, so none is refused as
+     * older than one seen, and nothing the slice lacks stays mirrored.
+     */
+    private boolean mirrorVouched(NodeId node, Map<String, byte[]> slice) {
+        slice.forEach((key, value) -> decode(key, value)
+                .ifPresent(stored -> freshness.vouched(key, node, stored.version())));
+        return mirrorSlice(node, slice);
+    }
+
+    /**
+     * Makes this node's slice hold what it wrote: records it does not hold are deleted, and its records that are
+     * missing or hold another value are put back as new writes (the other nodes may have seen the key removed, and
+     * would refuse the version they saw last).
+     */
+    private boolean repairOwnSlice(Map<String, byte[]> slice) {
+        boolean repaired = false;
+        for (String key : slice.keySet()) {
+            if (!own.containsKey(key)) {
+                log.info("removing {} from the cluster map: this node holds no such client", key);
+                map.deleteAsync(key);
+                repaired = true;
+            }
+        }
+        for (Map.Entry<String, VersionedRecord> mine : own.entrySet()) {
+            byte[] value = slice.get(mine.getKey());
+            if (value != null && decode(mine.getKey(), value).equals(Optional.of(mine.getValue()))) {
+                ownSlice.put(mine.getKey(), self, value);
+            } else {
+                putBackNewer(mine.getValue());
+                repaired = true;
+            }
+        }
+        return repaired;
+    }
+
+    /** Publishes this node's ledger unless the map holds it already (unchanged, or tampered with: put back). */
+    private void publishLedger() {
+        SliceDigest digest = ownSlice.digest(self);
+        Optional<SliceDigest> published = Optional.ofNullable(ledgers.get(self.value()))
+                .flatMap(value -> codec.decodeLedger(self, value));
+        if (!published.equals(Optional.of(digest))) {
+            ledgers.set(self.value(), codec.encodeLedger(self, digest));
+        }
     }
 
     private Optional<VersionedRecord> decode(String key, byte[] value) {
@@ -241,7 +423,10 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     }
 
     private CompletionStage<Void> write(VersionedRecord mine) {
-        return map.setAsync(mine.record().id(), codec.encode(mine.record(), mine.version()));
+        String key = RecordKey.of(mine.record());
+        byte[] value = codec.encode(mine.record(), mine.version());
+        ownSlice.put(key, self, value);
+        return map.setAsync(key, value);
     }
 
     /** Puts this node's record back as it last wrote it. */
@@ -254,19 +439,35 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     /** Puts this node's record back as a new write, unless the client went or changed its record meanwhile. */
     private void putBackNewer(VersionedRecord mine) {
         VersionedRecord newer = new VersionedRecord(mine.record(), writes.incrementAndGet());
-        if (own.replace(mine.record().id(), mine, newer)) {
+        if (own.replace(RecordKey.of(mine.record()), mine, newer)) {
             log.info("restoring listener {} ({}) in the cluster map", mine.record().hostname(), mine.record().id());
             write(newer);
         }
     }
 
-    private void mirrorPut(ListenerRecord record) {
+    private void mirrorPut(String key, ListenerRecord record, byte[] value) {
         highestSequence.accumulateAndGet(record.sequence(), Math::max);
         mirror.put(record);
+        mirrored.put(key, record.node(), value);
+    }
+
+    /** Another node's record is gone: its last version now bars that value from coming back. */
+    private void forget(String key) {
+        mirror.remove(RecordKey.idOf(key));
+        mirrored.remove(key);
+        freshness.removed(key);
     }
 
     /** Keeps the mirror in step with the shared map; events for one key arrive in order. */
     private final class Mirror extends EntryChanges<byte[]> {
+
+        /**
+         * An event from a member that is not in the cluster: one cut off by a split (or frozen) that still had this
+         * node's listener, and tells of what it did to its own copy of the map, which the merge discards.
+         */
+        private boolean stale(EntryEvent<String, byte[]> event) {
+            return !cluster.getMembers().contains(event.getMember());
+        }
 
         /**
          * One of this node's records is put back at once, as a new write: it holds the client, whoever deleted the
@@ -274,41 +475,48 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
          */
         @Override
         protected void removed(EntryEvent<String, byte[]> event) {
+            if (stale(event)) {
+                return;
+            }
             VersionedRecord mine = own.get(event.getKey());
-            if (mine == null) {
-                mirror.remove(event.getKey());
-                freshness.removed(event.getKey());
-            } else {
+            if (mine != null) {
                 putBackNewer(mine);
+            } else if (RecordKey.nodeOf(event.getKey()).filter(self::equals).isEmpty()) {
+                forget(event.getKey());
             }
         }
 
         /**
          * Only records of member nodes are mirrored, and only if not older than the one mirrored. This node's own come
          * from {@code own}, never from the map: any other value under one of their keys (an older one, a forgery, an
-         * unreadable one) is overwritten with the current one, and a record in its name that it does not hold (a
-         * client gone meanwhile, or a replay) is deleted. The current one is written as it is, not as a new version:
-         * the event of an earlier write of this node's may arrive after a later one, and must not start a loop.
+         * unreadable one) is overwritten with the current one, and anything else in its slice (a client gone
+         * meanwhile, a replay, a stranger's value) is deleted. The current one is written as it is, not as a new
+         * version: the event of an earlier write of this node's may arrive after a later one, and must not start a
+         * loop.
          */
         @Override
         protected void stored(EntryEvent<String, byte[]> event) {
-            Optional<VersionedRecord> decoded = decode(event.getKey(), event.getValue());
-            VersionedRecord mine = own.get(event.getKey());
-            if (mine != null) {
-                if (!decoded.equals(Optional.of(mine))) {
-                    putBack(mine);
-                }
+            if (stale(event)) {
                 return;
             }
-            decoded.ifPresent(stored -> {
-                ListenerRecord record = stored.record();
-                if (record.node().equals(self)) {
-                    map.deleteAsync(record.id());
-                } else if (members.get().contains(record.node())
-                        && freshness.admit(record.id(), record.node(), stored.version())) {
-                    mirrorPut(record);
+            String key = event.getKey();
+            Optional<NodeId> owner = RecordKey.nodeOf(key);
+            if (owner.isEmpty()) {
+                unreadable.seen(key);
+            } else if (owner.get().equals(self)) {
+                VersionedRecord mine = own.get(key);
+                if (mine == null) {
+                    map.deleteAsync(key);
+                } else if (decode(key, event.getValue()).equals(Optional.of(mine))) {
+                    ownSlice.put(key, self, event.getValue());
+                } else {
+                    putBack(mine);
                 }
-            });
+            } else if (members.nodes().contains(owner.get())) {
+                decode(key, event.getValue())
+                        .filter(stored -> freshness.admit(key, owner.get(), stored.version()))
+                        .ifPresent(stored -> mirrorPut(key, stored.record(), event.getValue()));
+            }
         }
     }
 }

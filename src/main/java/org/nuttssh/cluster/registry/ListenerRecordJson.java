@@ -30,9 +30,24 @@ final class ListenerRecordJson implements RecordCodec {
         try {
             JsonObject json = new JsonObject(Buffer.buffer(value));
             ListenerRecord record = parse(json);
-            return record.id().equals(key) ? Optional.of(new VersionedRecord(record, json.getLong(VERSION)))
+            return RecordKey.of(record).equals(key) ? Optional.of(new VersionedRecord(record, json.getLong(VERSION)))
                     : Optional.empty();
         } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Plain, like the records: the 16 bytes of the digest. */
+    @Override
+    public byte[] encodeLedger(NodeId node, SliceDigest digest) {
+        return digest.toBytes();
+    }
+
+    @Override
+    public Optional<SliceDigest> decodeLedger(NodeId node, byte[] value) {
+        try {
+            return Optional.of(SliceDigest.fromBytes(value));
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }

@@ -3,8 +3,12 @@ package org.nuttssh.cluster.registry;
 import java.util.Optional;
 
 import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
 
-/** How a listener record is stored in the shared map, under its id, with its owner's version. */
+/**
+ * How a listener record is stored in the shared map, under its {@link RecordKey}, with its owner's version; and how a
+ * node's published {@link SliceDigest} (its ledger) is stored.
+ */
 public interface RecordCodec {
 
     /** Records as plain JSON, which anyone on the cluster network can read and write: {@code --cluster-insecure}. */
@@ -20,4 +24,9 @@ public interface RecordCodec {
      * @return the record, or empty when the value does not open as a record stored under that key
      */
     Optional<VersionedRecord> decode(String key, byte[] value);
+
+    byte[] encodeLedger(NodeId node, SliceDigest digest);
+
+    /** @return the digest {@code node} published, or empty when {@code value} is not one of its ledgers */
+    Optional<SliceDigest> decodeLedger(NodeId node, byte[] value);
 }

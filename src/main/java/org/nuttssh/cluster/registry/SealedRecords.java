@@ -26,6 +26,7 @@ public final class SealedRecords implements RecordCodec {
     /** The key's purpose, for its derivation from the cluster secret. */
     public static final String KEY_PURPOSE = "nuttssh registry records v1";
 
+    private static final String LEDGER_CONTEXT = "nuttssh ledger of ";
     /** Format 1 had no version; its values do not open as format 2 and are counted as unreadable. */
     private static final byte FORMAT = 2;
     /** Node ids are UUIDs (36 bytes); a length byte bounds them anyway. */
@@ -43,7 +44,7 @@ public final class SealedRecords implements RecordCodec {
         if (node.length > MAX_NODE_ID_BYTES) {
             throw new IllegalArgumentException("node id of " + node.length + " bytes");
         }
-        byte[] sealed = key.seal(associated(record.id(), node, version),
+        byte[] sealed = key.seal(associated(RecordKey.of(record), node, version),
                 ListenerRecordJson.body(record).toBuffer().getBytes());
         return ByteBuffer.allocate(2 + node.length + Long.BYTES + sealed.length)
                 .put(FORMAT).put((byte) node.length).put(node).putLong(version).put(sealed).array();
@@ -63,13 +64,35 @@ public final class SealedRecords implements RecordCodec {
             in.get(sealed);
             return key.open(associated(mapKey, node, version), sealed)
                     .map(plain -> ListenerRecordJson.parse(new JsonObject(Buffer.buffer(plain))))
-                    .filter(record -> record.id().equals(mapKey)
+                    .filter(record -> RecordKey.of(record).equals(mapKey)
                             && record.node().equals(new NodeId(new String(node, StandardCharsets.UTF_8))))
                     .map(record -> new VersionedRecord(record, version));
         } catch (RuntimeException e) {
             // Too short (BufferUnderflowException), or sealed with this secret yet not a record: another relay version.
             return Optional.empty();
         }
+    }
+
+    @Override
+    public byte[] encodeLedger(NodeId node, SliceDigest digest) {
+        return key.seal(ledgerAssociated(node), digest.toBytes());
+    }
+
+    @Override
+    public Optional<SliceDigest> decodeLedger(NodeId node, byte[] value) {
+        try {
+            return key.open(ledgerAssociated(node), value).map(SliceDigest::fromBytes);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A ledger's associated data: what it is and whose. A record's starts with its key's length, which cannot be the
+     * integer these first four bytes spell, so neither opens as the other.
+     */
+    private static byte[] ledgerAssociated(NodeId node) {
+        return (LEDGER_CONTEXT + node.value()).getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] associated(String mapKey, byte[] node, long version) {

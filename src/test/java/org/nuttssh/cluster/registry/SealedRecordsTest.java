@@ -23,6 +23,7 @@ class SealedRecordsTest {
 
     private static final NodeId NODE_A = new NodeId("11111111-1111-1111-1111-111111111111");
     private static final NodeId NODE_B = new NodeId("22222222-2222-2222-2222-222222222222");
+    private static final String KEY_A1 = RecordKey.of("a-1", NODE_A);
 
     private final SealedRecords codec = new SealedRecords(key(1));
 
@@ -41,7 +42,7 @@ class SealedRecordsTest {
     void aSealedRecordOpensUnderItsKeyWithItsVersion() {
         ListenerRecord record = record("a-1", NODE_A, "gw");
 
-        assertEquals(Optional.of(new VersionedRecord(record, 42)), codec.decode("a-1", codec.encode(record, 42)));
+        assertEquals(Optional.of(new VersionedRecord(record, 42)), codec.decode(KEY_A1, codec.encode(record, 42)));
     }
 
     @Test
@@ -57,10 +58,10 @@ class SealedRecordsTest {
         for (int i = 0; i < sealed.length; i++) {
             byte[] tampered = sealed.clone();
             tampered[i] ^= 0x01;
-            assertEquals(Optional.empty(), codec.decode("a-1", tampered), "byte " + i + " flipped");
+            assertEquals(Optional.empty(), codec.decode(KEY_A1, tampered), "byte " + i + " flipped");
         }
         for (int length = 0; length < sealed.length; length++) {
-            assertEquals(Optional.empty(), codec.decode("a-1", Arrays.copyOf(sealed, length)), "cut to " + length);
+            assertEquals(Optional.empty(), codec.decode(KEY_A1, Arrays.copyOf(sealed, length)), "cut to " + length);
         }
     }
 
@@ -70,12 +71,12 @@ class SealedRecordsTest {
         int versionAt = 2 + NODE_A.value().length();
         ByteBuffer.wrap(sealed).putLong(versionAt, 6);
 
-        assertEquals(Optional.empty(), codec.decode("a-1", sealed));
+        assertEquals(Optional.empty(), codec.decode(KEY_A1, sealed));
     }
 
     @Test
     void aValueMovedToAnotherKeyIsRefused() {
-        assertEquals(Optional.empty(), codec.decode("a-2", codec.encode(record("a-1", NODE_A, "gw"), 1)));
+        assertEquals(Optional.empty(), codec.decode(RecordKey.of("a-2", NODE_A), codec.encode(record("a-1", NODE_A, "gw"), 1)));
     }
 
     @Test
@@ -84,7 +85,7 @@ class SealedRecordsTest {
         byte[] other = NODE_B.value().getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(other, 0, sealed, 2, other.length); // same length: only the id differs
 
-        assertEquals(Optional.empty(), codec.decode("a-1", sealed));
+        assertEquals(Optional.empty(), codec.decode(KEY_A1, sealed));
     }
 
     @Test
@@ -92,11 +93,11 @@ class SealedRecordsTest {
         byte[] old = codec.encode(record("a-1", NODE_A, "gw"), 3);
         byte[] current = codec.encode(record("a-1", NODE_A, "gw-renamed"), 9);
 
-        assertEquals(3, codec.decode("a-1", old).orElseThrow().version());
-        assertEquals(9, codec.decode("a-1", current).orElseThrow().version());
+        assertEquals(3, codec.decode(KEY_A1, old).orElseThrow().version());
+        assertEquals(9, codec.decode(KEY_A1, current).orElseThrow().version());
         Freshness freshness = new Freshness();
-        assertTrue(freshness.admit("a-1", NODE_A, 9));
-        assertTrue(!freshness.admit("a-1", NODE_A, 3), "the replay is older than what was seen");
+        assertTrue(freshness.admit(KEY_A1, NODE_A, 9));
+        assertTrue(!freshness.admit(KEY_A1, NODE_A, 3), "the replay is older than what was seen");
     }
 
     @Test
@@ -104,15 +105,15 @@ class SealedRecordsTest {
         SealedRecords other = new SealedRecords(key(2));
         ListenerRecord record = record("a-1", NODE_A, "gw");
 
-        assertEquals(Optional.empty(), other.decode("a-1", codec.encode(record, 1)));
-        assertEquals(Optional.empty(), codec.decode("a-1", other.encode(record, 1)));
+        assertEquals(Optional.empty(), other.decode(KEY_A1, codec.encode(record, 1)));
+        assertEquals(Optional.empty(), codec.decode(KEY_A1, other.encode(record, 1)));
     }
 
     @Test
     void aPlainRecordIsNotASealedOne() {
         byte[] plain = RecordCodec.plain().encode(record("a-1", NODE_A, "gw"), 1);
 
-        assertEquals(Optional.empty(), codec.decode("a-1", plain));
+        assertEquals(Optional.empty(), codec.decode(KEY_A1, plain));
     }
 
     @Test
@@ -123,5 +124,20 @@ class SealedRecordsTest {
 
         assertNotEquals(Arrays.toString(first), Arrays.toString(second), "a fresh nonce each time");
         assertArrayEquals(Arrays.copyOf(first, 2 + 36 + 8), Arrays.copyOf(second, 2 + 36 + 8), "the same header");
+    }
+
+    @Test
+    void aLedgerOpensOnlyAsItsOwnNodesAndUntouched() {
+        SliceDigest digest = new SliceDigest(3, 0x1234_5678_9abc_def0L);
+        byte[] sealed = codec.encodeLedger(NODE_A, digest);
+
+        assertEquals(Optional.of(digest), codec.decodeLedger(NODE_A, sealed));
+        assertEquals(Optional.empty(), codec.decodeLedger(NODE_B, sealed), "another node's ledger");
+        byte[] tampered = sealed.clone();
+        tampered[tampered.length - 1] ^= 1;
+        assertEquals(Optional.empty(), codec.decodeLedger(NODE_A, tampered));
+        assertEquals(Optional.empty(), codec.decodeLedger(NODE_A, digest.toBytes()), "a plain ledger");
+        assertEquals(Optional.empty(), codec.decodeLedger(NODE_A, codec.encode(record("a-1", NODE_A, "gw"), 1)),
+                "a record is no ledger");
     }
 }
