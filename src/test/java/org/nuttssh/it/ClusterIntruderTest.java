@@ -156,17 +156,19 @@ class ClusterIntruderTest {
         IMap<String, byte[]> registry = joinAsBareMember().getMap(REGISTRY_MAP);
         String realId = relay.newestRecord("prod-db").orElseThrow().id();
         String node = relay.server().nodeId().value();
-        Await.until("the real record in the map", () -> registry.containsKey(realId));
+        String realKey = node + "@" + realId; // the map's keys are NODE@ID
+        Await.until("the real record in the map", () -> registry.containsKey(realKey));
         long unreadableBefore = relay.server().statistics().registryUnreadable();
 
         // Claims of prod-db with a higher sequence: readable JSON in the node's name, a sealed-looking copy of the
         // real record moved to another key, and a record of a node that does not exist.
-        registry.set(node + "-999", json(node + "-999", node, 999_999_999L));
-        registry.set(node + "-998", registry.get(realId));
-        registry.set("ghost-1", json("ghost-1", UUID.randomUUID().toString(), 999_999_998L));
-        registry.delete(realId);
+        registry.set(node + "@" + node + "-999", json(node + "-999", node, 999_999_999L));
+        registry.set(node + "@" + node + "-998", registry.get(realKey));
+        String ghost = UUID.randomUUID().toString();
+        registry.set(ghost + "@ghost-1", json("ghost-1", ghost, 999_999_998L));
+        registry.delete(realKey);
 
-        Await.until("the deleted record back", () -> registry.containsKey(realId));
+        Await.until("the deleted record back", () -> registry.containsKey(realKey));
         Await.until("the forgeries counted as unreadable",
                 () -> relay.server().statistics().registryUnreadable() >= unreadableBefore + 3);
         Await.holds("prod-db unmoved on the node", Duration.ofSeconds(1),

@@ -22,9 +22,11 @@ import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.cluster.Cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 
@@ -253,10 +255,19 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                         : mirrorSlice(node, slice);
             }
         }
-        SliceDigest stored = map.aggregate(new SliceSum(), RecordKey.slice(self));
-        if (suspicions.confirm(self, ownSlice.digest(self), stored)) {
+        SliceDigest written = ownSlice.digest(self);
+        SliceDigest stored;
+        try {
+            stored = map.aggregate(new SliceSum(), RecordKey.slice(self));
+        } catch (HazelcastException e) {
+            // A member without the relay's classes (a stranger on the cluster network) cannot run the sum: the
+            // entries are counted instead, with Hazelcast's own aggregator, which catches lost ones.
+            stored = new SliceDigest(map.aggregate(Aggregators.count(), RecordKey.slice(self)).intValue(), 0);
+            written = new SliceDigest(written.count(), 0);
+        }
+        if (suspicions.confirm(self, written, stored)) {
             log.info("this node's listening clients in the cluster map differ from what it wrote ({}, written {}): "
-                    + "repairing them", stored, ownSlice.digest(self));
+                    + "repairing them", stored, written);
             repaired |= repairOwnSlice(readSlice(self));
         }
         if (settledAs(new HashSet<>(current))) {
@@ -501,20 +512,22 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
             }
             String key = event.getKey();
             Optional<NodeId> owner = RecordKey.nodeOf(key);
+            // Opened first, whoever's: a value that does not open is counted, whatever becomes of it.
+            Optional<VersionedRecord> decoded = decode(key, event.getValue());
             if (owner.isEmpty()) {
-                unreadable.seen(key);
-            } else if (owner.get().equals(self)) {
+                return;
+            }
+            if (owner.get().equals(self)) {
                 VersionedRecord mine = own.get(key);
                 if (mine == null) {
                     map.deleteAsync(key);
-                } else if (decode(key, event.getValue()).equals(Optional.of(mine))) {
+                } else if (decoded.equals(Optional.of(mine))) {
                     ownSlice.put(key, self, event.getValue());
                 } else {
                     putBack(mine);
                 }
             } else if (members.nodes().contains(owner.get())) {
-                decode(key, event.getValue())
-                        .filter(stored -> freshness.admit(key, owner.get(), stored.version()))
+                decoded.filter(stored -> freshness.admit(key, owner.get(), stored.version()))
                         .ifPresent(stored -> mirrorPut(key, stored.record(), event.getValue()));
             }
         }
