@@ -119,6 +119,11 @@ public final class ClusteredNode implements RelayNode {
         membership.onNodeLeft(departed -> {
             registry.purgeNode(departed);
             nodes.nodeLeft(departed);
+            vertx().executeBlocking(() -> {
+                registry.removeSlice(departed);
+                return null;
+            }, false).onFailure(e -> log.warn("cannot remove node {}'s listening clients from the cluster map; the "
+                    + "next check retries: {}", departed.shortId(), e.toString()));
         });
         // Its records were not mirrored while it was unproven: read them now rather than at the next check.
         membership.onNodeProven(proven -> vertx().executeBlocking(() -> {

@@ -44,13 +44,11 @@ final class HazelcastSettings {
     static final String NODE_ATTRIBUTE = "nuttssh.node";
     /**
      * The only classes Hazelcast may deserialise from the network beyond its own and the JDK's (its default
-     * whitelist): the relay's sequence counter, its slice sums and their results, and the counter Vert.x's cluster manager runs on the members. Map
-     * values themselves are byte arrays, which Hazelcast stores without Java serialisation.
+     * whitelist): the counter Vert.x's cluster manager runs on the members, and what the registry adds
+     * ({@link HazelcastRegistry#configure}). Map values themselves are byte arrays, which Hazelcast stores without Java
+     * serialisation.
      */
     static final String[] DESERIALISABLE = {
-        "org.nuttssh.cluster.registry.NextSequence",
-        "org.nuttssh.cluster.registry.SliceSum",
-        "org.nuttssh.cluster.registry.SliceDigest",
         "io.vertx.spi.cluster.hazelcast.impl.HazelcastCounter",
     };
 
@@ -69,9 +67,9 @@ final class HazelcastSettings {
         hazelcast.setProperty("hazelcast.socket.bind.any", "false");
         hazelcast.setProperty("hazelcast.socket.server.bind.any", "false");
         hazelcast.setProperty("hazelcast.socket.client.bind.any", "false");
-        HazelcastRegistry.configure(hazelcast);
         hazelcast.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
                 .setWhitelist(new ClassFilter().addClasses(DESERIALISABLE)));
+        HazelcastRegistry.configure(hazelcast);
 
         AdvancedNetworkConfig network = memberEndpointOnly(hazelcast);
         ServerSocketEndpointConfig member =

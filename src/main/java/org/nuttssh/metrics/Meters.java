@@ -110,7 +110,7 @@ public final class Meters {
                 .register(registry);
         FunctionCounter.builder(REGISTRY_UPKEEP, stats, RelayStatistics::registryUpkeepSeconds)
                 .baseUnit("seconds")
-                .description("Time spent checking the registry against the cluster's and repairing it")
+                .description("Wall-clock time spent checking the registry against the cluster's and repairing it")
                 .register(registry);
         FunctionCounter.builder(REGISTRY_RECORDS_FETCHED, stats, RelayStatistics::registryRecordsFetched)
                 .description("Records read from the shared map to check or repair the registry (none while in step)")

@@ -51,7 +51,8 @@ class MetricsTest {
                 "nuttssh_limit_refusals_total{limit=\"max-sessions-per-connection\"}",
                 "nuttssh_limit_refusals_total{limit=\"max-channels-per-connection\"}",
                 "nuttssh_certificate_refusals_total{reason=\"untrusted-ca\"}",
-                "nuttssh_certificate_refusals_total{reason=\"revoked\"}")) {
+                "nuttssh_certificate_refusals_total{reason=\"revoked\"}", "nuttssh_registry_names",
+                "nuttssh_registry_upkeep_seconds_total", "nuttssh_registry_records_fetched_total")) {
             assertEquals(0.0, scrape.value(sample), sample);
         }
         assertEquals(1.0, scrape.value("nuttssh_cluster_members"));
@@ -99,6 +100,7 @@ class MetricsTest {
         assertEquals(1.0, scrape.value("nuttssh_listeners"));
         assertEquals(1.0, scrape.value("nuttssh_registry_clients"));
         assertEquals(2.0, scrape.value("nuttssh_registry_local_names"), "its hostname and its alias");
+        assertEquals(2.0, scrape.value("nuttssh_registry_names"), "every name in the registry: the same two");
         assertTrue(scrape.value("nuttssh_connections_open") >= 1.0, "the listener is still connected");
         assertTrue(scrape.value("nuttssh_clients_authenticated") >= 1.0, scrape.text());
     }

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.cluster.Cluster;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
@@ -74,6 +76,12 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     /** This node's write counter, the version of its next write. */
     private final AtomicLong writes = new AtomicLong();
     private final Freshness freshness = new Freshness();
+    /**
+     * Held while a record enters or leaves the mirror: the index, the mirrored hashes and the freshness marks change
+     * together, or a repair thread and an event thread working on one key could leave them disagreeing (a record
+     * counted in the digest yet missing from the index, which no check would then see).
+     */
+    private final Object mirrorLock = new Object();
     private final Suspicions suspicions = new Suspicions();
     /** The highest sequence number seen in any record, the floor for the next one. */
     private final AtomicLong highestSequence = new AtomicLong();
@@ -93,9 +101,18 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         this.listenerRegistration = map.addEntryListener(new Mirror(), true);
     }
 
-    /** What the registry needs of every member's configuration: an index that finds a node's slice. */
+    /**
+     * What the registry needs of every member's configuration: an index that finds a node's slice, and the classes it
+     * runs on other members let through the deserialisation filter (turned on if it was not).
+     */
     public static void configure(Config hazelcast) {
         hazelcast.getMapConfig(MAP).addIndexConfig(RecordKey.index());
+        SerializationConfig serialization = hazelcast.getSerializationConfig();
+        if (serialization.getJavaSerializationFilterConfig() == null) {
+            serialization.setJavaSerializationFilterConfig(new JavaSerializationFilterConfig());
+        }
+        serialization.getJavaSerializationFilterConfig().getWhitelist()
+                .addClasses(NextSequence.class.getName(), SliceSum.class.getName(), SliceDigest.class.getName());
     }
 
     /**
@@ -166,20 +183,26 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         return unreadable.count();
     }
 
-    /** A node is no longer a member: drop its clients. Every survivor does this; deleting twice is harmless. */
+    /**
+     * A node is no longer a member: its clients leave this node's mirror at once. Touches no map, so it may run on
+     * the event thread that tells of the departure; {@link #removeSlice} then clears the map.
+     */
     public void purgeNode(NodeId departed) {
-        int purged = 0;
-        for (ListenerRecord record : mirror.records()) {
-            if (record.node().equals(departed)) {
-                forget(RecordKey.of(record));
-                map.deleteAsync(RecordKey.of(record));
-                purged++;
-            }
-        }
-        ledgers.deleteAsync(departed.value());
+        Set<String> keys = mirrored.keysOf(departed, Long.MAX_VALUE);
+        keys.forEach(this::forget);
         freshness.forgetNode(departed);
         suspicions.forget(departed);
-        log.info("node {} left: purged {} of its listening clients", departed.shortId(), purged);
+        log.info("node {} left: purged {} of its listening clients", departed.shortId(), keys.size());
+    }
+
+    /**
+     * Removes a departed node's slice and ledger from the map, in one operation run where the entries are stored
+     * rather than one deletion per record. Every survivor does this; removing twice is harmless. Blocks on the
+     * network: a worker thread's job.
+     */
+    public void removeSlice(NodeId departed) {
+        map.removeAll(RecordKey.slice(departed));
+        ledgers.delete(departed.value());
     }
 
     /**
@@ -193,6 +216,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     public synchronized boolean resync() {
         long started = System.nanoTime();
         Set<NodeId> current = new HashSet<>(members.nodes());
+        long before = mirrored.stamp();
         Map<String, byte[]> stored = new HashMap<>(map);
         repairs.fetched(stored.size());
         boolean repaired = false;
@@ -215,7 +239,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         repaired |= repairOwnSlice(slice(stored, self));
         for (NodeId node : current) {
             if (!node.equals(self)) {
-                repaired |= mirrorSlice(node, slices.getOrDefault(node, Map.of()));
+                repaired |= mirrorSlice(node, slices.getOrDefault(node, Map.of()), before);
             }
         }
         for (ListenerRecord record : mirror.records()) {
@@ -250,9 +274,10 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
             if (ledger.isPresent() && suspicions.confirm(node, ledger.get(), mirrored.digest(node))) {
                 log.info("node {}'s listening clients differ from its ledger ({}, mirrored {}): reading them again",
                         node.shortId(), ledger.get(), mirrored.digest(node));
+                long before = mirrored.stamp();
                 Map<String, byte[]> slice = readSlice(node);
-                repaired |= ledger.get().equals(SliceDigest.of(slice)) ? mirrorVouched(node, slice)
-                        : mirrorSlice(node, slice);
+                repaired |= ledger.get().equals(SliceDigest.of(slice)) ? mirrorVouched(node, slice, before)
+                        : mirrorSlice(node, slice, before);
             }
         }
         SliceDigest written = ownSlice.digest(self);
@@ -277,6 +302,15 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         return repaired;
     }
 
+    /** A member proved which node it is: its slice, left unmirrored until now, is read. Blocks on the network. */
+    public synchronized boolean proven(NodeId node) {
+        long started = System.nanoTime();
+        long before = mirrored.stamp();
+        boolean repaired = mirrorSlice(node, readSlice(node), before);
+        repairs.took(System.nanoTime() - started, false);
+        return repaired;
+    }
+
     /**
      * What a missed membership event left behind: records mirrored of nodes that are no longer members, and slices
      * and ledgers of such nodes in the map. Only ever called while every member is known as a node.
@@ -286,8 +320,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         for (NodeId node : mirrored.nodes()) {
             if (!current.contains(node)) {
                 log.info("node {} is not a member: forgetting its listening clients", node.shortId());
-                mirror.records().stream().filter(record -> record.node().equals(node))
-                        .forEach(record -> forget(RecordKey.of(record)));
+                mirrored.keysOf(node, Long.MAX_VALUE).forEach(this::forget);
                 repaired = true;
             }
         }
@@ -300,8 +333,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
             if (!current.contains(node)) {
                 log.info("node {} is not a member: removing its listening clients from the cluster map",
                         node.shortId());
-                readSlice(node).keySet().forEach(map::deleteAsync);
-                ledgers.deleteAsync(published);
+                removeSlice(node);
                 repaired = true;
             }
         }
@@ -311,14 +343,6 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     /** Whether every member is known as a node, and the nodes are still {@code current}. */
     private boolean settledAs(Set<NodeId> current) {
         return members.settled() && current.equals(new HashSet<>(members.nodes()));
-    }
-
-    /** A member proved which node it is: its slice, left unmirrored until now, is read. Blocks on the network. */
-    public synchronized boolean proven(NodeId node) {
-        long started = System.nanoTime();
-        boolean repaired = mirrorSlice(node, readSlice(node));
-        repairs.took(System.nanoTime() - started, false);
-        return repaired;
     }
 
     /** Withdraws this node's clients from the cluster and stops mirroring (graceful leave). */
@@ -355,23 +379,24 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         return slice;
     }
 
-    /** Mirrors another node's slice as read: what is not older than what was mirrored, and nothing it lacks. */
-    private boolean mirrorSlice(NodeId node, Map<String, byte[]> slice) {
+    /**
+     * Mirrors another node's slice as read: what is not older than what was mirrored, and nothing it lacks that was
+     * mirrored before the read began ({@code before}, a {@link Slices#stamp}): what came in by events while the slice
+     * was read is newer than the read.
+     */
+    private boolean mirrorSlice(NodeId node, Map<String, byte[]> slice, long before) {
         boolean repaired = false;
         for (Map.Entry<String, byte[]> entry : slice.entrySet()) {
             if (mirrored.holds(entry.getKey(), entry.getValue())) {
                 continue;
             }
             Optional<VersionedRecord> decoded = decode(entry.getKey(), entry.getValue());
-            if (decoded.isPresent()
-                    && freshness.admit(entry.getKey(), node, decoded.get().version())) {
-                mirrorPut(entry.getKey(), decoded.get().record(), entry.getValue());
+            if (decoded.isPresent() && offer(entry.getKey(), decoded.get(), entry.getValue())) {
                 repaired = true;
             }
         }
-        for (ListenerRecord record : mirror.records()) {
-            String key = RecordKey.of(record);
-            if (record.node().equals(node) && !slice.containsKey(key)) {
+        for (String key : mirrored.keysOf(node, before)) {
+            if (!slice.containsKey(key)) {
                 forget(key);
                 repaired = true;
             }
@@ -383,10 +408,10 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
      * Mirrors a slice that its owner's ledger sums up exactly: the owner holds every value in it, so none is refused as
      * older than one seen, and nothing the slice lacks stays mirrored.
      */
-    private boolean mirrorVouched(NodeId node, Map<String, byte[]> slice) {
+    private boolean mirrorVouched(NodeId node, Map<String, byte[]> slice, long before) {
         slice.forEach((key, value) -> decode(key, value)
                 .ifPresent(stored -> freshness.vouched(key, node, stored.version())));
-        return mirrorSlice(node, slice);
+        return mirrorSlice(node, slice, before);
     }
 
     /**
@@ -396,6 +421,8 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
      */
     private boolean repairOwnSlice(Map<String, byte[]> slice) {
         boolean repaired = false;
+        // A put-back racing an unregister may have left the hash of a value no longer meant to be there.
+        ownSlice.keys().stream().filter(key -> !own.containsKey(key)).forEach(ownSlice::remove);
         for (String key : slice.keySet()) {
             if (!own.containsKey(key)) {
                 log.info("removing {} from the cluster map: this node holds no such client", key);
@@ -456,17 +483,27 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         }
     }
 
-    private void mirrorPut(String key, ListenerRecord record, byte[] value) {
-        highestSequence.accumulateAndGet(record.sequence(), Math::max);
-        mirror.put(record);
-        mirrored.put(key, record.node(), value);
+    /** Mirrors another node's record unless a newer one was seen under its key; whether it did. */
+    private boolean offer(String key, VersionedRecord stored, byte[] value) {
+        ListenerRecord record = stored.record();
+        synchronized (mirrorLock) {
+            if (!freshness.admit(key, record.node(), stored.version())) {
+                return false;
+            }
+            highestSequence.accumulateAndGet(record.sequence(), Math::max);
+            mirror.put(record);
+            mirrored.put(key, record.node(), value);
+            return true;
+        }
     }
 
     /** Another node's record is gone: its last version now bars that value from coming back. */
     private void forget(String key) {
-        mirror.remove(RecordKey.idOf(key));
-        mirrored.remove(key);
-        freshness.removed(key);
+        synchronized (mirrorLock) {
+            mirror.remove(RecordKey.idOf(key));
+            mirrored.remove(key);
+            freshness.removed(key);
+        }
     }
 
     /** Keeps the mirror in step with the shared map; events for one key arrive in order. */
@@ -527,8 +564,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                     putBack(mine);
                 }
             } else if (members.nodes().contains(owner.get())) {
-                decoded.filter(stored -> freshness.admit(key, owner.get(), stored.version()))
-                        .ifPresent(stored -> mirrorPut(key, stored.record(), event.getValue()));
+                decoded.ifPresent(stored -> offer(key, stored, event.getValue()));
             }
         }
     }

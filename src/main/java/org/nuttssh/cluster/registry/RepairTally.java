@@ -25,7 +25,7 @@ public final class RepairTally {
         return repairs.get();
     }
 
-    /** Time spent in checks and resyncs, in seconds. */
+    /** Wall-clock time spent in checks and resyncs, waits on the network included, in seconds. */
     public double seconds() {
         return nanos.get() / 1e9;
     }
