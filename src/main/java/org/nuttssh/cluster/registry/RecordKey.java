@@ -15,7 +15,7 @@ import com.hazelcast.query.Predicates;
  * sorted index on the key finds without scanning the rest of the map: a slice is read or summed in time that grows
  * with the slice, not with the map. Node ids and record ids carry no {@code @}.
  */
-public final class RecordKey {
+final class RecordKey {
 
     private static final char SEPARATOR = '@';
     /** Above every character a record id holds: the end of a slice's range. */
