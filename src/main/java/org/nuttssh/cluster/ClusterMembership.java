@@ -96,7 +96,7 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         }
         ClusterMembership membership = new ClusterMembership(vertx, hazelcast, nodeId, identities);
         log.info("joined cluster '{}' as node {} with {} member(s)", config.name(), nodeId,
-                membership.memberIds().size());
+                membership.nodes().size());
         return membership;
     }
 
@@ -113,14 +113,10 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     }
 
     /** The relay nodes among the current members, this one included, in Hazelcast's member order. */
-    public List<NodeId> memberIds() {
-        return hazelcast.getCluster().getMembers().stream().map(identities::nodeOf).flatMap(Optional::stream)
-                .distinct().toList();
-    }
-
     @Override
     public List<NodeId> nodes() {
-        return memberIds();
+        return hazelcast.getCluster().getMembers().stream().map(identities::nodeOf).flatMap(Optional::stream)
+                .distinct().toList();
     }
 
     /** Every member has proven which node it is; a stranger on the cluster network keeps this false. */
@@ -168,7 +164,7 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
                 identities.left(event.getMember());
                 // A member claiming a node's id (by mistake, or a stranger on the cluster network) must not take
                 // that node's names and circuits with it when it goes.
-                if (departed.isPresent() && !memberIds().contains(departed.get())) {
+                if (departed.isPresent() && !nodes().contains(departed.get())) {
                     log.info("node {} at {} is no longer a member", departed.get().shortId(),
                             event.getMember().getAddress());
                     callback.accept(departed.get());
@@ -193,7 +189,7 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleState.MERGED) {
                 merges.incrementAndGet();
-                log.info("merged back into the cluster after a split; {} member(s) now", memberIds().size());
+                log.info("merged back into the cluster after a split; {} member(s) now", nodes().size());
                 // Hazelcast calls this under its lifecycle lock; the repair reads the shared map.
                 vertx.executeBlocking(() -> {
                     identities.merged();

@@ -84,7 +84,7 @@ public final class ClusteredNode implements RelayNode {
         try {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
                     membership, codec);
-            EventBusNodes nodes = new EventBusNodes(membership.vertx(), membership.nodeId(), membership::memberIds,
+            EventBusNodes nodes = new EventBusNodes(membership.vertx(), membership.nodeId(), membership::nodes,
                     membership.signatures());
             return new ClusteredNode(membership, registry, nodes, insecure);
         } catch (RuntimeException e) {
@@ -133,7 +133,7 @@ public final class ClusteredNode implements RelayNode {
         }, false));
         membership.onMerged(() -> {
             repair("merge", registry::resync);
-            nodes.greet(membership.memberIds());
+            nodes.greet(membership.nodes());
         });
         // Checks read the map: a worker thread's job, never an event loop's.
         vertx().setPeriodic(CHECK_INTERVAL.toMillis(), timer -> vertx().executeBlocking(
@@ -157,7 +157,7 @@ public final class ClusteredNode implements RelayNode {
     @Override
     public ClusterView view() {
         RepairTally repairs = registry.repairs();
-        return new ClusterView(id(), membership.memberIds(), membership.merges(), repairs.repairs(),
+        return new ClusterView(id(), membership.nodes(), membership.merges(), repairs.repairs(),
                 registry.unreadable(), insecure, new ClusterView.Upkeep(repairs.seconds(), repairs.recordsFetched()));
     }
 

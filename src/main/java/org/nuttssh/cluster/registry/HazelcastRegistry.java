@@ -236,7 +236,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                 repaired = true;
             }
         }
-        repaired |= repairOwnSlice(slice(stored, self));
+        repaired |= repairOwnSlice(slice(stored.entrySet(), self));
         for (NodeId node : current) {
             if (!node.equals(self)) {
                 repaired |= mirrorSlice(node, slices.getOrDefault(node, Map.of()), before);
@@ -361,21 +361,19 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     /** One node's slice, read where it is stored. */
     private Map<String, byte[]> readSlice(NodeId node) {
-        Map<String, byte[]> slice = new HashMap<>();
-        for (Map.Entry<String, byte[]> entry : map.entrySet(RecordKey.slice(node))) {
-            slice.put(entry.getKey(), entry.getValue());
-        }
-        repairs.fetched(slice.size());
-        return slice(slice, node);
+        Set<Map.Entry<String, byte[]>> read = map.entrySet(RecordKey.slice(node));
+        repairs.fetched(read.size());
+        return slice(read, node);
     }
 
-    private static Map<String, byte[]> slice(Map<String, byte[]> entries, NodeId node) {
+    /** The entries of {@code node}'s slice among {@code entries}, by the key's own reading of its node. */
+    private static Map<String, byte[]> slice(Collection<Map.Entry<String, byte[]>> entries, NodeId node) {
         Map<String, byte[]> slice = new HashMap<>();
-        entries.forEach((key, value) -> {
-            if (RecordKey.nodeOf(key).filter(node::equals).isPresent()) {
-                slice.put(key, value);
+        for (Map.Entry<String, byte[]> entry : entries) {
+            if (RecordKey.nodeOf(entry.getKey()).filter(node::equals).isPresent()) {
+                slice.put(entry.getKey(), entry.getValue());
             }
-        });
+        }
         return slice;
     }
 
@@ -422,7 +420,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     private boolean repairOwnSlice(Map<String, byte[]> slice) {
         boolean repaired = false;
         // A put-back racing an unregister may have left the hash of a value no longer meant to be there.
-        ownSlice.keys().stream().filter(key -> !own.containsKey(key)).forEach(ownSlice::remove);
+        ownSlice.keysOf(self, Long.MAX_VALUE).stream().filter(key -> !own.containsKey(key)).forEach(ownSlice::remove);
         for (String key : slice.keySet()) {
             if (!own.containsKey(key)) {
                 log.info("removing {} from the cluster map: this node holds no such client", key);

@@ -70,10 +70,6 @@ final class Slices {
         return entry != null && entry.hash() == SliceDigest.hash(key, value);
     }
 
-    synchronized Set<String> keys() {
-        return Set.copyOf(entries.keySet());
-    }
-
     /** The nodes with at least one entry here. */
     synchronized Set<NodeId> nodes() {
         return Set.copyOf(digests.keySet());
