@@ -68,7 +68,7 @@ class AdminCommandsTest {
         OutputStream stdin = circuit.stdin();
         stdin.write("hello\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        RelayFixture.await(circuit, "the echo", () -> stdout(circuit).equals("echo\nhello\n"));
+        RelayFixture.await(circuit, "the echo", () -> circuit.stdout().equals("echo\nhello\n"));
 
         SshProcess list = relay.run(relay.ssh("relay-root", "list", "-v"));
         assertEquals(0, list.process().exitValue(), list.stderr());
@@ -176,13 +176,5 @@ class AdminCommandsTest {
 
     private static List<String> firstWords(String table) {
         return table.lines().map(line -> line.split(" ")[0]).toList();
-    }
-
-    private static String stdout(SshProcess process) {
-        try {
-            return process.stdout();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

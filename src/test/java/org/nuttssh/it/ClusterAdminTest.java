@@ -51,7 +51,7 @@ class ClusterAdminTest {
         OutputStream stdin = circuit.stdin();
         stdin.write("across\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        RelayFixture.await(circuit, "the echo across nodes", () -> read(circuit).equals("echo\nacross\n"));
+        RelayFixture.await(circuit, "the echo across nodes", () -> circuit.stdout().equals("echo\nacross\n"));
 
         SshProcess list = a.run(a.ssh("relay-root", "list", "-v"));
         assertEquals(0, list.process().exitValue(), list.stderr());
@@ -74,13 +74,5 @@ class ClusterAdminTest {
         assertTrue(kick.stdout().contains("on node " + nodeB + ")"), kick.stdout());
         assertEquals(255, listener.waitFor(RelayFixture.TIMEOUT), "B disconnected it");
         a.awaitGone("gw1");
-    }
-
-    private static String read(SshProcess process) {
-        try {
-            return process.stdout();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -104,7 +104,7 @@ class ClusterPartitionTest {
         SshProcess across = nodes.open(nodes.circuit("alice", nodes.host(2), nodes.sshPort(2), "alpha:22"));
         across.stdin().write("ping\n".getBytes());
         across.stdin().flush();
-        Await.until("the circuit from node 2 to alpha on node 1", () -> stdout(across).equals("alpha\nping\n"));
+        Await.until("the circuit from node 2 to alpha on node 1", () -> across.stdout().equals("alpha\nping\n"));
         TreeSet<String> onOne = namesHeldBy(1);
 
         long cut = System.nanoTime();
@@ -161,7 +161,7 @@ class ClusterPartitionTest {
             for (String name : List.of("delta", "epsilon")) {
                 SshProcess circuit = nodes.run(nodes.circuit("alice", "198.18.0.1", balancerPort, name + ":22"),
                         "via haproxy\n");
-                assertTrue(stdout(circuit).equals(name + "\nvia haproxy\n"), name + ": " + circuit.stderr());
+                assertTrue(circuit.stdout().equals(name + "\nvia haproxy\n"), name + ": " + circuit.stderr());
             }
         }
 
@@ -178,13 +178,5 @@ class ClusterPartitionTest {
             }
         }
         return held;
-    }
-
-    private static String stdout(SshProcess process) {
-        try {
-            return process.stdout();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

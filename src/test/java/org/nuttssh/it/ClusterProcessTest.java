@@ -413,7 +413,7 @@ class ClusterProcessTest {
     private static String stdout(SshProcess process) {
         try {
             return process.stdout();
-        } catch (IOException e) {
+        } catch (UncheckedIOException e) {
             return "";
         }
     }
@@ -485,7 +485,7 @@ class ClusterProcessTest {
     private static String stderr(SshProcess process) {
         try {
             return process.stderr();
-        } catch (IOException e) {
+        } catch (UncheckedIOException e) {
             return e.toString();
         }
     }

@@ -233,7 +233,7 @@ class ComposeDeploymentIT {
                 }
                 SshProcess whoami = run(ssh("root", "whoami"));
                 return whoami.process().exitValue() == 0 && whoami.stdout().contains(", one of " + count + ": ");
-            } catch (IOException | InterruptedException | AssertionError e) {
+            } catch (IOException | UncheckedIOException | InterruptedException | AssertionError e) {
                 return false;
             }
         });
@@ -291,7 +291,7 @@ class ComposeDeploymentIT {
             List<Row> rows = awaitList("listeners of batch " + batch + " listed", TIMEOUT, found -> {
                 listeners.forEach((name, listener) -> {
                     if (!listener.isAlive()) {
-                        fail("exited: " + listener + "\nstderr: " + stderr(listener));
+                        fail("exited: " + listener + "\nstderr: " + listener.stderr());
                     }
                 });
                 return found.stream().filter(r -> listeners.containsKey(r.name())).count() == count;
@@ -309,7 +309,7 @@ class ComposeDeploymentIT {
         autossh = start(command, null);
         awaitList("the autossh listener listed", TIMEOUT, rows -> {
             if (!autossh.isAlive()) {
-                fail("exited: " + autossh + "\nstderr: " + stderr(autossh));
+                fail("exited: " + autossh + "\nstderr: " + autossh.stderr());
             }
             return rows.stream().anyMatch(r -> r.name().equals("auto"));
         });
@@ -366,14 +366,6 @@ class ComposeDeploymentIT {
             return initiator.stdout();
         } finally {
             initiator.close();
-        }
-    }
-
-    private static String stderr(SshProcess process) {
-        try {
-            return process.stderr();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

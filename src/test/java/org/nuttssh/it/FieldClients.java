@@ -3,6 +3,7 @@ package org.nuttssh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,7 +154,7 @@ final class FieldClients {
         RelayFixture.await(circuit, "the reply " + expected.strip(), () -> {
             try {
                 return circuit.stdout().equals(expected);
-            } catch (IOException e) {
+            } catch (UncheckedIOException e) {
                 return false;
             }
         });

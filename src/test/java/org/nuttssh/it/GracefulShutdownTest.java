@@ -41,7 +41,7 @@ class GracefulShutdownTest {
         SshProcess circuit = relay.start(relay.ssh("-W", "gw1:22", "relay-alice"), null);
         OutputStream stdin = circuit.stdin();
         send(stdin, "before\n");
-        RelayFixture.await(circuit, "the first echo", () -> stdout(circuit).equals("echo\nbefore\n"));
+        RelayFixture.await(circuit, "the first echo", () -> circuit.stdout().equals("echo\nbefore\n"));
         int metricsPort = relay.server().metricsPort();
 
         CompletableFuture<Void> shutdown = shutdownInBackground();
@@ -56,7 +56,7 @@ class GracefulShutdownTest {
         assertTrue(latecomer.stderr().contains("Connection refused"), latecomer.stderr());
 
         send(stdin, "during\n");
-        RelayFixture.await(circuit, "the echo while draining", () -> stdout(circuit).endsWith("during\n"));
+        RelayFixture.await(circuit, "the echo while draining", () -> circuit.stdout().endsWith("during\n"));
         assertTrue(target.isAlive() && !shutdown.isDone(), "the circuit's clients stay until it ends");
 
         stdin.close();
@@ -72,7 +72,7 @@ class GracefulShutdownTest {
         relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
         SshProcess circuit = relay.start(relay.ssh("-W", "gw1:22", "relay-alice"), null);
         send(circuit.stdin(), "hello\n");
-        RelayFixture.await(circuit, "the echo", () -> stdout(circuit).equals("echo\nhello\n"));
+        RelayFixture.await(circuit, "the echo", () -> circuit.stdout().equals("echo\nhello\n"));
 
         try (LogCapture audit = new LogCapture(Class.forName("org.nuttssh.circuit.CircuitAudit"))) {
             long started = System.nanoTime();
@@ -103,13 +103,5 @@ class GracefulShutdownTest {
     private static void send(OutputStream stdin, String text) throws Exception {
         stdin.write(text.getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-    }
-
-    private static String stdout(SshProcess process) {
-        try {
-            return process.stdout();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -167,7 +167,7 @@ class LimitsTest {
             assertEquals("echo", readLine(first.getInputStream()), "the first circuit is open");
 
             assertTrue(closedWithoutData(localPort), "a second one is refused");
-            RelayFixture.await(forward, "the refusal reason", () -> stderr(forward).contains(
+            RelayFixture.await(forward, "the refusal reason", () -> forward.stderr().contains(
                     "open failed: resource shortage: alice has 1 circuits open, the most one client may"));
             assertEquals(1, stats().limitRefusals().get(Limit.MAX_CIRCUITS_PER_CLIENT));
             assertEquals(1, stats().circuitRefusals().get(RefusalReason.LIMIT));
@@ -195,7 +195,7 @@ class LimitsTest {
             assertEquals("echo", readLine(second.getInputStream()));
 
             assertTrue(closedWithoutData(localPort), "a third channel is refused");
-            RelayFixture.await(forward, "the refusal reason", () -> stderr(forward).contains("open failed: resource "
+            RelayFixture.await(forward, "the refusal reason", () -> forward.stderr().contains("open failed: resource "
                     + "shortage: 2 channels are open on this connection, the most one client may "
                     + "(max-channels-per-connection)"));
             assertEquals(1, stats().limitRefusals().get(Limit.MAX_CHANNELS_PER_CONNECTION));
@@ -369,14 +369,6 @@ class LimitsTest {
     private int exitStatus(String... args) {
         try {
             return relay.run(relay.ssh(args)).process().exitValue();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static String stderr(SshProcess process) {
-        try {
-            return process.stderr();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

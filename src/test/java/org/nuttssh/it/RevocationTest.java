@@ -57,7 +57,7 @@ class RevocationTest {
         // initiate is gone: the listener and its alias stay, new circuits are refused.
         relay.writeAuthorizedKeys("access=\"listen\" {gw}", "access=\"listen\",alias=\"office\" {both}");
         RelayFixture.await("circuits refused", () -> exchange(localPort).isEmpty());
-        RelayFixture.await(forward, "the refusal reason", () -> stderr(forward).contains("lacks access=\"initiate\""));
+        RelayFixture.await(forward, "the refusal reason", () -> forward.stderr().contains("lacks access=\"initiate\""));
         assertTrue(relay.newestRecord("office").isPresent());
 
         // listen is gone and the alias too: the names are withdrawn, the connection and initiate stay.
@@ -84,14 +84,6 @@ class RevocationTest {
             return CircuitsTest.exchange(port, "again\n");
         } catch (Exception reset) {
             return ""; // ssh resets a -L connection whose channel was refused
-        }
-    }
-
-    private static String stderr(SshProcess process) {
-        try {
-            return process.stderr();
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 }

@@ -44,14 +44,14 @@ class ShutdownSignalTest {
         SshProcess initiator = relay.start(relay.ssh("-W", "gw1:22", "relay-alice"), null);
         OutputStream stdin = initiator.stdin();
         send(stdin, "before\n");
-        RelayFixture.await(initiator, "the echo", () -> stdout(initiator).equals("echo\nbefore\n"));
+        RelayFixture.await(initiator, "the echo", () -> initiator.stdout().equals("echo\nbefore\n"));
 
         process.signal("TERM");
 
         RelayFixture.await("not ready", () -> status(metricsPort, "/health/ready") == 503);
         assertEquals(0.0, scrape(metricsPort, "nuttssh_registry_clients"), "names withdrawn at once");
         send(stdin, "after\n");
-        RelayFixture.await(initiator, "the echo after SIGTERM", () -> stdout(initiator).endsWith("after\n"));
+        RelayFixture.await(initiator, "the echo after SIGTERM", () -> initiator.stdout().endsWith("after\n"));
         assertTrue(process.isAlive(), "an open circuit holds the exit back");
         stdin.close();
         assertEquals(0, process.waitFor(RelayFixture.TIMEOUT), process.logText());
@@ -85,7 +85,7 @@ class ShutdownSignalTest {
         RelayFixture.await(listener, "the listener", () -> listed("gw1"));
         SshProcess initiator = relay.start(relay.ssh("-W", "gw1:22", "relay-alice"), null);
         send(initiator.stdin(), "hold\n");
-        RelayFixture.await(initiator, "the circuit", () -> stdout(initiator).equals("echo\nhold\n"));
+        RelayFixture.await(initiator, "the circuit", () -> initiator.stdout().equals("echo\nhold\n"));
 
         process.signal("TERM");
         RelayFixture.await("the drain to start", () -> logText(process).contains("shutting down: not accepting"));
@@ -124,14 +124,6 @@ class ShutdownSignalTest {
     private static void send(OutputStream stdin, String text) throws Exception {
         stdin.write(text.getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-    }
-
-    private static String stdout(SshProcess process) {
-        try {
-            return process.stdout();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static String logText(RelayProcess process) {

@@ -1,6 +1,7 @@
 package org.nuttssh.it;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ final class SshProcess implements AutoCloseable {
     }
 
     /** Waits for exit; fails the test with the command and its stderr if it does not exit in time. */
-    int waitFor(Duration timeout) throws InterruptedException, IOException {
+    int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("timed out after " + timeout + ": " + command + "\nstderr: " + stderr());
@@ -55,12 +56,21 @@ final class SshProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    String stdout() throws IOException {
-        return Files.readString(stdout, StandardCharsets.UTF_8);
+    /** What the process wrote so far; unchecked, so that assertion messages and polls can call it. */
+    String stdout() {
+        return read(stdout);
     }
 
-    String stderr() throws IOException {
-        return Files.readString(stderr, StandardCharsets.UTF_8);
+    String stderr() {
+        return read(stderr);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     boolean isAlive() {
