@@ -3,7 +3,7 @@ package org.nuttssh.admin;
 import java.util.List;
 import java.util.Set;
 
-import org.nuttssh.auth.Access;
+import org.nuttssh.auth.keys.Access;
 
 /**
  * Who runs a relay command.

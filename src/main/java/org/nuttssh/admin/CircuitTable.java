@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
-
 /** The text of {@code circuits}: one aligned row per open circuit, oldest first. */
 final class CircuitTable {
 

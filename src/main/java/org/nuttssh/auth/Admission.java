@@ -1,5 +1,7 @@
 package org.nuttssh.auth;
 
+import org.nuttssh.auth.keys.AuthorizedKey;
+
 /**
  * Whether a session already logged in is still admitted after a reload of authorized_keys or revoked-keys.
  *

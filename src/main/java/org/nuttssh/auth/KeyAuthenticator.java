@@ -12,6 +12,22 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.nuttssh.auth.certificates.CertificateRefusal;
+import org.nuttssh.auth.certificates.CertificateRules;
+import org.nuttssh.auth.certificates.UserCertificate;
+import org.nuttssh.auth.dns.HostName;
+import org.nuttssh.auth.dns.HostNameLookup;
+import org.nuttssh.auth.dns.HostNameResolver;
+import org.nuttssh.auth.dns.ReverseDns;
+import org.nuttssh.auth.files.DisplayPath;
+import org.nuttssh.auth.keys.Access;
+import org.nuttssh.auth.keys.AuthorizedKey;
+import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.auth.revocation.RevokedKeys;
+import org.nuttssh.metrics.Tally;
+import org.nuttssh.net.IpAddress;
+import org.nuttssh.proxy.ClientAddress;
+
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -20,8 +36,6 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
-import org.nuttssh.metrics.Tally;
-import org.nuttssh.net.IpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import org.nuttssh.auth.keys.AuthorizedKey;
+import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.registry.ClientName;
 
 /**

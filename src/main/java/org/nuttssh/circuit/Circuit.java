@@ -39,8 +39,8 @@ public final class Circuit {
     public Circuit(CircuitEnd initiator, CircuitEnd target, Consumer<Circuit> onFinished) {
         this.initiator = initiator;
         this.target = target;
-        this.up = new Pump(this, initiator, target);
-        this.down = new Pump(this, target, initiator);
+        this.up = new Pump(initiator, target, () -> onDrained(initiator), failure -> onWriteFailed(target, failure));
+        this.down = new Pump(target, initiator, () -> onDrained(target), failure -> onWriteFailed(initiator, failure));
         this.onFinished = onFinished;
     }
 
@@ -50,8 +50,8 @@ public final class Circuit {
      */
     public void start() {
         up.start();
-        initiator.attach(this);
-        target.attach(this);
+        initiator.attach(eventsOf(initiator));
+        target.attach(eventsOf(target));
     }
 
     /** The initiator's channel is confirmed: bytes from the target may flow to it now. */
@@ -96,15 +96,28 @@ public final class Circuit {
         target.close();
     }
 
-    public void onData(CircuitEnd from, Buffer data) {
-        from(from).onData(data);
+    /** What {@code end} reports reaches this circuit as coming from its side. */
+    private EndEvents eventsOf(CircuitEnd end) {
+        Pump outgoing = from(end);
+        return new EndEvents() {
+            @Override
+            public void onData(Buffer data) {
+                outgoing.onData(data);
+            }
+
+            @Override
+            public void onEof() {
+                outgoing.onEof();
+            }
+
+            @Override
+            public void onClosed() {
+                Circuit.this.onClosed(end);
+            }
+        };
     }
 
-    public void onEof(CircuitEnd from) {
-        from(from).onEof();
-    }
-
-    public void onClosed(CircuitEnd from) {
+    private void onClosed(CircuitEnd from) {
         noteCloseReason(from == initiator ? "initiator closed" : "target closed");
         Pump outgoing = from(from);
         synchronized (this) {
@@ -123,14 +136,13 @@ public final class Circuit {
         finishIfBothClosed();
     }
 
-    void onDrained(Pump pump) {
-        CircuitEnd source = pump == up ? initiator : target;
+    private void onDrained(CircuitEnd source) {
         if (isClosed(source)) {
             other(source).close();
         }
     }
 
-    void onWriteFailed(CircuitEnd sink, Throwable failure) {
+    private void onWriteFailed(CircuitEnd sink, Throwable failure) {
         if (isClosed(sink)) {
             return; // expected: it closed while a write to it was under way; the other way may still be flushing
         }

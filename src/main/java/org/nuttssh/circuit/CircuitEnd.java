@@ -6,13 +6,13 @@ import org.apache.sshd.common.util.buffer.Buffer;
 
 /**
  * One side of a circuit: an SSH channel on this node, or (in a cluster) a channel on another node. The circuit
- * drives it; the end reports what its client does through {@link Circuit#onData}, {@link Circuit#onEof} and
- * {@link Circuit#onClosed}, starting only after {@link #attach}.
+ * drives it; the end reports what its client does through the {@link EndEvents} it is attached to, starting only
+ * after {@link #attach}.
  */
 public interface CircuitEnd {
 
-    /** Starts delivering this end's events to the circuit. */
-    void attach(Circuit circuit);
+    /** Starts delivering this end's events to its circuit. */
+    void attach(EndEvents events);
 
     /**
      * Sends bytes to this end's client. The circuit has at most one write outstanding per end; the stage completes

@@ -1,6 +1,7 @@
 package org.nuttssh.circuit;
 
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -21,7 +22,8 @@ final class Pump {
     /** Pieces merge while the result stays within one SSH packet's worth of data. */
     static final int MERGE_LIMIT = 32 * 1024;
 
-    private final Circuit circuit;
+    private final Runnable onDrained;
+    private final Consumer<Throwable> onWriteFailed;
     private final CircuitEnd source;
     private final CircuitEnd sink;
 
@@ -34,10 +36,15 @@ final class Pump {
     private boolean stopped;
     private long bytes;
 
-    Pump(Circuit circuit, CircuitEnd source, CircuitEnd sink) {
-        this.circuit = circuit;
+    /**
+     * @param onDrained     called once EOF has been passed on, everything before it written
+     * @param onWriteFailed called when a write to the sink fails
+     */
+    Pump(CircuitEnd source, CircuitEnd sink, Runnable onDrained, Consumer<Throwable> onWriteFailed) {
         this.source = source;
         this.sink = sink;
+        this.onDrained = onDrained;
+        this.onWriteFailed = onWriteFailed;
     }
 
     /** The sink may not be written before it is ready (e.g. its channel open is confirmed); until then bytes wait. */
@@ -123,7 +130,7 @@ final class Pump {
     /** Accounts for a finished write and gives its credit back; false if it failed (the circuit is closing). */
     private boolean written(int length, Throwable failure) {
         if (failure != null) {
-            circuit.onWriteFailed(sink, failure);
+            onWriteFailed.accept(failure);
             return false;
         }
         boolean moreWaiting;
@@ -155,7 +162,7 @@ final class Pump {
         }
         if (sendEof) {
             sink.shutdownOutput();
-            circuit.onDrained(this);
+            onDrained.run();
         }
         return next;
     }

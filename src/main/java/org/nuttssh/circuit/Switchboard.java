@@ -18,6 +18,7 @@ import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
 import org.nuttssh.text.Printable;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

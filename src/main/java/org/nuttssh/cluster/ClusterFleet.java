@@ -10,13 +10,14 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.nuttssh.admin.CircuitView;
-import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.ClientTraffic;
+import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.FleetAnswer;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

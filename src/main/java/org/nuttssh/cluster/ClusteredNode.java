@@ -12,17 +12,22 @@ import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.cluster.bus.EventBusNodes;
+import org.nuttssh.cluster.membership.ClusterMembership;
+import org.nuttssh.cluster.membership.EventBusSettings;
 import org.nuttssh.cluster.registry.HazelcastRegistry;
+import org.nuttssh.cluster.registry.ListenerRecordJson;
 import org.nuttssh.cluster.registry.RecordCodec;
 import org.nuttssh.cluster.registry.RepairTally;
 import org.nuttssh.cluster.registry.SealedRecords;
 import org.nuttssh.cluster.registry.SealingKey;
+import org.nuttssh.cluster.trust.ClusterSecret;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.node.CloseOrder;
 import org.nuttssh.node.RelayNode;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +83,7 @@ public final class ClusteredNode implements RelayNode {
                     + "addresses readably in Hazelcast, so anyone who reaches the cluster ports can read, forge and "
                     + "redirect names and carry circuits; use it only on a network nobody else can reach",
                     config.name());
-            codec = RecordCodec.plain();
+            codec = new ListenerRecordJson();
         }
         ClusterMembership membership = ClusterMembership.join(config, eventBus);
         try {

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 
-
 /**
  * Every meter the relay exports, in one place. Micrometer names are dotted; Prometheus sees them with underscores,
  * counters with {@code _total}, e.g. {@code nuttssh.circuits} is {@code nuttssh_circuits_total}. Meters read the

@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import org.nuttssh.config.StartupException;
 import org.nuttssh.config.MetricsConfig;
+import org.nuttssh.config.StartupException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,8 +3,8 @@ package org.nuttssh.metrics;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.nuttssh.config.StartupException;
 import org.nuttssh.config.MetricsConfig;
+import org.nuttssh.config.StartupException;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

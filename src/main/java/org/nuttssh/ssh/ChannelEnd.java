@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.nuttssh.circuit.Circuit;
+import org.nuttssh.circuit.EndEvents;
+import org.nuttssh.circuit.CircuitEnd;
+
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.AbstractChannel;
 import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
-import org.nuttssh.circuit.Circuit;
-import org.nuttssh.circuit.CircuitEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +44,7 @@ final class ChannelEnd implements CircuitEnd {
     private volatile ChannelAsyncOutputStream out;
 
     // Guarded by this: events that come before attach() are replayed by it.
-    private Circuit circuit;
+    private EndEvents circuit;
     private final List<Buffer> early = new ArrayList<>();
     private boolean eofBeforeAttach;
     private boolean closed;
@@ -69,7 +71,7 @@ final class ChannelEnd implements CircuitEnd {
         if (circuit == null) {
             early.add(copy);
         } else {
-            circuit.onData(this, copy);
+            circuit.onData(copy);
         }
     }
 
@@ -77,7 +79,7 @@ final class ChannelEnd implements CircuitEnd {
         if (circuit == null) {
             eofBeforeAttach = true;
         } else {
-            circuit.onEof(this);
+            circuit.onEof();
         }
     }
 
@@ -94,13 +96,13 @@ final class ChannelEnd implements CircuitEnd {
         if (stream != null) {
             stream.close(true); // fails a write still waiting for window, so the pump is not left hanging
         }
-        Circuit target;
+        EndEvents target;
         synchronized (this) {
             closed = true;
             target = circuit;
         }
         if (target != null) {
-            target.onClosed(this);
+            target.onClosed();
         }
     }
 
@@ -109,19 +111,19 @@ final class ChannelEnd implements CircuitEnd {
      * replay cannot be overtaken by a newer event from the channel's thread.
      */
     @Override
-    public void attach(Circuit circuit) {
+    public void attach(EndEvents circuit) {
         boolean closedAlready;
         synchronized (this) {
-            early.forEach(data -> circuit.onData(this, data));
+            early.forEach(data -> circuit.onData(data));
             early.clear();
             if (eofBeforeAttach) {
-                circuit.onEof(this);
+                circuit.onEof();
             }
             closedAlready = closed;
             this.circuit = circuit;
         }
         if (closedAlready) {
-            circuit.onClosed(this);
+            circuit.onClosed();
         }
     }
 

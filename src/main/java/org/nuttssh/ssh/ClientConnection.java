@@ -18,14 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.session.ConnectionService;
-import org.apache.sshd.server.session.ServerSession;
-import org.nuttssh.auth.Access;
-import org.nuttssh.auth.AuthorizedKey;
 import org.nuttssh.auth.NameOwnership;
-import org.nuttssh.auth.UserCertificate;
+import org.nuttssh.auth.certificates.UserCertificate;
+import org.nuttssh.auth.keys.Access;
+import org.nuttssh.auth.keys.AuthorizedKey;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.ListeningClient;
@@ -37,6 +33,11 @@ import org.nuttssh.metrics.Tally;
 import org.nuttssh.net.Ports;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
+
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,12 +4,13 @@ import java.util.List;
 
 import org.nuttssh.admin.CircuitView;
 import org.nuttssh.admin.ClientTraffic;
-import org.nuttssh.auth.UserCertificate;
 import org.nuttssh.admin.NodeAdmin;
+import org.nuttssh.auth.certificates.UserCertificate;
 import org.nuttssh.circuit.ListenerTraffic;
 import org.nuttssh.circuit.OpenCircuit;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.registry.NodeId;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

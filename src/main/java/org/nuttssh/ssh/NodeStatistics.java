@@ -3,12 +3,15 @@ package org.nuttssh.ssh;
 import java.util.function.Supplier;
 
 import org.nuttssh.admin.ClusterView;
-import org.nuttssh.auth.CertificateRefusal;
+import org.nuttssh.auth.certificates.CertificateRefusal;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
 import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
+import org.nuttssh.ssh.admission.AttemptLimit;
+import org.nuttssh.ssh.admission.ConnectionGate;
+import org.nuttssh.ssh.admission.StartupGate;
 
 /** This node's counts, gathered from the parts that keep them. */
 final class NodeStatistics implements RelayStatistics {

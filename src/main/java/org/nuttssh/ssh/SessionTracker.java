@@ -4,19 +4,20 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
-import org.apache.sshd.server.session.ServerSession;
-import org.nuttssh.auth.AuthorizedKey;
-import org.nuttssh.auth.ClientAddress;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.auth.NameOwnership;
-import org.nuttssh.auth.UserCertificate;
+import org.nuttssh.auth.certificates.UserCertificate;
+import org.nuttssh.auth.keys.AuthorizedKey;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
 import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
+import org.nuttssh.proxy.ClientAddress;
 import org.nuttssh.registry.NodeId;
+
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -17,6 +17,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.nuttssh.auth.dns.HostNameResolver;
+import org.nuttssh.auth.keys.AuthorizedKey;
+import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.auth.revocation.RevokedKeys;
+
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.Test;
 import org.nuttssh.testing.RecordingEnd;
+
+import org.junit.jupiter.api.Test;
 
 /** The pump's promises, with ends whose writes complete only when the test says so. */
 class CircuitTest {
@@ -61,7 +62,7 @@ class CircuitTest {
     void eofFollowsTheDataBeforeIt() {
         circuit.start();
         initiator.send("last words");
-        circuit.onEof(initiator);
+        initiator.sendEof();
         assertEquals(List.of("data"), target.events(), "EOF waits for the outstanding write");
 
         target.completeOneWrite();
@@ -83,16 +84,16 @@ class CircuitTest {
         circuit.start();
         circuit.initiatorReady();
         target.send("reply");
-        circuit.onClosed(target);
+        target.closedByClient();
         assertFalse(initiator.events().contains("close"), "the reply is still being written");
 
         initiator.completeOneWrite();
         assertEquals(List.of("data", "eof", "close"), initiator.events());
         assertEquals(0, finished.get());
 
-        circuit.onClosed(initiator);
+        initiator.closedByClient();
         assertEquals(1, finished.get());
-        circuit.onClosed(initiator);
+        initiator.closedByClient();
         assertEquals(1, finished.get());
     }
 
@@ -102,7 +103,7 @@ class CircuitTest {
         circuit.initiatorReady();
         initiator.send("x");
         initiator.send("never delivered");
-        circuit.onClosed(target);
+        target.closedByClient();
         target.completeOneWrite();
 
         assertEquals(List.of("x"), target.writes());

@@ -4,21 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
-import org.junit.jupiter.api.Test;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.LocalRegistry;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.FakeListener;
 import org.nuttssh.testing.LogCapture;
 import org.nuttssh.testing.RecordingEnd;
+
+import org.junit.jupiter.api.Test;
 import org.slf4j.event.KeyValuePair;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -49,9 +48,9 @@ class SwitchboardAccountingTest {
         return Switchboard.asRefusal(failure).reason();
     }
 
-    private static void finish(Circuit circuit, RecordingEnd initiator, RecordingEnd target) {
-        circuit.onClosed(initiator);
-        circuit.onClosed(target);
+    private static void finish(RecordingEnd initiator, RecordingEnd target) {
+        initiator.closedByClient();
+        target.closedByClient();
     }
 
     @Test
@@ -63,7 +62,7 @@ class SwitchboardAccountingTest {
         RecordingEnd bobs = new RecordingEnd("initiator", true);
         connect(BOB, bobs, "gw1", 22);
 
-        finish(circuit, first, targetOf(circuit));
+        finish(first, targetOf(circuit));
         connect(ALICE, new RecordingEnd("initiator", true), "gw1", 22);
         assertEquals(1, switchboard.refusals().get(RefusalReason.LIMIT));
     }
@@ -87,16 +86,16 @@ class SwitchboardAccountingTest {
         Circuit circuit = connect(ALICE, initiator, "gw1", 22);
         circuit.initiatorReady();
         RecordingEnd target = targetOf(circuit);
-        circuit.onData(initiator, bytes("hello"));
+        initiator.send("hello");
         target.completeOneWrite();
-        circuit.onData(target, bytes("hi"));
+        target.send("hi");
         initiator.completeOneWrite();
         assertEquals(5, switchboard.bytesUp());
         assertEquals(2, switchboard.bytesDown());
         assertEquals(new ListenerTraffic(1, 7), switchboard.traffic("relay1-9"));
 
         try (LogCapture audit = new LogCapture(CircuitAudit.class)) {
-            finish(circuit, initiator, target);
+            finish(initiator, target);
 
             assertEquals(5, switchboard.bytesUp(), "closing does not lose bytes");
             assertEquals(2, switchboard.bytesDown());
@@ -144,7 +143,7 @@ class SwitchboardAccountingTest {
         assertNull(circuit.closeReason());
 
         circuit.close("kicked");
-        circuit.onClosed(targetOf(circuit));
+        targetOf(circuit).closedByClient();
 
         assertEquals("kicked", circuit.closeReason(), "the first reason stays");
         assertEquals(List.of("close"), initiator.events());
@@ -152,9 +151,5 @@ class SwitchboardAccountingTest {
 
     private RecordingEnd targetOf(Circuit circuit) {
         return (RecordingEnd) circuit.target();
-    }
-
-    private static ByteArrayBuffer bytes(String text) {
-        return new ByteArrayBuffer(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -30,12 +30,9 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.circuit.Circuit;
+import org.nuttssh.cluster.membership.HazelcastSettings;
+import org.nuttssh.cluster.trust.ClusterCertificates;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.registry.NodeId;
@@ -43,6 +40,12 @@ import org.nuttssh.testing.Await;
 import org.nuttssh.testing.ClusterSecurity;
 import org.nuttssh.testing.FakeListener;
 import org.nuttssh.testing.RecordingEnd;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
-import org.nuttssh.config.StartupException;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.config.StartupException;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.testing.FakeNodeAdmin;

@@ -57,7 +57,7 @@ final class ClusterScript implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
         command.addAll(HAZELCAST_JVM_FLAGS);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.nuttssh.Main"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.nuttssh.cli.Main"));
         for (String part : command) {
             if (part.isEmpty() || part.chars().anyMatch(Character::isWhitespace)) {
                 throw new IllegalStateException("the script splits NUTTSSH_CMD on spaces; cannot pass: " + part);

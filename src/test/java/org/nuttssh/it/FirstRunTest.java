@@ -46,7 +46,7 @@ class FirstRunTest {
     /** Starts {@code nuttssh --init}, runs {@code ssh relay list} with the user's key, stops it; returns its output. */
     private String startAndList(Path home, Path hostKey, Path authorizedKeys, Path userKey) throws Exception {
         Process relay = new ProcessBuilder("java", "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"),
-                "org.nuttssh.Main", "--init", "--bind", "127.0.0.1", "--port", "0",
+                "org.nuttssh.cli.Main", "--init", "--bind", "127.0.0.1", "--port", "0",
                 "--host-key", hostKey.toString(), "--authorized-keys", authorizedKeys.toString())
                 .redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.nuttssh.auth.certificates.CertificateRefusal;
+import org.nuttssh.proxy.ProxyProtocolAcceptor;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -21,8 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nuttssh.auth.CertificateRefusal;
-import org.nuttssh.proxy.ProxyProtocolAcceptor;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -19,15 +19,16 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.nuttssh.Relay;
+import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.config.RelayConfig;
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.ssh.transport.HostKeys;
+import org.nuttssh.testing.Await;
+
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.nuttssh.Relay;
-import org.nuttssh.auth.AuthorizedKeys;
-import org.nuttssh.config.RelayConfig;
-import org.nuttssh.registry.ListenerRecord;
-import org.nuttssh.ssh.HostKeys;
-import org.nuttssh.testing.Await;
 
 /**
  * A relay started in-process on a random loopback port, client keys made with the real {@code ssh-keygen}, and an
@@ -145,7 +146,7 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
     }
 
     /**
-     * Starts the relay as an operator would, {@code java ... org.nuttssh.Main} in a child JVM, on a free loopback
+     * Starts the relay as an operator would, {@code java ... org.nuttssh.cli.Main} in a child JVM, on a free loopback
      * port with this fixture's files, plus {@code flags}. {@link #server()} stays null; the process is stopped at
      * {@link #close()} if it is still running.
      */

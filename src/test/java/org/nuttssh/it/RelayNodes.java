@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.nuttssh.cluster.ClusterCertificates;
+import org.nuttssh.cluster.trust.ClusterCertificates;
 import org.nuttssh.testing.Await;
 
 /**
@@ -91,7 +91,7 @@ final class RelayNodes implements AutoCloseable {
         // Without the launcher: the node's process is the relay's JVM itself, which STOP, CONT and KILL must reach.
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dnuttssh.launcher=false"));
         command.addAll(ClusterScript.HAZELCAST_JVM_FLAGS);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.nuttssh.Main",
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.nuttssh.cli.Main",
                 "--bind", network.host(n), "--port", String.valueOf(sshPorts[n]),
                 "--host-key", dir.resolve("ssh_host_key").toString(),
                 "--authorized-keys", dir.resolve("authorized_keys").toString(),

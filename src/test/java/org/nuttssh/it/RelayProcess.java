@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import org.nuttssh.testing.Await;
 
 /**
- * The relay in a child JVM, {@code java -cp <test class path> org.nuttssh.Main ARGS}, the way an operator runs the
+ * The relay in a child JVM, {@code java -cp <test class path> org.nuttssh.cli.Main ARGS}, the way an operator runs the
  * jar: signals, exit status and the log on stderr are the real ones.
  */
 final class RelayProcess implements AutoCloseable {
@@ -41,7 +41,7 @@ final class RelayProcess implements AutoCloseable {
     static RelayProcess start(Path dir, List<String> wrapper, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(wrapper);
-        command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), "org.nuttssh.Main"));
+        command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), "org.nuttssh.cli.Main"));
         command.addAll(args);
         Path log = Files.createTempFile(dir, "relay", ".log");
         Process process = new ProcessBuilder(command)

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.nuttssh.net.CidrBlock;
+import org.nuttssh.testing.FakeSession;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -22,9 +25,6 @@ import org.apache.sshd.server.session.ServerSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.nuttssh.auth.ClientAddress;
-import org.nuttssh.net.CidrBlock;
-import org.nuttssh.testing.FakeSession;
 import org.slf4j.LoggerFactory;
 
 /** The acceptor driven the way MINA's readIdentification drives it, with MINA's own buffer class. */

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.nuttssh.cluster.ClusterCertificates;
+import org.nuttssh.cluster.trust.ClusterCertificates;
 import org.nuttssh.config.ClusterConfig;
 
 /** A secure cluster's files for tests, made by the same code as {@code cluster-certs}, one CA per directory. */

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.nuttssh.circuit.Circuit;
+import org.nuttssh.circuit.EndEvents;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.Initiator;
+
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
  * A stand-in for an SSH channel end: records what reaches it (each write, the events, the credit it is given) and,
@@ -34,7 +36,7 @@ public final class RecordingEnd implements CircuitEnd {
     private final List<HeldWrite> held = new ArrayList<>();
     private long released;
     private long completed;
-    private Circuit circuit;
+    private EndEvents circuit;
 
     /** @param holdWrites whether writes wait for {@link #completeOneWrite()} instead of completing at once */
     public RecordingEnd(String name, boolean holdWrites) {
@@ -43,7 +45,7 @@ public final class RecordingEnd implements CircuitEnd {
     }
 
     @Override
-    public synchronized void attach(Circuit circuit) {
+    public synchronized void attach(EndEvents circuit) {
         this.circuit = circuit;
     }
 
@@ -108,18 +110,18 @@ public final class RecordingEnd implements CircuitEnd {
 
     /** What this end's client sends. */
     public void send(String text) {
-        circuit().onData(this, new ByteArrayBuffer(text.getBytes(StandardCharsets.UTF_8)));
+        circuit().onData(new ByteArrayBuffer(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     public void sendEof() {
-        circuit().onEof(this);
+        circuit().onEof();
     }
 
     public void closedByClient() {
-        circuit().onClosed(this);
+        circuit().onClosed();
     }
 
-    public synchronized Circuit circuit() {
+    public synchronized EndEvents circuit() {
         return circuit;
     }
 

@@ -8,12 +8,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.nuttssh.circuit.Circuit;
+import org.nuttssh.circuit.EndEvents;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.registry.NodeId;
 
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
  * A circuit end whose client is connected to another node: each side of a cross-node circuit runs a {@link Circuit}
@@ -59,7 +60,7 @@ public final class RemoteEnd implements CircuitEnd {
     private final Consumer<RemoteEnd> onGone;
 
     // Guarded by this.
-    private Circuit circuit;
+    private EndEvents circuit;
     private final Queue<Frame> early = new ArrayDeque<>();
     private CompletableFuture<Void> pendingWrite;
     private long unacknowledged;
@@ -90,7 +91,7 @@ public final class RemoteEnd implements CircuitEnd {
 
     /** Replays held frames under the lock, so none can be overtaken by a newer one. */
     @Override
-    public synchronized void attach(Circuit circuit) {
+    public synchronized void attach(EndEvents circuit) {
         this.circuit = circuit;
         while (!early.isEmpty()) {
             receive(early.poll());
@@ -157,15 +158,15 @@ public final class RemoteEnd implements CircuitEnd {
 
     /** A frame from the far half; handled under this end's lock, in arrival order. */
     synchronized void receive(Frame frame) {
-        Circuit target = circuit;
+        EndEvents target = circuit;
         if (target == null) {
             early.add(frame);
             return;
         }
         switch (frame.kind()) {
-            case DATA -> target.onData(this, new ByteArrayBuffer(frame.bytes(), frame.offset(), frame.length()));
+            case DATA -> target.onData(new ByteArrayBuffer(frame.bytes(), frame.offset(), frame.length()));
             case ACK -> acknowledged(frame.count());
-            case EOF -> target.onEof(this);
+            case EOF -> target.onEof();
             case CLOSE -> peerLost();
         }
     }
@@ -196,7 +197,7 @@ public final class RemoteEnd implements CircuitEnd {
 
     private void closed() {
         CompletableFuture<Void> written;
-        Circuit target;
+        EndEvents target;
         synchronized (this) {
             written = pendingWrite;
             pendingWrite = null;
@@ -207,7 +208,7 @@ public final class RemoteEnd implements CircuitEnd {
         }
         onGone.accept(this);
         if (target != null) {
-            target.onClosed(this);
+            target.onClosed();
         }
     }
 }

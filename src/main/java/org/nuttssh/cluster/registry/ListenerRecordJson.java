@@ -16,7 +16,7 @@ import io.vertx.core.json.JsonObject;
  * A {@link ListenerRecord} as JSON bytes, so any node version can read it without classes. On its own it is the form
  * of a cluster run with {@code --cluster-insecure}.
  */
-final class ListenerRecordJson implements RecordCodec {
+public final class ListenerRecordJson implements RecordCodec {
 
     private static final String VERSION = "version";
 

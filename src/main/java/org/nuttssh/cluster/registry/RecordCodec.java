@@ -11,11 +11,6 @@ import org.nuttssh.registry.NodeId;
  */
 public interface RecordCodec {
 
-    /** Records as plain JSON, which anyone on the cluster network can read and write: {@code --cluster-insecure}. */
-    static RecordCodec plain() {
-        return new ListenerRecordJson();
-    }
-
     /** @param version the owner's version of this write; see {@link VersionedRecord} */
     byte[] encode(ListenerRecord record, long version);
 

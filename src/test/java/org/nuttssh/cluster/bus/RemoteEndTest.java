@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
 import org.nuttssh.registry.NodeId;
+
+import org.junit.jupiter.api.Test;
 
 /** The credit a remote end sends to its far half. */
 class RemoteEndTest {

@@ -1,0 +1,27 @@
+package org.nuttssh.auth.revocation;
+
+import java.security.PublicKey;
+import java.util.Optional;
+
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+
+/** One reading of a revoked-keys file: a KRL or a list of public keys. */
+interface RevocationList {
+
+    /** Why {@code plainKey} (a key, not a certificate) is revoked, or empty if it is not. */
+    Optional<String> revokesKey(byte[] plainKeyBlob);
+
+    /** Why {@code certificate} is revoked as a certificate (serial, key ID), or empty; its keys are asked apart. */
+    Optional<String> revokesCertificate(OpenSshCertificate certificate, byte[] caKeyBlob);
+
+    /** The SSH wire form of a plain public key, which KRLs list and hash. */
+    static byte[] blobOf(PublicKey key) {
+        ByteArrayBuffer buffer = new ByteArrayBuffer();
+        buffer.putRawPublicKey(key);
+        return buffer.getCompactData();
+    }
+
+    /** For the log line after a reload: {@code "a KRL with 3 serials..."}. */
+    String describe();
+}

@@ -1,0 +1,220 @@
+package org.nuttssh.cluster.membership;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.nuttssh.cluster.registry.EntryChanges;
+import org.nuttssh.cluster.trust.ClusterTrust;
+import org.nuttssh.registry.NodeId;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Which Hazelcast member is which relay node, proven: each node puts a proof in a shared map under its member UUID,
+ * its node id and that UUID signed with the key of its node certificate, with the certificate. The others count a
+ * member as a node only once its proof checks out against the cluster's CA and revocation list. A bare Hazelcast
+ * member (which the open-source edition cannot keep out) may claim any node id in its attributes, and copy any proof,
+ * but a proof names the member it was signed for, so it proves nothing under another UUID.
+ *
+ * <p>A proof is checked once, when it arrives; a member keeps its node until it leaves. A node puts its own proof
+ * back whenever it is deleted or replaced, and signs a new one when it merges back with a new UUID.
+ */
+final class NodeProofs implements MemberIdentities {
+
+    static final String MAP = "nuttssh.nodes";
+    /** What a proof's signature covers, before the UUID and the node id: a signature for nothing else. */
+    private static final String CONTEXT = "nuttssh node proof v1";
+
+    private static final Logger log = LoggerFactory.getLogger(NodeProofs.class);
+
+    private final HazelcastInstance hazelcast;
+    private final IMap<String, byte[]> map;
+    private final ClusterTrust trust;
+    private final NodeId self;
+    private final Map<UUID, Proven> proven = new ConcurrentHashMap<>();
+    /** Members whose proof was refused, so that each is logged once rather than once per write. */
+    private final Set<UUID> refused = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<NodeId> onProven = node -> { };
+    private volatile byte[] ownProof;
+
+    /** A member's node, and the certificate it proved it with. */
+    record Proven(NodeId node, X509Certificate certificate) {
+        String subject() {
+            return certificate.getSubjectX500Principal().getName();
+        }
+    }
+
+    private NodeProofs(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self) {
+        this.hazelcast = hazelcast;
+        this.map = hazelcast.getMap(MAP);
+        this.trust = trust;
+        this.self = self;
+    }
+
+    /** Publishes this node's proof and reads the others'; blocks on the network, so call it at start. */
+    static NodeProofs start(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self) {
+        NodeProofs proofs = new NodeProofs(hazelcast, trust, self);
+        proofs.map.addEntryListener(proofs.new Listener(), true);
+        proofs.merged();
+        return proofs;
+    }
+
+    @Override
+    public Optional<NodeId> nodeOf(Member member) {
+        return Optional.ofNullable(proven.get(member.getUuid())).map(Proven::node);
+    }
+
+    @Override
+    public void left(Member member) {
+        proven.remove(member.getUuid());
+        refused.remove(member.getUuid());
+        map.deleteAsync(member.getUuid().toString());
+    }
+
+    @Override
+    public void merged() {
+        UUID uuid = hazelcast.getCluster().getLocalMember().getUuid();
+        ownProof = sign(uuid);
+        proven.put(uuid, proven(self, trust.certificate()));
+        map.set(uuid.toString(), ownProof);
+        map.forEach(this::consider);
+    }
+
+    @Override
+    public void onProven(Consumer<NodeId> callback) {
+        onProven = callback;
+    }
+
+    @Override
+    public String sign(byte[] content) {
+        try {
+            return Base64.getEncoder().encodeToString(trust.sign(content));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with this node's key: " + e, e);
+        }
+    }
+
+    /** Checked against every certificate {@code node} proved itself with: one per member, a handful at most. */
+    @Override
+    public boolean signedBy(NodeId node, byte[] content, String signature) {
+        if (signature == null) {
+            return false;
+        }
+        byte[] signed;
+        try {
+            signed = Base64.getDecoder().decode(signature);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return proven.values().stream().filter(p -> p.node().equals(node))
+                .anyMatch(p -> trust.verifies(p.certificate(), content, signed));
+    }
+
+    private byte[] sign(UUID member) {
+        try {
+            return new JsonObject().put("node", self.value())
+                    .put("certificate", Base64.getEncoder().encodeToString(trust.certificate().getEncoded()))
+                    .put("signature", Base64.getEncoder().encodeToString(trust.sign(signed(member, self))))
+                    .toBuffer().getBytes();
+        } catch (GeneralSecurityException e) {
+            // The key signed a test value at start (ClusterTrust.load).
+            throw new IllegalStateException("cannot sign this node's proof: " + e, e);
+        }
+    }
+
+    private static Proven proven(NodeId node, X509Certificate certificate) {
+        return new Proven(node, certificate);
+    }
+
+    private static byte[] signed(UUID member, NodeId node) {
+        return (CONTEXT + "\n" + member + "\n" + node.value()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A proof arrived or changed: believed if it checks out, else this node's own is put back. */
+    private void consider(String key, byte[] value) {
+        UUID member;
+        try {
+            member = UUID.fromString(key);
+        } catch (IllegalArgumentException e) {
+            return; // no member's UUID: nothing to prove
+        }
+        if (member.equals(hazelcast.getCluster().getLocalMember().getUuid())) {
+            if (!Arrays.equals(value, ownProof)) {
+                map.setAsync(key, ownProof);
+            }
+            return;
+        }
+        check(member, value).ifPresent(node -> {
+            Proven before = proven.put(member, node);
+            refused.remove(member);
+            if (before == null || !before.node().equals(node.node())) {
+                // scripts/local-cluster.sh waits for "node ID joined the cluster".
+                log.info("node {} joined the cluster as member {}, proven by the certificate of {}", node.node(),
+                        member, node.subject());
+                onProven.accept(node.node());
+            }
+        });
+    }
+
+    private Optional<Proven> check(UUID member, byte[] value) {
+        String problem;
+        try {
+            JsonObject proof = new JsonObject(Buffer.buffer(value));
+            NodeId node = new NodeId(proof.getString("node"));
+            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(Base64.getDecoder()
+                            .decode(proof.getString("certificate"))));
+            Optional<String> wrong = trust.problemWith(certificate);
+            if (wrong.isEmpty() && trust.verifies(certificate, signed(member, node),
+                    Base64.getDecoder().decode(proof.getString("signature")))) {
+                return Optional.of(proven(node, certificate));
+            }
+            problem = wrong.orElse("its signature is not for this member");
+        } catch (CertificateException | RuntimeException e) {
+            problem = "not a proof";
+        }
+        boolean isMember = hazelcast.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(member));
+        if (isMember && refused.add(member)) {
+            log.warn("Hazelcast member {} is not counted as a relay node: its proof of identity is refused ({})",
+                    member, problem);
+        }
+        return Optional.empty();
+    }
+
+    private final class Listener extends EntryChanges<byte[]> {
+
+        @Override
+        protected void stored(EntryEvent<String, byte[]> event) {
+            consider(event.getKey(), event.getValue());
+        }
+
+        /** Only this node's own proof matters once read: it is put back, for members that join later. */
+        @Override
+        protected void removed(EntryEvent<String, byte[]> event) {
+            if (event.getKey().equals(hazelcast.getCluster().getLocalMember().getUuid().toString())) {
+                map.setAsync(event.getKey(), ownProof);
+            }
+        }
+    }
+}

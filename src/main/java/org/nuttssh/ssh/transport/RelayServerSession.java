@@ -1,0 +1,78 @@
+package org.nuttssh.ssh.transport;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.ServerFactoryManager;
+import org.apache.sshd.server.session.ServerSessionImpl;
+
+/**
+ * A server session whose first KEXINIT waits for the client's, so that it can offer just the cipher and MAC the
+ * relay prefers of the client's ({@link ServerPreference}). RFC 4253 lets either side send KEXINIT first; every
+ * client we know sends its own at once. One that waits for ours instead (MINA's client can be told to) gets the
+ * relay's full lists after {@link #CLIENT_KEXINIT_WAIT}, and chooses as usual.
+ */
+final class RelayServerSession extends ServerSessionImpl {
+
+    /** Far longer than a client takes to answer our identification with its KEXINIT (one round trip). */
+    static final Duration CLIENT_KEXINIT_WAIT = Duration.ofMillis(500);
+
+    private final AtomicBoolean firstKexInitSent = new AtomicBoolean();
+    private volatile ScheduledFuture<?> fallback;
+
+    RelayServerSession(ServerFactoryManager server, IoSession io) throws Exception {
+        super(server, io);
+    }
+
+    /** Called once the client's identification is read, and for every later key exchange. */
+    @Override
+    protected byte[] sendKexInit() throws Exception {
+        if (initialKexDone) {
+            return super.sendKexInit();
+        }
+        fallback = getFactoryManager().getScheduledExecutorService().schedule(this::sendFirstKexInitFromTimer,
+                CLIENT_KEXINIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        return null; // the caller (reading the identification) does not use it
+    }
+
+    @Override
+    protected void handleKexInit(Buffer buffer) throws Exception {
+        super.handleKexInit(buffer); // records the client's proposal; negotiation waits until ours is sent
+        if (!initialKexDone) {
+            sendFirstKexInit();
+        }
+    }
+
+    @Override
+    protected byte[] sendKexInit(Map<KexProposalOption, String> proposal) throws Exception {
+        Map<KexProposalOption, String> client = getClientKexProposals();
+        if (!client.isEmpty()) {
+            ServerPreference.narrow(proposal, client);
+        }
+        return super.sendKexInit(proposal);
+    }
+
+    private void sendFirstKexInit() throws Exception {
+        if (firstKexInitSent.compareAndSet(false, true)) {
+            ScheduledFuture<?> timer = fallback;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            super.sendKexInit();
+        }
+    }
+
+    private void sendFirstKexInitFromTimer() {
+        try {
+            sendFirstKexInit();
+        } catch (Exception e) {
+            exceptionCaught(e);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.nuttssh.ssh.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nuttssh.Relay;
+import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.config.RelayConfig;
+import org.nuttssh.config.SshAlgorithms;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The relay's choice of cipher against MINA's own client, whose default list puts chacha20-poly1305 and AES-CTR
+ * before AES-GCM, as OpenSSH's does: its KEXINIT, sent at once, lets the relay choose. A client that waits for the
+ * relay's KEXINIT first, spoken to on a raw socket, gets the full lists after a short wait, and chooses itself.
+ */
+class RelayServerSessionTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private final KeyPair key = generate();
+    private Relay relay;
+    private SshClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path keys = dir.resolve("authorized_keys");
+        Files.writeString(keys, "access=\"initiate\" " + PublicKeyEntry.toString(key.getPublic()) + "\n");
+        relay = Relay.start(RelayConfig.builder().bind("127.0.0.1").port(0).authorizedKeys(keys).build(),
+                KeyPairProvider.wrap(generate()), AuthorizedKeys.load(keys));
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier((session, address, serverKey) -> true);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        client.stop();
+        relay.close();
+    }
+
+    private ClientSession login() throws Exception {
+        client.start();
+        ClientSession session = client.connect("alice", "127.0.0.1", relay.port()).verify(TIMEOUT).getSession();
+        session.addPublicKeyIdentity(key);
+        session.auth().verify(TIMEOUT);
+        return session;
+    }
+
+    @Test
+    void aClientThatSendsItsKexInitAtOnceGetsTheRelaysChoice() throws Exception {
+        try (ClientSession session = login()) {
+            assertEquals("aes128-gcm@openssh.com", session.getNegotiatedKexParameter(KexProposalOption.C2SENC));
+            assertEquals("aes128-gcm@openssh.com", session.getNegotiatedKexParameter(KexProposalOption.S2CENC));
+        }
+    }
+
+    /** RFC 4253 lets a client wait for the server's KEXINIT; none we know does, but one must not hang. */
+    @Test
+    void aClientThatWaitsForTheRelaysKexInitGetsTheFullListsAfterAShortWait() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", relay.port())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            socket.getOutputStream().write("SSH-2.0-Patient_1.0\r\n".getBytes(StandardCharsets.US_ASCII));
+            String identification = readLine(in);
+            assertTrue(identification.startsWith("SSH-2.0-Nuttssh_"), identification);
+            long sent = System.nanoTime();
+
+            byte[] packet = new byte[in.readInt()];
+            in.readFully(packet);
+            Duration waited = Duration.ofNanos(System.nanoTime() - sent);
+            assertTrue(waited.compareTo(RelayServerSession.CLIENT_KEXINIT_WAIT) >= 0, "KEXINIT after " + waited);
+            DataInputStream kexInit = new DataInputStream(new ByteArrayInputStream(packet, 1, packet.length - 1));
+            assertEquals(SshConstants.SSH_MSG_KEXINIT, kexInit.readUnsignedByte());
+            kexInit.skipNBytes(SshConstants.MSG_KEX_COOKIE_SIZE);
+            List<String> lists = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                byte[] list = new byte[kexInit.readInt()];
+                kexInit.readFully(list);
+                lists.add(new String(list, StandardCharsets.US_ASCII));
+            }
+            assertEquals(String.join(",", SshAlgorithms.names(SshAlgorithms.defaults().ciphers())), lists.get(2));
+            assertEquals(lists.get(2), lists.get(3));
+        }
+    }
+
+    private static String readLine(DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new EOFException("after " + line);
+            }
+            line.append((char) c);
+        }
+        return line.toString().strip();
+    }
+
+    private static KeyPair generate() {
+        try {
+            return KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
