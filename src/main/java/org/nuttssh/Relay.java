@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.circuit.Switchboard;
@@ -23,8 +24,6 @@ import org.nuttssh.node.StandaloneNode;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
 import org.nuttssh.ssh.SshService;
-
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,6 +14,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.MetricsConfig;
@@ -22,11 +26,6 @@ import org.nuttssh.config.StartupException;
 import org.nuttssh.ssh.transport.HostKeys;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.ClusterSecurity;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import com.hazelcast.core.Hazelcast;
 

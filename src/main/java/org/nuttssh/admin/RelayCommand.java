@@ -12,14 +12,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import org.nuttssh.auth.keys.Access;
-import org.nuttssh.registry.ConnectName;
-import org.nuttssh.registry.ListenerRecord;
-import org.nuttssh.registry.Listing;
-import org.nuttssh.registry.NodeId;
-import org.nuttssh.registry.Registry;
-import org.nuttssh.text.Printable;
-
 import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -28,6 +20,13 @@ import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.AsyncCommand;
 import org.apache.sshd.server.command.CommandFactory;
+import org.nuttssh.auth.keys.Access;
+import org.nuttssh.registry.ConnectName;
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.Listing;
+import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.Registry;
+import org.nuttssh.text.Printable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,6 +12,14 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.certificates.CertificateRefusal;
 import org.nuttssh.auth.certificates.CertificateRules;
 import org.nuttssh.auth.certificates.UserCertificate;
@@ -27,15 +35,6 @@ import org.nuttssh.auth.revocation.RevokedKeys;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.net.IpAddress;
 import org.nuttssh.proxy.ClientAddress;
-
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
-import org.apache.sshd.common.io.IoSession;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
-import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
-import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

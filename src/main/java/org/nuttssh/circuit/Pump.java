@@ -1,8 +1,8 @@
 package org.nuttssh.circuit;
 
 import java.util.ArrayDeque;
-import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import org.apache.sshd.common.util.buffer.Buffer;
 

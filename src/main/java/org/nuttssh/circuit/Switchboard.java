@@ -5,11 +5,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.ClientName;
@@ -18,7 +18,6 @@ import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
 import org.nuttssh.text.Printable;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -47,7 +47,7 @@ final class ClusterCertsCommand implements Callable<Integer> {
     public Integer call() {
         if (nodes.isEmpty() && revoked.isEmpty()) {
             console.println("nuttssh cluster-certs: no NODE (expected: node names to make, or --revoke NODE)");
-            return Main.EXIT_STARTUP_FAILED;
+            return ExitStatus.STARTUP_FAILED;
         }
         ClusterCertificates files = new ClusterCertificates(dir, line -> console.println("cluster-certs: " + line));
         try {
@@ -59,13 +59,13 @@ final class ClusterCertsCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException | IOException e) {
             console.println("nuttssh cluster-certs: " + e.getMessage());
-            return Main.EXIT_STARTUP_FAILED;
+            return ExitStatus.STARTUP_FAILED;
         }
         if (nodes.isEmpty()) {
-            return 0;
+            return ExitStatus.OK;
         }
         console.println("cluster-certs: give each node --cluster-tls-cert DIR/NODE.crt --cluster-tls-key DIR/NODE.key "
                 + "--cluster-tls-ca DIR/ca.crt --cluster-secret DIR/cluster.secret");
-        return 0;
+        return ExitStatus.OK;
     }
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import org.nuttssh.config.SettingException;
-
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

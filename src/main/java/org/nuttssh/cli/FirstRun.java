@@ -11,11 +11,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.List;
 
-import org.nuttssh.config.StartupException;
-
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.nuttssh.config.StartupException;
 
 /**
  * {@code --init}: gets a new user from nothing to a working relay. Creates only what is missing, never overwrites,

@@ -2,19 +2,15 @@ package org.nuttssh.cli;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.nuttssh.config.Limits;
 import org.nuttssh.config.MemorySize;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 
-import picocli.CommandLine;
 import sun.misc.Signal;
 
 /**
@@ -73,14 +69,20 @@ final class Launcher {
         return System.getProperty(LAUNCHED_BY) == null && !"false".equals(System.getProperty(PROPERTY));
     }
 
-    /** Starts the relay's JVM with {@code args}, passes SIGTERM, SIGINT and SIGHUP on, and returns its exit status. */
-    static int launch(String[] args) {
+    /**
+     * Starts the relay's JVM with {@code args}, passes SIGTERM, SIGINT and SIGHUP on, and returns its exit status.
+     *
+     * @param mainClass what the relay's JVM runs when it is not started from the jar
+     * @param maxMemory the relay's heap bound, in bytes
+     */
+    static int launch(String[] args, String mainClass, long maxMemory) {
         Process relay;
         try {
-            relay = new ProcessBuilder(terminalSignalsIgnored(command(args))).inheritIO().start();
+            relay = new ProcessBuilder(terminalSignalsIgnored(command(args, mainClass, maxMemory))).inheritIO()
+                    .start();
         } catch (IOException e) {
             System.err.println("nuttssh: cannot start the relay's JVM: " + e.getMessage());
-            return Main.EXIT_STARTUP_FAILED;
+            return ExitStatus.STARTUP_FAILED;
         }
         // Process.destroy() sends SIGTERM: the only signal the JDK can send, and the one the relay drains on.
         Signal.handle(new Signal("TERM"), signal -> relay.destroy());
@@ -122,7 +124,7 @@ final class Launcher {
 
     private static void launcherGone() {
         System.err.println("nuttssh: the launcher process is gone; stopping");
-        System.exit(Main.EXIT_STARTUP_FAILED);
+        System.exit(ExitStatus.STARTUP_FAILED);
     }
 
     static List<String> terminalSignalsIgnored(List<String> command) {
@@ -132,17 +134,17 @@ final class Launcher {
     }
 
     /** The relay's JVM: this java, the computed options, then the user's own, then this program and its args. */
-    static List<String> command(String[] args) {
+    static List<String> command(String[] args, String mainClass, long maxMemory) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions(maxMemory(args)));
+        command.addAll(jvmOptions(maxMemory));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.add("-D" + LAUNCHED_BY + "=" + ProcessHandle.current().pid());
         String classPath = System.getProperty("java.class.path");
         boolean jar = classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)
                 && System.getProperty("sun.java.command", "").startsWith(classPath);
         // Only -jar reads the jar's manifest, which opens the JDK internals Hazelcast needs.
-        command.addAll(jar ? List.of("-jar", classPath) : List.of("-cp", classPath, Main.class.getName()));
+        command.addAll(jar ? List.of("-jar", classPath) : List.of("-cp", classPath, mainClass));
         command.addAll(List.of(args));
         return command;
     }
@@ -152,21 +154,5 @@ final class Launcher {
         List<String> options = new ArrayList<>(List.of("-Xms" + INITIAL_HEAP, "-Xmx" + MemorySize.format(maxMemory)));
         options.addAll(HEAP_POLICY);
         return options;
-    }
-
-    /**
-     * The max-memory setting as the relay will read it (flag, environment, file, default). When the command line
-     * is wrong, the default: the relay's JVM then reports what is wrong, with the right exit status.
-     */
-    static long maxMemory(String[] args) {
-        try {
-            CommandLine commandLine = Main.commandLine(new PrintStream(OutputStream.nullOutputStream()),
-                    System.getenv());
-            commandLine.parseArgs(args);
-            return MemorySize.parse("max-memory", ((Main) commandLine.getCommand()).maxMemory,
-                    Limits.MIN_MAX_MEMORY);
-        } catch (RuntimeException e) {
-            return MemorySize.parse("max-memory", Limits.DEFAULT_MAX_MEMORY, Limits.MIN_MAX_MEMORY);
-        }
     }
 }

@@ -18,8 +18,6 @@ import sun.misc.Signal;
 final class ShutdownSignals {
 
     static final List<String> SIGNALS = List.of("TERM", "INT");
-    /** A shell reports a process killed by signal N with status 128 + N; an aborted drain says the same. */
-    static final int SIGNAL_STATUS_BASE = 128;
 
     private static final Logger log = LoggerFactory.getLogger(ShutdownSignals.class);
 
@@ -40,7 +38,7 @@ final class ShutdownSignals {
                     new Thread(graceful, "nuttssh-shutdown").start();
                 } else {
                     log.warn("SIG{} again: stopping now", signal.getName());
-                    immediate.accept(SIGNAL_STATUS_BASE + signal.getNumber());
+                    immediate.accept(ExitStatus.SIGNAL_BASE + signal.getNumber());
                 }
             });
         }

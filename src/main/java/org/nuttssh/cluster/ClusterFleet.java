@@ -17,7 +17,6 @@ import org.nuttssh.admin.FleetAnswer;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,9 +2,9 @@ package org.nuttssh.cluster;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
@@ -27,7 +27,6 @@ import org.nuttssh.node.CloseOrder;
 import org.nuttssh.node.RelayNode;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 
 import org.nuttssh.config.MetricsConfig;
 import org.nuttssh.config.StartupException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

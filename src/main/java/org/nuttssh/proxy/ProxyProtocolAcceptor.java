@@ -7,15 +7,14 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import org.nuttssh.net.CidrBlock;
-import org.nuttssh.net.IpAddress;
-
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.session.ServerProxyAcceptor;
 import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.net.CidrBlock;
+import org.nuttssh.net.IpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 
-import org.nuttssh.auth.KeyAuthenticator;
-
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.auth.KeyAuthenticator;
 
 /**
  * MINA's public-key method, with two changes for certificates. MINA matches a certificate's {@code source-address}

@@ -7,16 +7,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import org.nuttssh.circuit.Circuit;
-import org.nuttssh.circuit.EndEvents;
-import org.nuttssh.circuit.CircuitEnd;
-
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.AbstractChannel;
 import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
+import org.nuttssh.circuit.CircuitEnd;
+import org.nuttssh.circuit.EndEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.auth.certificates.UserCertificate;
 import org.nuttssh.auth.keys.Access;
@@ -33,11 +37,6 @@ import org.nuttssh.metrics.Tally;
 import org.nuttssh.net.Ports;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
-
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.session.ConnectionService;
-import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

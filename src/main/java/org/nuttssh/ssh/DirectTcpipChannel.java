@@ -3,6 +3,12 @@ package org.nuttssh.ssh;
 import java.io.IOException;
 import java.util.Optional;
 
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.certificates.UserCertificate;
 import org.nuttssh.auth.keys.Access;
 import org.nuttssh.auth.keys.AuthorizedKey;
@@ -14,13 +20,6 @@ import org.nuttssh.config.Limit;
 import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.ConnectName;
-
-import org.apache.sshd.client.future.DefaultOpenFuture;
-import org.apache.sshd.client.future.OpenFuture;
-import org.apache.sshd.common.channel.exception.SshChannelOpenException;
-import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.server.channel.AbstractServerChannel;
-import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,13 +1,12 @@
 package org.nuttssh.ssh;
 
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.session.Session;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.Limit;
 import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
-
-import org.apache.sshd.common.channel.Channel;
-import org.apache.sshd.common.channel.ChannelFactory;
-import org.apache.sshd.common.session.Session;
 
 /** Creates the initiator's end of each circuit. */
 final class DirectTcpipChannelFactory implements ChannelFactory {

@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import org.nuttssh.circuit.CircuitEnd;
-import org.nuttssh.circuit.CircuitRefusedException;
-import org.nuttssh.circuit.RefusalReason;
-
 import org.apache.sshd.client.channel.AbstractClientChannel;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
@@ -15,6 +11,9 @@ import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.nuttssh.circuit.CircuitEnd;
+import org.nuttssh.circuit.CircuitRefusedException;
+import org.nuttssh.circuit.RefusalReason;
 
 /**
  * The target end of a circuit: a {@code forwarded-tcpip} channel this relay opens on a listening client's connection,

@@ -10,7 +10,6 @@ import org.nuttssh.circuit.ListenerTraffic;
 import org.nuttssh.circuit.OpenCircuit;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.registry.NodeId;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

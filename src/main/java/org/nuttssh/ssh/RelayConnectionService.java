@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.nuttssh.config.Limit;
-import org.nuttssh.metrics.Tally;
-
 import org.apache.sshd.common.Service;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.Channel;
@@ -19,6 +16,8 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.session.AbstractServerSession;
 import org.apache.sshd.server.session.ServerConnectionService;
 import org.apache.sshd.server.session.ServerConnectionServiceFactory;
+import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.Tally;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 
 import org.nuttssh.auth.Admission;
 import org.nuttssh.auth.KeyAuthenticator;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.auth.certificates.UserCertificate;
@@ -14,10 +17,6 @@ import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.proxy.ClientAddress;
 import org.nuttssh.registry.NodeId;
-
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
-import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -15,6 +15,17 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.compression.BuiltinCompressions;
+import org.apache.sshd.common.global.KeepAliveHandler;
+import org.apache.sshd.common.keyprovider.HostKeyCertificateProvider;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.nuttssh.admin.Caller;
 import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
@@ -45,18 +56,6 @@ import org.nuttssh.ssh.admission.StartupGate;
 import org.nuttssh.ssh.transport.FixedPoolIoServiceFactory;
 import org.nuttssh.ssh.transport.NegotiatedTransport;
 import org.nuttssh.ssh.transport.RelaySshServer;
-
-import org.apache.sshd.common.NamedFactory;
-import org.apache.sshd.common.compression.BuiltinCompressions;
-import org.apache.sshd.common.global.KeepAliveHandler;
-import org.apache.sshd.common.keyprovider.HostKeyCertificateProvider;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.core.CoreModuleProperties;
-import org.apache.sshd.server.ServerBuilder;
-import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
-import org.apache.sshd.server.forward.RejectAllForwardingFilter;
-import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

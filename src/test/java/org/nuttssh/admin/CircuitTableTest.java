@@ -6,9 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.nuttssh.registry.NodeId;
-
 import org.junit.jupiter.api.Test;
+import org.nuttssh.registry.NodeId;
 
 /** The text of {@code circuits}: rows oldest first, ages people can read, nodes when they differ. */
 class CircuitTableTest {

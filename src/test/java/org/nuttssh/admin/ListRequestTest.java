@@ -7,13 +7,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.TreeMap;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NodeId;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** {@code list [-v | -c] [PATTERN]}: what each argument list asks for, or the usage error it gets. */
 class ListRequestTest {

@@ -10,17 +10,16 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Set;
 
+import org.apache.sshd.server.session.ServerSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.auth.certificates.CertificateRefusal;
 import org.nuttssh.auth.keys.Access;
 import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.auth.revocation.RevokedKeys;
 import org.nuttssh.testing.FakeSession;
 import org.nuttssh.testing.SshKeygen;
-
-import org.apache.sshd.server.session.ServerSession;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The authenticator's side of certificates, in-process with certificates from {@code ssh-keygen}: what the real

@@ -17,11 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.nuttssh.auth.dns.HostNameResolver;
-import org.nuttssh.auth.keys.AuthorizedKey;
-import org.nuttssh.auth.keys.AuthorizedKeys;
-import org.nuttssh.auth.revocation.RevokedKeys;
-
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
@@ -33,6 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.auth.dns.HostNameResolver;
+import org.nuttssh.auth.keys.AuthorizedKey;
+import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.auth.revocation.RevokedKeys;
 
 /**
  * The authenticator inside a real MINA server: MINA calls it twice per key (query, then signed request) and refuses

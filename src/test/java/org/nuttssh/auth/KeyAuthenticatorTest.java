@@ -18,6 +18,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.server.session.ServerSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nuttssh.auth.dns.HostNameLookup;
 import org.nuttssh.auth.dns.HostNameResolver;
 import org.nuttssh.auth.dns.ReverseDns;
@@ -30,14 +37,6 @@ import org.nuttssh.testing.Await;
 import org.nuttssh.testing.FakeSession;
 import org.nuttssh.testing.LogCapture;
 import org.nuttssh.testing.TestKeys;
-
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.server.session.ServerSession;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 class KeyAuthenticatorTest {
     @TempDir

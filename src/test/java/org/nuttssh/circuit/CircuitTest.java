@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.nuttssh.testing.RecordingEnd;
-
 import org.junit.jupiter.api.Test;
+import org.nuttssh.testing.RecordingEnd;
 
 /** The pump's promises, with ends whose writes complete only when the test says so. */
 class CircuitTest {

@@ -10,14 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.junit.jupiter.api.Test;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.LocalRegistry;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.FakeListener;
 import org.nuttssh.testing.LogCapture;
 import org.nuttssh.testing.RecordingEnd;
-
-import org.junit.jupiter.api.Test;
 import org.slf4j.event.KeyValuePair;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;

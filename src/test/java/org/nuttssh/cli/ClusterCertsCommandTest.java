@@ -19,10 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.nuttssh.cluster.trust.ClusterCertificates;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.cluster.trust.ClusterCertificates;
 
 /** {@code cluster-certs} makes private files private, or nothing at all. */
 class ClusterCertsCommandTest {
@@ -82,7 +81,7 @@ class ClusterCertsCommandTest {
     }
 
     private static int run(String... args) {
-        return Main.commandLine(new PrintStream(OutputStream.nullOutputStream()), Map.of())
+        return NuttsshCommand.commandLine(new PrintStream(OutputStream.nullOutputStream()), Map.of())
                 .execute(Stream.concat(Stream.of("cluster-certs"), Stream.of(args)).toArray(String[]::new));
     }
 

@@ -34,7 +34,7 @@ class CommandLineTest {
         PrintStream stdout = System.out;
         System.setOut(console); // picocli prints --help and --version to stdout
         try {
-            int status = Main.commandLine(console, Map.of()).execute(args);
+            int status = NuttsshCommand.commandLine(console, Map.of()).execute(args);
             return new Result(status, bytes.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);

@@ -18,12 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.nuttssh.config.ClusterConfig;
-import org.nuttssh.config.RelayConfig;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.config.RelayConfig;
 import org.yaml.snakeyaml.Yaml;
 
 import picocli.CommandLine;
@@ -59,10 +58,10 @@ class KubernetesManifestsTest {
         for (Object variable : list(relay.get("env"))) {
             environment.put((String) map(variable).get("name"), (String) map(variable).get("value"));
         }
-        CommandLine commandLine = Main.commandLine(new PrintStream(new ByteArrayOutputStream(), true,
+        CommandLine commandLine = NuttsshCommand.commandLine(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8), environment);
         commandLine.parseArgs(list(relay.get("args")).toArray(String[]::new));
-        Main main = commandLine.getCommand();
+        NuttsshCommand main = commandLine.getCommand();
         assertEquals(List.of(), main.unknownVariables(), "NUTTSSH_ variables that are no setting");
         config = main.relayConfig();
     }

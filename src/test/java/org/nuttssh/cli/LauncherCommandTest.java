@@ -13,7 +13,7 @@ class LauncherCommandTest {
 
     @Test
     void theHeapFollowsMaxMemoryAndTheUsersOptionsComeAfter() {
-        List<String> command = Launcher.command(new String[] {"--max-memory", "1g", "--port", "2222"});
+        List<String> command = command("--max-memory", "1g", "--port", "2222");
         int heap = command.indexOf("-Xmx1g");
         assertTrue(heap > 0, command.toString());
         assertTrue(command.containsAll(Launcher.HEAP_POLICY), command.toString());
@@ -26,7 +26,12 @@ class LauncherCommandTest {
 
     @Test
     void aCommandLineTheRelayWillRefuseGetsTheDefaultHeap() {
-        assertTrue(Launcher.command(new String[] {"--max-memory", "lots"}).contains("-Xmx256m"));
-        assertTrue(Launcher.command(new String[] {"--prot", "1"}).contains("-Xmx256m"));
+        assertTrue(command("--max-memory", "lots").contains("-Xmx256m"));
+        assertTrue(command("--prot", "1").contains("-Xmx256m"));
+    }
+
+    /** What {@link Main} starts for {@code args}. */
+    private static List<String> command(String... args) {
+        return Launcher.command(args, Main.class.getName(), NuttsshCommand.maxMemory(args));
     }
 }

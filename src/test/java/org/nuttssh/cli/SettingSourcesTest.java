@@ -14,13 +14,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.config.CertificateConfig;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.MaxStartups;
 import org.nuttssh.config.RelayConfig;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
@@ -35,17 +34,17 @@ class SettingSourcesTest {
 
     /** Parses like the real command line and returns the settings, without starting anything. */
     private RelayConfig settings(Map<String, String> environment, String... args) throws Exception {
-        CommandLine commandLine = Main.commandLine(new PrintStream(new ByteArrayOutputStream(), true,
+        CommandLine commandLine = NuttsshCommand.commandLine(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8), environment);
         commandLine.parseArgs(args);
-        return ((Main) commandLine.getCommand()).relayConfig();
+        return ((NuttsshCommand) commandLine.getCommand()).relayConfig();
     }
 
     /** Runs the command line; every case here fails before anything would listen. */
     private Result run(Map<String, String> environment, String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        int status = Main.commandLine(console, environment).execute(args);
+        int status = NuttsshCommand.commandLine(console, environment).execute(args);
         return new Result(status, bytes.toString(StandardCharsets.UTF_8));
     }
 
@@ -90,9 +89,9 @@ class SettingSourcesTest {
                 cluster-tls-ca: /etc/nuttssh/certs/ca.crt
                 cluster-secret: /etc/nuttssh/certs/cluster.secret
                 """);
-        CommandLine commandLine = Main.commandLine(System.err, Map.of());
+        CommandLine commandLine = NuttsshCommand.commandLine(System.err, Map.of());
         commandLine.parseArgs("--config", file.toString());
-        Main main = commandLine.getCommand();
+        NuttsshCommand main = commandLine.getCommand();
         RelayConfig config = main.relayConfig();
 
         assertEquals("127.0.0.2", config.bind());
@@ -282,10 +281,10 @@ class SettingSourcesTest {
 
     @Test
     void variablesNamingNoSettingAreReported() {
-        CommandLine commandLine = Main.commandLine(System.err, Map.of("NUTTSSH_PROT", "22", "NUTTSSH_PORT", "2222",
+        CommandLine commandLine = NuttsshCommand.commandLine(System.err, Map.of("NUTTSSH_PROT", "22", "NUTTSSH_PORT", "2222",
                 "NUTTSSH_CONFIG", ""));
         commandLine.parseArgs();
-        assertEquals(List.of("NUTTSSH_PROT"), ((Main) commandLine.getCommand()).unknownVariables());
+        assertEquals(List.of("NUTTSSH_PROT"), ((NuttsshCommand) commandLine.getCommand()).unknownVariables());
     }
 
     @Test

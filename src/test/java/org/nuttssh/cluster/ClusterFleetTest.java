@@ -11,6 +11,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.nuttssh.admin.CircuitView;
 import org.nuttssh.admin.ClientTraffic;
 import org.nuttssh.admin.ClusterView;
@@ -18,9 +20,6 @@ import org.nuttssh.admin.FleetAnswer;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.FakeNodeAdmin;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 import io.vertx.core.Vertx;
 

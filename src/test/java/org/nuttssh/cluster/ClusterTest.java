@@ -10,6 +10,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nuttssh.circuit.Circuit;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.Switchboard;
@@ -19,15 +27,6 @@ import org.nuttssh.registry.ConnectName;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.FakeListener;
 import org.nuttssh.testing.RecordingEnd;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;

@@ -18,10 +18,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.nuttssh.auth.certificates.CertificateRefusal;
-import org.nuttssh.config.CertificateConfig;
-import org.nuttssh.testing.LogCapture;
-
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -32,6 +28,9 @@ import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nuttssh.auth.certificates.CertificateRefusal;
+import org.nuttssh.config.CertificateConfig;
+import org.nuttssh.testing.LogCapture;
 
 /**
  * OpenSSH user certificates made by the real {@code ssh-keygen -s} and offered by the real {@code ssh} (it picks up

@@ -10,12 +10,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.nuttssh.config.ClusterConfig;
-import org.nuttssh.testing.ClusterSecurity;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.testing.ClusterSecurity;
 
 /**
  * The operator commands across two clustered relays in this JVM: run on node A, they see and kick a listening client

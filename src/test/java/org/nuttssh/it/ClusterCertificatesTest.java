@@ -11,13 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.nuttssh.config.CertificateConfig;
-import org.nuttssh.config.ClusterConfig;
-import org.nuttssh.testing.ClusterSecurity;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.config.CertificateConfig;
+import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.testing.ClusterSecurity;
 
 /**
  * Certificates on a two-node cluster in this JVM: both nodes present the same host key and certificate, a device

@@ -16,15 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.nuttssh.config.ClusterConfig;
-import org.nuttssh.testing.Await;
-import org.nuttssh.testing.ClusterSecurity;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.testing.Await;
+import org.nuttssh.testing.ClusterSecurity;
 
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;

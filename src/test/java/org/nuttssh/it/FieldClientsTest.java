@@ -8,14 +8,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.nuttssh.config.RelayVersion;
-import org.nuttssh.it.FieldClients.Client;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.nuttssh.config.RelayVersion;
+import org.nuttssh.it.FieldClients.Client;
 
 /**
  * Every client of {@link FieldClients} against a relay with default settings: it listens under its own name, opens

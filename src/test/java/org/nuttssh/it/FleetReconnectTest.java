@@ -16,9 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.nuttssh.config.Limit;
-import org.nuttssh.metrics.RelayStatistics;
-
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
@@ -28,6 +25,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.RelayStatistics;
 
 /**
  * The fleet a relay exists for, reconnecting together (as after a restart of its node): 2000 listening clients from

@@ -9,12 +9,11 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.nuttssh.config.MetricsConfig;
-import org.nuttssh.testing.LogCapture;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nuttssh.config.MetricsConfig;
+import org.nuttssh.testing.LogCapture;
 
 /** A draining relay, as after SIGTERM: no new connections, names withdrawn at once, open circuits carry on. */
 class GracefulShutdownTest {

@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.config.Limit;
 import org.nuttssh.config.Limits;
@@ -25,12 +28,9 @@ import org.nuttssh.config.MaxStartups;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.ssh.SshService;
 import org.nuttssh.testing.LogCapture;
+import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /** Each limit turns away only what exceeds it, is counted, and leaves other clients alone. */
 class LimitsTest {

@@ -13,11 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.nuttssh.config.MetricsConfig;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nuttssh.config.MetricsConfig;
 
 /** /metrics scraped over HTTP while stock OpenSSH clients use the relay, and the health endpoints. */
 class MetricsTest {

@@ -14,12 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nuttssh.testing.LogCapture;
 import org.nuttssh.testing.Mutator;
 
 import ch.qos.logback.classic.Level;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Raw sockets sending what an SSH client sends before it authenticates (its version line, KEXINIT, its key exchange

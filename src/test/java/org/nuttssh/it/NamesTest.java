@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.circuit.RefusalReason;
 import org.nuttssh.ssh.SshService;
 import org.nuttssh.testing.LogCapture;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who may listen under which name, and where a key may go, as stock OpenSSH clients see it: names that are no

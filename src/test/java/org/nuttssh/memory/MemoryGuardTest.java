@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 
-import org.nuttssh.testing.Await;
-
 import org.junit.jupiter.api.Test;
+import org.nuttssh.testing.Await;
 
 /** Load is shed by how full the heap is after a collection: clients first, circuits nearer the bound. */
 class MemoryGuardTest {

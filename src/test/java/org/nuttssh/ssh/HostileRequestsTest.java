@@ -17,14 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-import org.nuttssh.Relay;
-import org.nuttssh.auth.keys.AuthorizedKeys;
-import org.nuttssh.config.Limit;
-import org.nuttssh.config.Limits;
-import org.nuttssh.config.RelayConfig;
-import org.nuttssh.testing.Await;
-import org.nuttssh.testing.LogCapture;
-
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.ClientChannel;
@@ -43,6 +35,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.Relay;
+import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.config.Limit;
+import org.nuttssh.config.Limits;
+import org.nuttssh.config.RelayConfig;
+import org.nuttssh.testing.Await;
+import org.nuttssh.testing.LogCapture;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.LoggerContext;

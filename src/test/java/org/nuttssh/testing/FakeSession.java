@@ -7,10 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import org.nuttssh.net.IpAddress;
-
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.net.IpAddress;
 
 /**
  * A MINA server session with a TCP peer, attributes and a close switch: what the authenticator and the PROXY acceptor

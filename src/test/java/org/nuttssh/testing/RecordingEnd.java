@@ -6,13 +6,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import org.nuttssh.circuit.Circuit;
-import org.nuttssh.circuit.EndEvents;
-import org.nuttssh.circuit.CircuitEnd;
-import org.nuttssh.circuit.Initiator;
-
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.nuttssh.circuit.CircuitEnd;
+import org.nuttssh.circuit.EndEvents;
+import org.nuttssh.circuit.Initiator;
 
 /**
  * A stand-in for an SSH channel end: records what reaches it (each write, the events, the credit it is given) and,

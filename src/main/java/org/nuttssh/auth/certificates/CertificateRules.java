@@ -5,11 +5,10 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.nuttssh.auth.keys.AuthorizedKey;
 import org.nuttssh.net.CidrBlock;
 import org.nuttssh.net.IpAddress;
-
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
  * Whether a user certificate, signed by the CA of a cert-authority line, admits a login, with OpenSSH's meaning

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.nuttssh.net.IpAddress;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

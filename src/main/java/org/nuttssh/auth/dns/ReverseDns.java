@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Optional;
 
 import org.nuttssh.net.IpAddress;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -19,11 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.nuttssh.auth.files.DisplayPath;
 import org.nuttssh.auth.files.FilePolling;
 import org.nuttssh.auth.files.FileStamp;
-
-import org.apache.sshd.common.config.keys.KeyUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,12 +12,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-import org.nuttssh.auth.patterns.HostPatternList;
-import org.nuttssh.registry.ClientName;
-
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.nuttssh.auth.patterns.HostPatternList;
+import org.nuttssh.registry.ClientName;
 
 /**
  * Turns the text of an authorized_keys file into entries. Pure: no I/O and no logging, so that every outcome can be

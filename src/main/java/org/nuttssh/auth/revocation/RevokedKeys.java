@@ -15,11 +15,10 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.nuttssh.auth.files.DisplayPath;
 import org.nuttssh.auth.files.FilePolling;
 import org.nuttssh.auth.files.FileStamp;
-
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

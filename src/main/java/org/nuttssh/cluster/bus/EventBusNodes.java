@@ -20,7 +20,6 @@ import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

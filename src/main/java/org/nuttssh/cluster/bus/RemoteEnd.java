@@ -8,13 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-import org.nuttssh.circuit.Circuit;
-import org.nuttssh.circuit.EndEvents;
-import org.nuttssh.circuit.CircuitEnd;
-import org.nuttssh.registry.NodeId;
-
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.nuttssh.circuit.Circuit;
+import org.nuttssh.circuit.CircuitEnd;
+import org.nuttssh.circuit.EndEvents;
+import org.nuttssh.registry.NodeId;
 
 /**
  * A circuit end whose client is connected to another node: each side of a cross-node circuit runs a {@link Circuit}

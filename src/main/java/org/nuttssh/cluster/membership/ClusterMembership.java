@@ -18,7 +18,6 @@ import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.node.VertxClose;
 import org.nuttssh.registry.NodeId;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,14 +10,13 @@ import org.nuttssh.cluster.registry.HazelcastRegistry;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.registry.NodeId;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.ClassFilter;
-import com.hazelcast.config.DiscoveryStrategyConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.DiscoveryStrategyConfig;
 import com.hazelcast.config.EndpointConfig;
 import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.InvalidConfigurationException;

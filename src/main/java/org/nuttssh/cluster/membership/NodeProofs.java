@@ -18,7 +18,6 @@ import java.util.function.Consumer;
 import org.nuttssh.cluster.registry.EntryChanges;
 import org.nuttssh.cluster.trust.ClusterTrust;
 import org.nuttssh.registry.NodeId;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -19,7 +19,6 @@ import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NameIndex;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

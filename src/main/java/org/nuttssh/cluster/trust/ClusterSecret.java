@@ -6,12 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-import org.nuttssh.config.PrivateFile;
-import org.nuttssh.config.StartupException;
-
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
+import org.nuttssh.config.PrivateFile;
+import org.nuttssh.config.StartupException;
 
 /**
  * The secret every node of a cluster shares, read from {@code --cluster-secret FILE}. It is never used directly:

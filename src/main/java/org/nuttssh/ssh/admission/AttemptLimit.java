@@ -5,14 +5,13 @@ import java.security.PublicKey;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.nuttssh.config.Limit;
-import org.nuttssh.metrics.Tally;
-import org.nuttssh.proxy.ClientAddress;
-
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.Tally;
+import org.nuttssh.proxy.ClientAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,15 +6,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.nuttssh.config.Limit;
-import org.nuttssh.memory.MemoryGuard;
-import org.nuttssh.metrics.Tally;
-import org.nuttssh.proxy.ClientAddress;
-
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.nuttssh.config.Limit;
+import org.nuttssh.memory.MemoryGuard;
+import org.nuttssh.metrics.Tally;
+import org.nuttssh.proxy.ClientAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,13 +1,12 @@
 package org.nuttssh.ssh.admission;
 
-import org.nuttssh.config.Limit;
-import org.nuttssh.metrics.Tally;
-import org.nuttssh.proxy.ClientAddress;
-
 import org.apache.sshd.common.Service;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionDisconnectHandler;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator;
+import org.nuttssh.config.Limit;
+import org.nuttssh.metrics.Tally;
+import org.nuttssh.proxy.ClientAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,16 +7,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.nuttssh.config.Limit;
 import org.nuttssh.config.MaxStartups;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.net.CidrBlock;
 import org.nuttssh.net.IpAddress;
 import org.nuttssh.proxy.ClientAddress;
-
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

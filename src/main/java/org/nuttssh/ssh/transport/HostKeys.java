@@ -10,9 +10,6 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.nuttssh.config.PrivateFile;
-import org.nuttssh.config.StartupException;
-
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -21,6 +18,8 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.HostKeyCertificateProvider;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.nuttssh.config.PrivateFile;
+import org.nuttssh.config.StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,9 @@
 package org.nuttssh.ssh.transport;
 
-import org.nuttssh.admin.Caller;
-
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.session.Session;
+import org.nuttssh.admin.Caller;
 
 /** The cipher and MAC a session runs, for {@code whoami}. */
 public final class NegotiatedTransport {

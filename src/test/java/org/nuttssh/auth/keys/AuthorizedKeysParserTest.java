@@ -10,16 +10,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import org.nuttssh.auth.dns.HostName;
-import org.nuttssh.auth.patterns.HostPatternList;
-import org.nuttssh.testing.TestKeys;
-
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nuttssh.auth.dns.HostName;
+import org.nuttssh.auth.patterns.HostPatternList;
+import org.nuttssh.testing.TestKeys;
 
 class AuthorizedKeysParserTest {
     private static final Path FILE = Path.of("keys");

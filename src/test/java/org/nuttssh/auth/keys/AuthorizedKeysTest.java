@@ -20,12 +20,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.LogCapture;
 import org.nuttssh.testing.TestKeys;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class AuthorizedKeysTest {
     @TempDir

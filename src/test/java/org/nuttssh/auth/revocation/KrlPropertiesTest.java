@@ -8,9 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
-import org.nuttssh.testing.Fuzz;
-
 import org.apache.sshd.common.config.keys.OpenSshCertificateImpl;
+import org.nuttssh.testing.Fuzz;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -13,11 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import org.nuttssh.testing.SshKeygen;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.testing.SshKeygen;
 
 /**
  * KRLs written by the real {@code ssh-keygen -k}, read by the relay: each way of revoking (serial, range, a bitmap of

@@ -6,9 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.nuttssh.registry.NodeId;
-
 import org.junit.jupiter.api.Test;
+import org.nuttssh.registry.NodeId;
 
 /** The credit a remote end sends to its far half. */
 class RemoteEndTest {

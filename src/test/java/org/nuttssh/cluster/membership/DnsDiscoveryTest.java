@@ -12,15 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.SettingException;
 import org.nuttssh.it.HazelcastFiles;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Await;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;

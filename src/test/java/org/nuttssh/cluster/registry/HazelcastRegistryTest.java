@@ -12,16 +12,15 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.nuttssh.registry.ListenerRecord;
-import org.nuttssh.registry.NodeId;
-import org.nuttssh.testing.Await;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.Await;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;

@@ -14,10 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.junit.jupiter.api.Test;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
-
-import org.junit.jupiter.api.Test;
 
 /** What a holder of the map but not of the secret can do to a sealed record: nothing that opens. */
 class SealedRecordsTest {

@@ -3,9 +3,8 @@ package org.nuttssh.cluster.registry;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.nuttssh.registry.NodeId;
-
 import org.junit.jupiter.api.Test;
+import org.nuttssh.registry.NodeId;
 
 class SuspicionsTest {
 

@@ -10,14 +10,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import org.nuttssh.registry.ListenerRecord;
-import org.nuttssh.registry.NodeId;
-import org.nuttssh.testing.Await;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.Await;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JavaSerializationFilterConfig;

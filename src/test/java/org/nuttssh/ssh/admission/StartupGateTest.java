@@ -9,15 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 
+import org.apache.sshd.common.session.SessionListener.Event;
+import org.apache.sshd.server.session.ServerSession;
+import org.junit.jupiter.api.Test;
 import org.nuttssh.config.Limit;
 import org.nuttssh.config.MaxStartups;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.net.IpAddress;
 import org.nuttssh.testing.FakeSession;
-
-import org.apache.sshd.common.session.SessionListener.Event;
-import org.apache.sshd.server.session.ServerSession;
-import org.junit.jupiter.api.Test;
 
 /** The counting behind max-startups and max-startups-per-source, with the random draw made predictable. */
 class StartupGateTest {

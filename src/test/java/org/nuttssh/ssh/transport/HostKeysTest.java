@@ -12,11 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.nuttssh.config.StartupException;
-
 import org.apache.sshd.common.keyprovider.HostKeyCertificateProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.config.StartupException;
 
 /** host-certificate at start: a certificate of the host key is offered with it; anything else stops the start. */
 class HostKeysTest {

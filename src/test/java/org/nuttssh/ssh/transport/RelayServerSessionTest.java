@@ -16,11 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.nuttssh.Relay;
-import org.nuttssh.auth.keys.AuthorizedKeys;
-import org.nuttssh.config.RelayConfig;
-import org.nuttssh.config.SshAlgorithms;
-
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
@@ -32,6 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.Relay;
+import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.config.RelayConfig;
+import org.nuttssh.config.SshAlgorithms;
 
 /**
  * The relay's choice of cipher against MINA's own client, whose default list puts chacha20-poly1305 and AES-CTR
