@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.circuit.Refusals;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.cluster.ClusteredNode;
 import org.nuttssh.config.RelayConfig;
@@ -52,6 +53,7 @@ public final class Relay implements AutoCloseable {
     private final RelayConfig config;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Refusals refusals = new Refusals();
     // Set by start, in this order; close releases whichever are set.
     private RelayNode node;
     private Switchboard switchboard;
@@ -91,11 +93,11 @@ public final class Relay implements AutoCloseable {
     private void joinNode() throws StartupException {
         node = config.cluster() == null ? StandaloneNode.start() : ClusteredNode.join(config.cluster());
         switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(),
-                config.limits().maxCircuitsPerClient());
+                config.limits().maxCircuitsPerClient(), refusals);
     }
 
     private void listen(KeyPairProvider hostKeys, AuthorizedKeys authorizedKeys) throws StartupException, IOException {
-        ssh = SshService.create(config, node.id(), switchboard, hostKeys, authorizedKeys);
+        ssh = SshService.create(config, switchboard, node.registry(), refusals, hostKeys, authorizedKeys);
         statistics = ssh.statistics(node::view);
         Fleet fleet = node.serve(switchboard, ssh.nodeAdmin());
         ssh.listen(fleet);

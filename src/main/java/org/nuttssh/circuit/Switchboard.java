@@ -1,17 +1,15 @@
 package org.nuttssh.circuit;
 
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-import org.nuttssh.metrics.Tally;
+import org.nuttssh.config.Limit;
 import org.nuttssh.registry.ClientName;
 import org.nuttssh.registry.ConnectName;
 import org.nuttssh.registry.ListenerRecord;
@@ -24,9 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Connects initiators to listening clients: looks the target up in the registry, asks the listening client to accept,
  * and joins the two ends into a circuit. Knows the listening clients of this node and the circuits open here, counts
- * refusals, and writes each circuit's audit record when it closes.
+ * the refusals it decides, and writes each circuit's audit record when it closes. Each kind of caller sees it through
+ * its own face: {@link Listeners}, {@link Connector}, {@link IncomingCircuits}, {@link SwitchboardView}.
  */
-public final class Switchboard {
+public final class Switchboard implements Listeners, Connector, IncomingCircuits, SwitchboardView {
 
     private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
 
@@ -37,31 +36,30 @@ public final class Switchboard {
     private final Map<String, ListeningClient> localClients = new ConcurrentHashMap<>();
     private final Map<String, ListenerRecord> localRecords = new ConcurrentHashMap<>();
     private final CircuitBook book = new CircuitBook();
-    private final Tally<RefusalReason> refusals = Tally.of(
-            EnumSet.complementOf(EnumSet.of(RefusalReason.REMOTE)), RefusalReason::label);
+    private final Refusals refusals;
     private volatile boolean draining;
 
     /**
      * @param remoteNodes          how to reach listening clients connected to other nodes
      * @param node                 this node's id, as the registry records it for the clients connected here
      * @param maxCircuitsPerClient circuits one initiator may have open or opening; 0 for no limit
+     * @param refusals             where the refusals it decides are counted
      */
-    public Switchboard(Registry registry, RemoteNodes remoteNodes, NodeId node, int maxCircuitsPerClient) {
+    public Switchboard(Registry registry, RemoteNodes remoteNodes, NodeId node, int maxCircuitsPerClient,
+                       Refusals refusals) {
         this.registry = registry;
         this.remoteNodes = remoteNodes;
         this.node = node;
         this.maxCircuitsPerClient = maxCircuitsPerClient;
+        this.refusals = refusals;
     }
 
+    @Override
     public NodeId node() {
         return node;
     }
 
-    public Registry registry() {
-        return registry;
-    }
-
-    /** Publishes a listening client, or its new set of ports when it is already published. */
+    @Override
     public CompletionStage<Void> publish(ListenerRecord record, ListeningClient client) {
         if (draining) {
             return CompletableFuture.failedFuture(new IllegalStateException("relay is shutting down"));
@@ -72,6 +70,7 @@ public final class Switchboard {
         return registry.register(record);
     }
 
+    @Override
     public CompletionStage<Void> withdraw(String id) {
         return registry.unregister(id).whenComplete((ignored, failure) -> {
             localClients.remove(id);
@@ -94,17 +93,12 @@ public final class Switchboard {
         return CompletableFuture.allOf(withdrawals);
     }
 
+    @Override
     public boolean isDraining() {
         return draining;
     }
 
-    /**
-     * Opens a circuit from {@code initiator} to {@code target:port}.
-     *
-     * @param who    the client asking, for its circuit limit and the audit record
-     * @param target the name as the initiator wrote it, e.g. {@code gw1} or {@code gw1~1}
-     * @return the started circuit, or a {@link CircuitRefusedException} saying why not
-     */
+    @Override
     public CompletionStage<Circuit> connect(CircuitEnd initiator, Initiator who, String target, int port,
                                             String originHost, int originPort) {
         if (draining) {
@@ -118,7 +112,7 @@ public final class Switchboard {
                             + ClientName.RULE + ")")));
         }
         if (!book.reserve(who.clientId(), maxCircuitsPerClient)) {
-            return counted(refused(CircuitRefusedException.of(RefusalReason.LIMIT, who.name() + " has "
+            return counted(refused(CircuitRefusedException.limit(Limit.MAX_CIRCUITS_PER_CLIENT, who.name() + " has "
                     + maxCircuitsPerClient + " circuits open, the most one client may (max-circuits-per-client)")));
         }
         CompletionStage<Circuit> circuit = registry.resolve(name.get().name(), name.get().index())
@@ -148,11 +142,7 @@ public final class Switchboard {
         }));
     }
 
-    /**
-     * Opens a circuit for an initiator connected to another node, to a listening client connected here.
-     *
-     * @param initiator the stand-in for the initiator's end on its node
-     */
+    @Override
     public CompletionStage<Circuit> acceptFromRemote(String listenerId, int port, String originHost, int originPort,
                                                      CircuitEnd initiator) {
         ListenerRecord record = localRecords.get(listenerId);
@@ -164,25 +154,6 @@ public final class Switchboard {
         return counted(openLocal(listenerId, name, port, originHost, originPort)
                 .thenApply(targetEnd -> startCircuit(initiator, targetEnd,
                         circuitOf -> new OpenCircuit(circuitOf, null, name, port, null, node, listenerId))));
-    }
-
-    /** Counts a refusal decided outside the switchboard, e.g. for a key without access="initiate". */
-    public void countRefusal(CircuitRefusedException refusal) {
-        count(refusal.reason());
-    }
-
-    public Tally<RefusalReason> refusals() {
-        return refusals;
-    }
-
-    /** The refusal a failed open stands for; unexpected failures become a generic "relay error". */
-    public static CircuitRefusedException asRefusal(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause()
-                : failure;
-        return cause instanceof CircuitRefusedException refused
-                ? refused
-                : CircuitRefusedException.connectFailed("relay error: " + cause);
     }
 
     private CompletionStage<CircuitEnd> openLocal(String id, String name, int port, String originHost,
@@ -213,65 +184,59 @@ public final class Switchboard {
     private <T> CompletionStage<T> counted(CompletionStage<T> open) {
         return open.whenComplete((ignored, failure) -> {
             if (failure != null) {
-                count(asRefusal(failure).reason());
+                refusals.circuit(CircuitRefusedException.from(failure));
             }
         });
     }
 
-    /** Circuits open on this node right now, with whose they are. */
+    @Override
     public List<OpenCircuit> openCircuits() {
         return book.openCircuits();
     }
 
+    @Override
     public int openCircuitCount() {
         return book.openCount();
     }
 
-    /** Circuits opened on this node since it started, closed ones included. */
+    @Override
     public long openedCircuits() {
         return book.openedTotal();
     }
 
-    /** Bytes relayed from initiators to listening clients on this node since it started. */
+    @Override
     public long bytesUp() {
         return book.bytesUp();
     }
 
-    /** Bytes relayed from listening clients to initiators on this node since it started. */
+    @Override
     public long bytesDown() {
         return book.bytesDown();
     }
 
-    /** The circuits of a listening client connected here. */
+    @Override
     public ListenerTraffic traffic(String listenerId) {
         return book.traffic(listenerId);
     }
 
-    /** Circuits a client connected here takes part in, as initiator or as listening client. */
+    @Override
     public int circuitsInvolving(String clientId) {
         return book.involving(clientId);
     }
 
-    /** Listening clients connected to this node. */
+    @Override
     public int localListeningClients() {
         return localRecords.size();
     }
 
-    /** Names (hostnames and aliases) the listening clients connected to this node hold in the registry. */
+    @Override
     public int localNames() {
         return localRecords.values().stream().mapToInt(record -> record.names().size()).sum();
     }
 
-    /** Virtual listeners (ports) of the listening clients connected to this node. */
+    @Override
     public int localListeners() {
         return localRecords.values().stream().mapToInt(record -> record.ports().size()).sum();
-    }
-
-    /** A refusal the far node decided ({@link RefusalReason#REMOTE}) is that node's to count. */
-    private void count(RefusalReason reason) {
-        if (reason != RefusalReason.REMOTE) {
-            refusals.count(reason);
-        }
     }
 
     private static String portList(Collection<Integer> ports) {

@@ -10,7 +10,7 @@ import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
-import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.circuit.IncomingCircuits;
 import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.membership.ClusterMembership;
 import org.nuttssh.cluster.membership.EventBusSettings;
@@ -118,8 +118,8 @@ public final class ClusteredNode implements RelayNode {
     }
 
     @Override
-    public Fleet serve(Switchboard switchboard, NodeAdmin admin) {
-        nodes.serve(switchboard);
+    public Fleet serve(IncomingCircuits circuits, NodeAdmin admin) {
+        nodes.serve(circuits);
         membership.onNodeLeft(departed -> {
             registry.purgeNode(departed);
             nodes.nodeLeft(departed);

@@ -6,7 +6,7 @@ import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
-import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.circuit.IncomingCircuits;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
 
@@ -32,11 +32,11 @@ public interface RelayNode extends AutoCloseable {
 
     /**
      * Starts taking requests from other nodes: circuits to the listening clients here, opened through
-     * {@code switchboard}, and operator questions, answered by {@code admin}. Call once, before clients connect.
+     * {@code circuits}, and operator questions, answered by {@code admin}. Call once, before clients connect.
      *
      * @return the operator commands' view of every node
      */
-    Fleet serve(Switchboard switchboard, NodeAdmin admin);
+    Fleet serve(IncomingCircuits circuits, NodeAdmin admin);
 
     /** The nodes as this one sees them, itself included, and how the cluster has healed. */
     ClusterView view();

@@ -7,7 +7,7 @@ import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.LocalFleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
-import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.circuit.IncomingCircuits;
 import org.nuttssh.registry.LocalRegistry;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
@@ -50,7 +50,7 @@ public final class StandaloneNode implements RelayNode {
     }
 
     @Override
-    public Fleet serve(Switchboard switchboard, NodeAdmin admin) {
+    public Fleet serve(IncomingCircuits circuits, NodeAdmin admin) {
         return new LocalFleet(admin, this::view);
     }
 

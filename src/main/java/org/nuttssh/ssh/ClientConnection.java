@@ -22,19 +22,14 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.server.session.ServerSession;
-import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.auth.certificates.UserCertificate;
 import org.nuttssh.auth.keys.Access;
 import org.nuttssh.auth.keys.AuthorizedKey;
 import org.nuttssh.circuit.CircuitEnd;
+import org.nuttssh.circuit.Listeners;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.ListeningClient;
 import org.nuttssh.circuit.RefusalReason;
-import org.nuttssh.circuit.Switchboard;
-import org.nuttssh.config.Limit;
-import org.nuttssh.memory.MemoryGuard;
-import org.nuttssh.metrics.Tally;
-import org.nuttssh.net.Ports;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -59,12 +54,8 @@ final class ClientConnection implements ListeningClient {
     private final NodeId node;
     private final String address;
     private final Instant connectedAt = Instant.now();
-    private final Switchboard switchboard;
-    private final NameOwnership names;
-    /** Virtual listeners this connection may hold; 0 for no limit. */
-    private final int maxListeners;
-    private final MemoryGuard memory;
-    private final Tally<Limit> limitRefusals;
+    private final Listeners switchboard;
+    private final ForwardingPolicy policy;
     private volatile AuthorizedKey key;
     /** The certificate it logged in with, or null for a plain key. */
     private final UserCertificate certificate;
@@ -78,8 +69,7 @@ final class ClientConnection implements ListeningClient {
     private boolean disconnected;
 
     ClientConnection(ServerSession session, AuthorizedKey key, UserCertificate certificate, String id, NodeId node,
-                     InetSocketAddress address, Switchboard switchboard, NameOwnership names, int maxListeners,
-                     MemoryGuard memory, Tally<Limit> limitRefusals) {
+                     InetSocketAddress address, Listeners switchboard, ForwardingPolicy policy) {
         this.session = session;
         this.key = key;
         this.certificate = certificate;
@@ -87,10 +77,7 @@ final class ClientConnection implements ListeningClient {
         this.node = node;
         this.address = address.getAddress().getHostAddress() + ":" + address.getPort();
         this.switchboard = switchboard;
-        this.names = names;
-        this.maxListeners = maxListeners;
-        this.memory = memory;
-        this.limitRefusals = limitRefusals;
+        this.policy = policy;
     }
 
     static ClientConnection of(ServerSession session) {
@@ -187,7 +174,7 @@ final class ClientConnection implements ListeningClient {
             log.info("{}: authorized_keys changed: access {} -> {}, aliases {} -> {}", describe(),
                     previous.describeAccess(), next.describeAccess(), previous.aliases(), next.aliases());
         }
-        Optional<String> nameRefused = names.refusal(session.getUsername(), next);
+        Optional<String> nameRefused = policy.canHoldNames(session.getUsername(), next);
         if (previous.has(Access.LISTEN) && !next.has(Access.LISTEN)) {
             dropListeners("key lost access=\"listen\"");
         } else if (nameRefused.isPresent()) {
@@ -226,28 +213,9 @@ final class ClientConnection implements ListeningClient {
      */
     CompletionStage<String> addListener(String bindHost, int port) {
         return inOrder(() -> {
-            AuthorizedKey current = key;
-            if (!current.has(Access.LISTEN)) {
-                return CompletableFuture.completedFuture("key " + current.fingerprint() + " lacks access=\"listen\"");
-            }
-            if (port <= 0 || port > Ports.MAX) {
-                return CompletableFuture.completedFuture("port " + port
-                        + " is not a fixed port (virtual listeners need a port from 1 to " + Ports.MAX + ")");
-            }
-            if (!current.permits().mayListen(bindHost, port)) {
-                return CompletableFuture.completedFuture("port " + port + " with bind host '" + bindHost
-                        + "' is not allowed by " + current.permits().describeListen() + " of " + current.location());
-            }
-            Optional<String> nameRefused = names.refusal(session.getUsername(), current);
-            if (nameRefused.isPresent()) {
-                return CompletableFuture.completedFuture(nameRefused.get());
-            }
-            if (switchboard.isDraining()) {
-                return CompletableFuture.completedFuture("the relay is shutting down");
-            }
-            if (memory.refusesClients()) {
-                limitRefusals.count(Limit.MAX_MEMORY);
-                return CompletableFuture.completedFuture(memory.describe());
+            Optional<String> refused = policy.canListen(session.getUsername(), key, bindHost, port);
+            if (refused.isPresent()) {
+                return CompletableFuture.completedFuture(refused.get());
             }
             synchronized (this) {
                 if (disconnected) {
@@ -256,10 +224,9 @@ final class ClientConnection implements ListeningClient {
                 if (listeners.containsKey(port)) {
                     return CompletableFuture.completedFuture("port " + port + " is already forwarded on this connection");
                 }
-                if (maxListeners > 0 && listeners.size() >= maxListeners) {
-                    limitRefusals.count(Limit.MAX_LISTENERS_PER_CLIENT);
-                    return CompletableFuture.completedFuture(name() + " holds " + listeners.size()
-                            + " listeners, the most one client may (max-listeners-per-client)");
+                Optional<String> full = policy.canAddListener(name(), listeners.size());
+                if (full.isPresent()) {
+                    return CompletableFuture.completedFuture(full.get());
                 }
                 listeners.put(port, bindHost);
             }

@@ -9,17 +9,10 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.circuit.Connector;
 import org.nuttssh.auth.certificates.UserCertificate;
-import org.nuttssh.auth.keys.Access;
-import org.nuttssh.auth.keys.AuthorizedKey;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.Initiator;
-import org.nuttssh.circuit.RefusalReason;
-import org.nuttssh.circuit.Switchboard;
-import org.nuttssh.config.Limit;
-import org.nuttssh.memory.MemoryGuard;
-import org.nuttssh.metrics.Tally;
-import org.nuttssh.registry.ConnectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +25,14 @@ final class DirectTcpipChannel extends AbstractServerChannel {
 
     private static final Logger log = LoggerFactory.getLogger(DirectTcpipChannel.class);
 
-    private final Switchboard switchboard;
-    private final MemoryGuard memory;
-    private final Tally<Limit> limitRefusals;
+    private final Connector switchboard;
+    private final ForwardingPolicy policy;
     private ChannelEnd end;
 
-    DirectTcpipChannel(Switchboard switchboard, MemoryGuard memory, Tally<Limit> limitRefusals) {
+    DirectTcpipChannel(Connector switchboard, ForwardingPolicy policy) {
         super(null);
         this.switchboard = switchboard;
-        this.memory = memory;
-        this.limitRefusals = limitRefusals;
+        this.policy = policy;
     }
 
     @Override
@@ -54,17 +45,9 @@ final class DirectTcpipChannel extends AbstractServerChannel {
         OpenFuture result = new DefaultOpenFuture(this, futureLock);
         ClientConnection initiator = ClientConnection.of((ServerSession) getSession());
         String route = initiator.describe() + " -> " + target + ":" + port;
-        Optional<CircuitRefusedException> prohibited = prohibition(initiator.key(), target, port);
-        if (prohibited.isPresent()) {
-            switchboard.countRefusal(prohibited.get());
-            refuse(result, route, prohibited.get());
-            return result;
-        }
-        if (memory.refusesCircuits()) {
-            CircuitRefusedException reason = CircuitRefusedException.of(RefusalReason.LIMIT, memory.describe());
-            switchboard.countRefusal(reason);
-            limitRefusals.count(Limit.MAX_MEMORY);
-            refuse(result, route, reason);
+        Optional<CircuitRefusedException> refused = policy.canConnect(initiator.key(), target, port);
+        if (refused.isPresent()) {
+            refuse(result, route, refused.get());
             return result;
         }
         end = new ChannelEnd(this, this::sendEof, initiator.describe());
@@ -72,11 +55,7 @@ final class DirectTcpipChannel extends AbstractServerChannel {
                 initiator.key().fingerprint(), initiator.certificate().map(UserCertificate::describe).orElse(null));
         switchboard.connect(end, who, target, port, originHost, originPort).whenComplete((circuit, failure) -> {
             if (failure != null) {
-                CircuitRefusedException reason = Switchboard.asRefusal(failure);
-                if (reason.reason() == RefusalReason.LIMIT) {
-                    limitRefusals.count(Limit.MAX_CIRCUITS_PER_CLIENT);
-                }
-                refuse(result, route, reason);
+                refuse(result, route, CircuitRefusedException.from(failure));
                 return;
             }
             end.opened();
@@ -86,20 +65,6 @@ final class DirectTcpipChannel extends AbstractServerChannel {
             log.info("circuit opened: {}", route);
         });
         return result;
-    }
-
-    /** What the key's line forbids: circuits at all without access="initiate", or this target by permitopen=. */
-    private static Optional<CircuitRefusedException> prohibition(AuthorizedKey key, String target, int port) {
-        if (!key.has(Access.INITIATE)) {
-            return Optional.of(CircuitRefusedException.prohibited("key " + key.fingerprint()
-                    + " lacks access=\"initiate\""));
-        }
-        Optional<ConnectName> name = ConnectName.parse(target);
-        if (name.isPresent() && !key.permits().mayOpen(name.get().name(), port)) {
-            return Optional.of(CircuitRefusedException.prohibited(name.get() + ":" + port + " is not allowed by key "
-                    + key.fingerprint() + "'s " + key.permits().describeOpen()));
-        }
-        return Optional.empty();
     }
 
     private void refuse(OpenFuture result, String route, CircuitRefusedException reason) {

@@ -3,22 +3,17 @@ package org.nuttssh.ssh;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.session.Session;
-import org.nuttssh.circuit.Switchboard;
-import org.nuttssh.config.Limit;
-import org.nuttssh.memory.MemoryGuard;
-import org.nuttssh.metrics.Tally;
+import org.nuttssh.circuit.Connector;
 
 /** Creates the initiator's end of each circuit. */
 final class DirectTcpipChannelFactory implements ChannelFactory {
 
-    private final Switchboard switchboard;
-    private final MemoryGuard memory;
-    private final Tally<Limit> limitRefusals;
+    private final Connector switchboard;
+    private final ForwardingPolicy policy;
 
-    DirectTcpipChannelFactory(Switchboard switchboard, MemoryGuard memory, Tally<Limit> limitRefusals) {
+    DirectTcpipChannelFactory(Connector switchboard, ForwardingPolicy policy) {
         this.switchboard = switchboard;
-        this.memory = memory;
-        this.limitRefusals = limitRefusals;
+        this.policy = policy;
     }
 
     @Override
@@ -28,6 +23,6 @@ final class DirectTcpipChannelFactory implements ChannelFactory {
 
     @Override
     public Channel createChannel(Session session) {
-        return new DirectTcpipChannel(switchboard, memory, limitRefusals);
+        return new DirectTcpipChannel(switchboard, policy);
     }
 }

@@ -8,7 +8,7 @@ import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.auth.certificates.UserCertificate;
 import org.nuttssh.circuit.ListenerTraffic;
 import org.nuttssh.circuit.OpenCircuit;
-import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.circuit.SwitchboardView;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +22,10 @@ final class LocalNodeAdmin implements NodeAdmin {
     private static final Logger log = LoggerFactory.getLogger(LocalNodeAdmin.class);
 
     private final NodeId node;
-    private final Switchboard switchboard;
+    private final SwitchboardView switchboard;
     private final ConnectedClients clients;
 
-    LocalNodeAdmin(NodeId node, Switchboard switchboard, ConnectedClients clients) {
+    LocalNodeAdmin(NodeId node, SwitchboardView switchboard, ConnectedClients clients) {
         this.node = node;
         this.switchboard = switchboard;
         this.clients = clients;

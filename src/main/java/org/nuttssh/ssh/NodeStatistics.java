@@ -4,11 +4,12 @@ import java.util.function.Supplier;
 
 import org.nuttssh.admin.ClusterView;
 import org.nuttssh.auth.certificates.CertificateRefusal;
-import org.nuttssh.circuit.Switchboard;
-import org.nuttssh.config.Limit;
+import org.nuttssh.circuit.Refusals;
+import org.nuttssh.circuit.SwitchboardView;
 import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
+import org.nuttssh.registry.Registry;
 import org.nuttssh.ssh.admission.AttemptLimit;
 import org.nuttssh.ssh.admission.ConnectionGate;
 import org.nuttssh.ssh.admission.StartupGate;
@@ -19,23 +20,25 @@ final class NodeStatistics implements RelayStatistics {
     private final ConnectionGate gate;
     private final StartupGate startups;
     private final ConnectedClients clients;
-    private final Switchboard switchboard;
+    private final SwitchboardView switchboard;
+    private final Registry registry;
     private final AttemptLimit attempts;
-    private final Tally<Limit> limits;
+    private final Refusals refusals;
     private final Tally<CertificateRefusal> certificates;
     private final MemoryGuard memory;
     private final Supplier<ClusterView> cluster;
 
     /** @param cluster the nodes as this one sees them; a single node sees itself */
-    NodeStatistics(ConnectionGate gate, StartupGate startups, ConnectedClients clients, Switchboard switchboard,
-                   AttemptLimit attempts, Tally<Limit> limits, Tally<CertificateRefusal> certificates,
+    NodeStatistics(ConnectionGate gate, StartupGate startups, ConnectedClients clients, SwitchboardView switchboard,
+                   Registry registry, AttemptLimit attempts, Refusals refusals, Tally<CertificateRefusal> certificates,
                    MemoryGuard memory, Supplier<ClusterView> cluster) {
         this.gate = gate;
         this.startups = startups;
         this.clients = clients;
         this.switchboard = switchboard;
+        this.registry = registry;
         this.attempts = attempts;
-        this.limits = limits;
+        this.refusals = refusals;
         this.certificates = certificates;
         this.memory = memory;
         this.cluster = cluster;
@@ -88,7 +91,7 @@ final class NodeStatistics implements RelayStatistics {
 
     @Override
     public Tally<?> circuitRefusals() {
-        return switchboard.refusals();
+        return refusals.circuits();
     }
 
     @Override
@@ -108,7 +111,7 @@ final class NodeStatistics implements RelayStatistics {
 
     @Override
     public Tally<?> limitRefusals() {
-        return limits;
+        return refusals.limits();
     }
 
     @Override
@@ -148,7 +151,7 @@ final class NodeStatistics implements RelayStatistics {
 
     @Override
     public int registryClients() {
-        return switchboard.registry().size();
+        return registry.size();
     }
 
     @Override
@@ -158,7 +161,7 @@ final class NodeStatistics implements RelayStatistics {
 
     @Override
     public int registryNames() {
-        return switchboard.registry().names();
+        return registry.names();
     }
 
     @Override

@@ -7,14 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.session.ServerSession;
+import org.nuttssh.circuit.Listeners;
 import org.nuttssh.auth.KeyAuthenticator;
-import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.auth.certificates.UserCertificate;
 import org.nuttssh.auth.keys.AuthorizedKey;
-import org.nuttssh.circuit.Switchboard;
-import org.nuttssh.config.Limit;
-import org.nuttssh.memory.MemoryGuard;
-import org.nuttssh.metrics.Tally;
 import org.nuttssh.proxy.ClientAddress;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -30,31 +26,24 @@ final class SessionTracker implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(SessionTracker.class);
 
     private final NodeId node;
-    private final Switchboard switchboard;
+    private final Listeners switchboard;
     private final ConnectedClients clients;
     private final ScheduledExecutorService scheduler;
     private final Duration keepAliveInterval;
     private final int keepAliveCount;
-    private final NameOwnership names;
-    private final int maxListenersPerClient;
-    private final MemoryGuard memory;
-    private final Tally<Limit> limitRefusals;
+    private final ForwardingPolicy policy;
     private final boolean disconnectExpired;
     private final AtomicLong connectionCounter = new AtomicLong();
 
-    SessionTracker(NodeId node, Switchboard switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
-                   Duration keepAliveInterval, int keepAliveCount, NameOwnership names, int maxListenersPerClient,
-                   MemoryGuard memory, Tally<Limit> limitRefusals, boolean disconnectExpired) {
+    SessionTracker(NodeId node, Listeners switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
+                   Duration keepAliveInterval, int keepAliveCount, ForwardingPolicy policy, boolean disconnectExpired) {
         this.node = node;
         this.switchboard = switchboard;
         this.clients = clients;
         this.scheduler = scheduler;
         this.keepAliveInterval = keepAliveInterval;
         this.keepAliveCount = keepAliveCount;
-        this.names = names;
-        this.maxListenersPerClient = maxListenersPerClient;
-        this.memory = memory;
-        this.limitRefusals = limitRefusals;
+        this.policy = policy;
         this.disconnectExpired = disconnectExpired;
     }
 
@@ -74,7 +63,7 @@ final class SessionTracker implements SessionListener {
         String id = node + "-" + connectionCounter.incrementAndGet();
         UserCertificate certificate = session.getAttribute(KeyAuthenticator.CERTIFICATE);
         ClientConnection client = new ClientConnection(serverSession, key, certificate, id, node,
-                ClientAddress.of(session), switchboard, names, maxListenersPerClient, memory, limitRefusals);
+                ClientAddress.of(session), switchboard, policy);
         session.setAttribute(ClientConnection.KEY, client);
         clients.add(client);
         log.info("authenticated: {} as '{}' with {} ({}:{}), aliases {}, access {}", ClientAddress.of(session),

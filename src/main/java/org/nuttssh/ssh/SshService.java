@@ -37,7 +37,9 @@ import org.nuttssh.auth.certificates.UserCertificate;
 import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.auth.revocation.RevokedKeys;
 import org.nuttssh.circuit.OpenCircuit;
+import org.nuttssh.circuit.Refusals;
 import org.nuttssh.circuit.Switchboard;
+import org.nuttssh.circuit.SwitchboardView;
 import org.nuttssh.config.Limit;
 import org.nuttssh.config.Limits;
 import org.nuttssh.config.RelayConfig;
@@ -49,6 +51,7 @@ import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.proxy.ProxyProtocolAcceptor;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.Registry;
 import org.nuttssh.ssh.admission.AttemptLimit;
 import org.nuttssh.ssh.admission.ConnectionGate;
 import org.nuttssh.ssh.admission.DisconnectReasons;
@@ -104,14 +107,15 @@ public final class SshService implements AutoCloseable {
     static final String SHUTTING_DOWN = "the relay is shutting down";
 
     private final RelayConfig config;
-    private final Switchboard switchboard;
+    private final SwitchboardView switchboard;
+    private final Registry registry;
+    private final Refusals refusals;
     private final AuthorizedKeys authorizedKeys;
     private final RevokedKeys revokedKeys;
     private final RelaySshServer sshd;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService dnsExecutor;
     private final ConnectedClients clients = new ConnectedClients();
-    private final Tally<Limit> limitRefusals = Tally.of(Limit.class, Limit::setting);
     private final KeyAuthenticator authenticator;
     private final AttemptLimit attempts;
     private final ConnectionGate gate;
@@ -119,10 +123,14 @@ public final class SshService implements AutoCloseable {
     private final LocalNodeAdmin admin;
     private final MemoryGuard memory;
 
-    private SshService(RelayConfig config, NodeId node, Switchboard switchboard, KeyPairProvider hostKeys,
-                       AuthorizedKeys authorizedKeys) {
+    private SshService(RelayConfig config, Switchboard switchboard, Registry registry, Refusals refusals,
+                       KeyPairProvider hostKeys, AuthorizedKeys authorizedKeys) {
+        NodeId node = switchboard.node();
+        Tally<Limit> limitRefusals = refusals.limits();
         this.config = config;
         this.switchboard = switchboard;
+        this.registry = registry;
+        this.refusals = refusals;
         this.authorizedKeys = authorizedKeys;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("nuttssh-timer"));
         this.dnsExecutor = new ThreadPoolExecutor(DNS_THREADS, DNS_THREADS, 0, TimeUnit.MILLISECONDS,
@@ -136,6 +144,8 @@ public final class SshService implements AutoCloseable {
         this.startups = new StartupGate(limits.maxStartups(), limits.maxStartupsPerSource(), config.proxyProtocol(),
                 limitRefusals);
         this.admin = new LocalNodeAdmin(node, switchboard, clients);
+        ForwardingPolicy policy = new ForwardingPolicy(new NameOwnership(authorizedKeys, config.reservedNames()),
+                memory, switchboard, limits.maxListenersPerClient(), refusals);
 
         sshd = (RelaySshServer) ServerBuilder.builder().factory(RelaySshServer::new).build();
         sshd.setIoServiceFactoryFactory(FixedPoolIoServiceFactory.withThreads(IO_THREADS));
@@ -176,7 +186,7 @@ public final class SshService implements AutoCloseable {
                 new RelayConnectionService.ChannelCaps(limits.maxSessionsPerConnection(),
                         limits.maxChannelsPerConnection(), limitRefusals))));
         sshd.setChannelFactories(List.of(new RelaySessionChannel.Factory(),
-                new DirectTcpipChannelFactory(switchboard, memory, limitRefusals)));
+                new DirectTcpipChannelFactory(switchboard, policy)));
         // Keepalives and forwards only; any other global request is refused (RelayConnectionService).
         sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, new ForwardRequestHandler()));
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE); // agent and X11; TCP forwards are ours
@@ -201,14 +211,18 @@ public final class SshService implements AutoCloseable {
         sshd.addSessionListener(gate);
         sshd.addSessionListener(startups);
         sshd.addSessionListener(new SessionTracker(node, switchboard, clients, scheduler, config.keepAliveInterval(),
-                config.keepAliveCount(), new NameOwnership(authorizedKeys, config.reservedNames()),
-                limits.maxListenersPerClient(), memory, limitRefusals, config.certificates().disconnectExpired()));
+                config.keepAliveCount(), policy, config.certificates().disconnectExpired()));
     }
 
-    /** Everything but the port; {@link #listen} binds it. */
-    public static SshService create(RelayConfig config, NodeId node, Switchboard switchboard, KeyPairProvider hostKeys,
-                                    AuthorizedKeys authorizedKeys) {
-        return new SshService(config, node, switchboard, hostKeys, authorizedKeys);
+    /**
+     * Everything but the port; {@link #listen} binds it.
+     *
+     * @param registry the names of listening clients, which the operator commands read
+     * @param refusals where this node's refusals are counted, the switchboard's too
+     */
+    public static SshService create(RelayConfig config, Switchboard switchboard, Registry registry, Refusals refusals,
+                                    KeyPairProvider hostKeys, AuthorizedKeys authorizedKeys) {
+        return new SshService(config, switchboard, registry, refusals, hostKeys, authorizedKeys);
     }
 
     /** This node as the operator commands see it, for other nodes to ask. */
@@ -218,7 +232,7 @@ public final class SshService implements AutoCloseable {
 
     /** This node's counts, as the metrics read them. */
     public RelayStatistics statistics(Supplier<ClusterView> cluster) {
-        return new NodeStatistics(gate, startups, clients, switchboard, attempts, limitRefusals,
+        return new NodeStatistics(gate, startups, clients, switchboard, registry, attempts, refusals,
                 authenticator.certificateRefusals(), memory, cluster);
     }
 
@@ -314,7 +328,7 @@ public final class SshService implements AutoCloseable {
         Caller caller = new Caller(client.name(), client.aliases(), client.access(), client.address(),
                 client.key().fingerprint(), NegotiatedTransport.of(channel.getServerSession()),
                 client.certificate().map(UserCertificate::describe).orElse(null));
-        return new RelayCommand(commandLine, caller, switchboard.registry(), fleet);
+        return new RelayCommand(commandLine, caller, registry, fleet);
     }
 
     private static ThreadFactory daemon(String name) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+import org.nuttssh.config.Limit;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.LocalRegistry;
 import org.nuttssh.registry.NodeId;
@@ -28,7 +29,9 @@ class SwitchboardAccountingTest {
     private static final Initiator ALICE = new Initiator("relay1-1", "alice", "10.0.0.1:5000", "SHA256:alice");
     private static final Initiator BOB = new Initiator("relay1-2", "bob", "10.0.0.2:5000", "SHA256:bob");
 
-    private final Switchboard switchboard = new Switchboard(new LocalRegistry(), RemoteNodes.NONE, NODE, 1);
+    private final LocalRegistry registry = new LocalRegistry();
+    private final Refusals refusals = new Refusals();
+    private final Switchboard switchboard = new Switchboard(registry, RemoteNodes.NONE, NODE, 1, refusals);
     private final FakeListener gw = FakeListener.slow();
 
     SwitchboardAccountingTest() {
@@ -44,7 +47,7 @@ class SwitchboardAccountingTest {
     private RefusalReason refusal(Initiator who, String target, int port) {
         Throwable failure = switchboard.connect(new RecordingEnd("initiator", true), who, target, port, "10.0.0.1", 5000)
                 .toCompletableFuture().handle((circuit, error) -> error).join();
-        return Switchboard.asRefusal(failure).reason();
+        return CircuitRefusedException.from(failure).reason();
     }
 
     private static void finish(RecordingEnd initiator, RecordingEnd target) {
@@ -63,7 +66,8 @@ class SwitchboardAccountingTest {
 
         finish(first, targetOf(circuit));
         connect(ALICE, new RecordingEnd("initiator", true), "gw1", 22);
-        assertEquals(1, switchboard.refusals().get(RefusalReason.LIMIT));
+        assertEquals(1, refusals.circuits().get(RefusalReason.LIMIT));
+        assertEquals(1, refusals.limits().get(Limit.MAX_CIRCUITS_PER_CLIENT), "the limit that refused it");
     }
 
     @Test
@@ -71,12 +75,12 @@ class SwitchboardAccountingTest {
         assertEquals(RefusalReason.BAD_NAME, refusal(ALICE, "gw1~x", 22));
         assertEquals(RefusalReason.NO_SUCH_NAME, refusal(ALICE, "gw9", 22));
         assertEquals(RefusalReason.NO_SUCH_PORT, refusal(ALICE, "gw1", 80));
-        switchboard.countRefusal(new CircuitRefusedException(2, "refused by the far node"));
+        refusals.circuit(new CircuitRefusedException(2, "refused by the far node"));
 
-        assertEquals(1, switchboard.refusals().get(RefusalReason.BAD_NAME));
-        assertEquals(1, switchboard.refusals().get(RefusalReason.NO_SUCH_NAME));
-        assertEquals(1, switchboard.refusals().get(RefusalReason.NO_SUCH_PORT));
-        assertEquals(0, switchboard.refusals().get(RefusalReason.REMOTE));
+        assertEquals(1, refusals.circuits().get(RefusalReason.BAD_NAME));
+        assertEquals(1, refusals.circuits().get(RefusalReason.NO_SUCH_NAME));
+        assertEquals(1, refusals.circuits().get(RefusalReason.NO_SUCH_PORT));
+        assertEquals(0, refusals.circuits().get(RefusalReason.REMOTE));
     }
 
     @Test
@@ -127,7 +131,7 @@ class SwitchboardAccountingTest {
     void drainingWithdrawsNamesAndRefusesWhatIsNew() {
         switchboard.drain().toCompletableFuture().join();
 
-        assertTrue(switchboard.registry().resolve("gw1", 0).toCompletableFuture().join().isEmpty());
+        assertTrue(registry.resolve("gw1", 0).toCompletableFuture().join().isEmpty());
         assertEquals(RefusalReason.SHUTTING_DOWN, refusal(BOB, "gw1", 22));
         Throwable publish = switchboard.publish(new ListenerRecord("relay1-10", NODE, "late", List.of(),
                 new TreeMap<>(Map.of(22, "localhost")), "10.0.0.10:4000", Instant.now(), 0), FakeListener.accepting())

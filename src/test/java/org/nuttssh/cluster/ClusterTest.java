@@ -183,7 +183,7 @@ class ClusterTest {
         Throwable failure = a.switchboard().connect(new RecordingEnd("initiator", false), RecordingEnd.WHO,
                 "refuses", 22, "127.0.0.1", 5000).toCompletableFuture().handle((ok, error) -> error).join();
 
-        CircuitRefusedException refusal = Switchboard.asRefusal(failure);
+        CircuitRefusedException refusal = CircuitRefusedException.from(failure);
         assertEquals("refuses:22: Connection refused", refusal.getMessage());
         b.switchboard().withdraw("refuses-b").toCompletableFuture().join();
         test.completeNow();

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
+import org.nuttssh.circuit.Refusals;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
@@ -29,7 +30,7 @@ record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoClos
     /** @param eventBus what becomes of the node's event-bus options, to weaken them */
     static TestNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus) throws StartupException {
         ClusteredNode node = ClusteredNode.join(config, eventBus);
-        Switchboard switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(), 0);
+        Switchboard switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(), 0, new Refusals());
         node.serve(switchboard, new FakeNodeAdmin(node.id()));
         return new TestNode(node, switchboard);
     }
@@ -42,11 +43,11 @@ record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoClos
     }
 
     Optional<String> resolve(String name, int index) {
-        return switchboard.registry().resolve(name, index).toCompletableFuture().join().map(ListenerRecord::id);
+        return node.registry().resolve(name, index).toCompletableFuture().join().map(ListenerRecord::id);
     }
 
     List<String> connectNames() {
-        return switchboard.registry().list().toCompletableFuture().join().stream().map(Listing::connectName)
+        return node.registry().list().toCompletableFuture().join().stream().map(Listing::connectName)
                 .toList();
     }
 
