@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,19 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.hazelcast.aggregation.Aggregators;
-import com.hazelcast.cluster.Cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.SerializationConfig;
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 
 /**
  * The cluster-wide registry: one Hazelcast map of listening clients, which every node mirrors into a local
- * {@link NameIndex} through entry events. Lookups and {@code list} answer from the mirror, so they never wait on the
- * network; writes go to the map asynchronously. Newest-first order comes from a cluster-wide counter, not clocks.
+ * {@link NameIndex} through entry events ({@link RegistryMirror}). Lookups and {@code list} answer from the mirror, so
+ * they never wait on the network; writes go to the map asynchronously. Newest-first order comes from a cluster-wide
+ * counter, not clocks.
  *
  * <p>Each node is the authority on its own clients, its slice of the map ({@link RecordKey}). Records of nodes that
  * are not members are neither mirrored nor kept: survivors purge a departed node's records, and a full
@@ -63,43 +61,28 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     private final IMap<String, byte[]> map;
     private final IMap<String, byte[]> ledgers;
     private final IMap<String, Long> counters;
-    private final Cluster cluster;
     private final NodeId self;
     private final NodeMembers members;
     private final RecordCodec codec;
-    private final NameIndex mirror = new NameIndex();
     /** This node's own clients by key, as last written: the truth its slice is repaired from. */
     private final Map<String, VersionedRecord> own = new ConcurrentHashMap<>();
     /** What this node's slice holds, as far as this node knows: the values it wrote, or last saw of its own. */
     private final Slices ownSlice = new Slices();
-    /** The values mirrored from the other nodes' slices. */
-    private final Slices mirrored = new Slices();
     /** This node's write counter, the version of its next write. */
     private final AtomicLong writes = new AtomicLong();
-    private final Freshness freshness = new Freshness();
-    /**
-     * Held while a record enters or leaves the mirror: the index, the mirrored hashes and the freshness marks change
-     * together, or a repair thread and an event thread working on one key could leave them disagreeing (a record
-     * counted in the digest yet missing from the index, which no check would then see).
-     */
-    private final Object mirrorLock = new Object();
+    private final RegistryMirror mirror;
     private final Suspicions suspicions = new Suspicions();
-    /** The highest sequence number seen in any record, the floor for the next one. */
-    private final AtomicLong highestSequence = new AtomicLong();
     private final RepairTally repairs = new RepairTally();
-    private final UnreadableRecords unreadable = new UnreadableRecords();
-    private final UUID listenerRegistration;
 
     private HazelcastRegistry(HazelcastInstance hazelcast, NodeId self, NodeMembers members,
                               RecordCodec codec) {
         this.map = hazelcast.getMap(MAP);
         this.ledgers = hazelcast.getMap(LEDGERS);
         this.counters = hazelcast.getMap(COUNTERS);
-        this.cluster = hazelcast.getCluster();
         this.self = self;
         this.members = members;
         this.codec = codec;
-        this.listenerRegistration = map.addEntryListener(new Mirror(), true);
+        this.mirror = new RegistryMirror(map, hazelcast.getCluster(), self, members, codec, new OwnWrites());
     }
 
     /**
@@ -126,7 +109,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                                           RecordCodec codec) {
         HazelcastRegistry registry = new HazelcastRegistry(hazelcast, self, members, codec);
         registry.resync();
-        log.info("cluster registry: {} listening clients known", registry.mirror.size());
+        log.info("cluster registry: {} listening clients known", registry.size());
         return registry;
     }
 
@@ -135,12 +118,11 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         VersionedRecord known = own.get(RecordKey.of(record));
         CompletionStage<Long> assigned = known != null
                 ? CompletableFuture.completedFuture(known.record().sequence())
-                : counters.submitToKey(SEQUENCE, new NextSequence(highestSequence.get() + 1));
+                : counters.submitToKey(SEQUENCE, new NextSequence(mirror.highestSequence() + 1));
         return assigned.thenCompose(number -> {
             VersionedRecord numbered = new VersionedRecord(record.withSequence(number), writes.incrementAndGet());
             own.put(RecordKey.of(record), numbered);
-            highestSequence.accumulateAndGet(number, Math::max);
-            mirror.put(numbered.record());
+            mirror.putOwn(numbered.record());
             return write(numbered);
         });
     }
@@ -150,28 +132,28 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         String key = RecordKey.of(id, self);
         own.remove(key);
         ownSlice.remove(key);
-        mirror.remove(id);
+        mirror.removeOwn(id);
         return map.deleteAsync(key).thenApply(ignored -> null);
     }
 
     @Override
     public CompletionStage<Optional<ListenerRecord>> resolve(String name, int index) {
-        return CompletableFuture.completedFuture(mirror.resolve(name, index));
+        return CompletableFuture.completedFuture(mirror.index().resolve(name, index));
     }
 
     @Override
     public CompletionStage<List<Listing>> list() {
-        return CompletableFuture.completedFuture(mirror.list());
+        return CompletableFuture.completedFuture(mirror.index().list());
     }
 
     @Override
     public int size() {
-        return mirror.size();
+        return mirror.index().size();
     }
 
     @Override
     public int names() {
-        return mirror.names();
+        return mirror.index().names();
     }
 
     /** How the registry's repairs went so far. */
@@ -181,7 +163,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     /** Values in the map that did not open as records, since start: another secret, or not a relay's. */
     public long unreadable() {
-        return unreadable.count();
+        return mirror.unreadable();
     }
 
     /**
@@ -189,11 +171,9 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
      * the event thread that tells of the departure; {@link #removeSlice} then clears the map.
      */
     public void purgeNode(NodeId departed) {
-        Set<String> keys = mirrored.keysOf(departed, Long.MAX_VALUE);
-        keys.forEach(this::forget);
-        freshness.forgetNode(departed);
+        int purged = mirror.purge(departed);
         suspicions.forget(departed);
-        log.info("node {} left: purged {} of its listening clients", departed.shortId(), keys.size());
+        log.info("node {} left: purged {} of its listening clients", departed.shortId(), purged);
     }
 
     /**
@@ -217,7 +197,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     public synchronized boolean resync() {
         long started = System.nanoTime();
         Set<NodeId> current = new HashSet<>(members.nodes());
-        long before = mirrored.stamp();
+        long before = mirror.stamp();
         Map<String, byte[]> stored = new HashMap<>(map);
         repairs.fetched(stored.size());
         boolean repaired = false;
@@ -240,12 +220,12 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         repaired |= repairOwnSlice(slice(stored.entrySet(), self));
         for (NodeId node : current) {
             if (!node.equals(self)) {
-                repaired |= mirrorSlice(node, slices.getOrDefault(node, Map.of()), before);
+                repaired |= mirror.mirrorSlice(node, slices.getOrDefault(node, Map.of()), before);
             }
         }
-        for (ListenerRecord record : mirror.records()) {
+        for (ListenerRecord record : mirror.index().records()) {
             if (!current.contains(record.node())) {
-                forget(RecordKey.of(record));
+                mirror.forget(RecordKey.of(record));
                 repaired = true;
             }
         }
@@ -272,13 +252,13 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         for (NodeId node : others) {
             Optional<SliceDigest> ledger = Optional.ofNullable(published.get(node.value()))
                     .flatMap(value -> codec.decodeLedger(node, value));
-            if (ledger.isPresent() && suspicions.confirm(node, ledger.get(), mirrored.digest(node))) {
+            if (ledger.isPresent() && suspicions.confirm(node, ledger.get(), mirror.digest(node))) {
                 log.info("node {}'s listening clients differ from its ledger ({}, mirrored {}): reading them again",
-                        node.shortId(), ledger.get(), mirrored.digest(node));
-                long before = mirrored.stamp();
+                        node.shortId(), ledger.get(), mirror.digest(node));
+                long before = mirror.stamp();
                 Map<String, byte[]> slice = readSlice(node);
-                repaired |= ledger.get().equals(SliceDigest.of(slice)) ? mirrorVouched(node, slice, before)
-                        : mirrorSlice(node, slice, before);
+                repaired |= ledger.get().equals(SliceDigest.of(slice)) ? mirror.mirrorVouched(node, slice, before)
+                        : mirror.mirrorSlice(node, slice, before);
             }
         }
         SliceDigest written = ownSlice.digest(self);
@@ -306,8 +286,8 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     /** A member proved which node it is: its slice, left unmirrored until now, is read. Blocks on the network. */
     public synchronized boolean proven(NodeId node) {
         long started = System.nanoTime();
-        long before = mirrored.stamp();
-        boolean repaired = mirrorSlice(node, readSlice(node), before);
+        long before = mirror.stamp();
+        boolean repaired = mirror.mirrorSlice(node, readSlice(node), before);
         repairs.took(System.nanoTime() - started, false);
         return repaired;
     }
@@ -318,10 +298,10 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
      */
     private boolean dropDeparted(Set<NodeId> current) {
         boolean repaired = false;
-        for (NodeId node : mirrored.nodes()) {
+        for (NodeId node : mirror.nodes()) {
             if (!current.contains(node)) {
                 log.info("node {} is not a member: forgetting its listening clients", node.shortId());
-                mirrored.keysOf(node, Long.MAX_VALUE).forEach(this::forget);
+                mirror.forgetSlice(node);
                 repaired = true;
             }
         }
@@ -352,7 +332,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         Collection<VersionedRecord> mine = List.copyOf(own.values());
         mine.forEach(record -> unregister(record.record().id()));
         ledgers.deleteAsync(self.value());
-        map.removeEntryListener(listenerRegistration);
+        mirror.close();
     }
 
     @Override
@@ -379,41 +359,6 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     }
 
     /**
-     * Mirrors another node's slice as read: what is not older than what was mirrored, and nothing it lacks that was
-     * mirrored before the read began ({@code before}, a {@link Slices#stamp}): what came in by events while the slice
-     * was read is newer than the read.
-     */
-    private boolean mirrorSlice(NodeId node, Map<String, byte[]> slice, long before) {
-        boolean repaired = false;
-        for (Map.Entry<String, byte[]> entry : slice.entrySet()) {
-            if (mirrored.holds(entry.getKey(), entry.getValue())) {
-                continue;
-            }
-            Optional<VersionedRecord> decoded = decode(entry.getKey(), entry.getValue());
-            if (decoded.isPresent() && offer(entry.getKey(), decoded.get(), entry.getValue())) {
-                repaired = true;
-            }
-        }
-        for (String key : mirrored.keysOf(node, before)) {
-            if (!slice.containsKey(key)) {
-                forget(key);
-                repaired = true;
-            }
-        }
-        return repaired;
-    }
-
-    /**
-     * Mirrors a slice that its owner's ledger sums up exactly: the owner holds every value in it, so none is refused as
-     * older than one seen, and nothing the slice lacks stays mirrored.
-     */
-    private boolean mirrorVouched(NodeId node, Map<String, byte[]> slice, long before) {
-        slice.forEach((key, value) -> decode(key, value)
-                .ifPresent(stored -> freshness.vouched(key, node, stored.version())));
-        return mirrorSlice(node, slice, before);
-    }
-
-    /**
      * Makes this node's slice hold what it wrote: records it does not hold are deleted, and its records that are
      * missing or hold another value are put back as new writes (the other nodes may have seen the key removed, and
      * would refuse the version they saw last).
@@ -431,7 +376,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         }
         for (Map.Entry<String, VersionedRecord> mine : own.entrySet()) {
             byte[] value = slice.get(mine.getKey());
-            if (value != null && decode(mine.getKey(), value).equals(Optional.of(mine.getValue()))) {
+            if (value != null && mirror.decode(mine.getKey(), value).equals(Optional.of(mine.getValue()))) {
                 ownSlice.put(mine.getKey(), self, value);
             } else {
                 putBackNewer(mine.getValue());
@@ -449,14 +394,6 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         if (!published.equals(Optional.of(digest))) {
             ledgers.set(self.value(), codec.encodeLedger(self, digest));
         }
-    }
-
-    private Optional<VersionedRecord> decode(String key, byte[] value) {
-        Optional<VersionedRecord> record = codec.decode(key, value);
-        if (record.isEmpty()) {
-            unreadable.seen(key);
-        }
-        return record;
     }
 
     private CompletionStage<Void> write(VersionedRecord mine) {
@@ -482,88 +419,37 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         }
     }
 
-    /** Mirrors another node's record unless a newer one was seen under its key; whether it did. */
-    private boolean offer(String key, VersionedRecord stored, byte[] value) {
-        ListenerRecord record = stored.record();
-        synchronized (mirrorLock) {
-            if (!freshness.admit(key, record.node(), stored.version())) {
-                return false;
-            }
-            highestSequence.accumulateAndGet(record.sequence(), Math::max);
-            mirror.put(record);
-            mirrored.put(key, record.node(), value);
-            return true;
-        }
-    }
-
-    /** Another node's record is gone: its last version now bars that value from coming back. */
-    private void forget(String key) {
-        synchronized (mirrorLock) {
-            mirror.remove(RecordKey.idOf(key));
-            mirrored.remove(key);
-            freshness.removed(key);
-        }
-    }
-
-    /** Keeps the mirror in step with the shared map; events for one key arrive in order. */
-    private final class Mirror extends EntryChanges<byte[]> {
-
-        /**
-         * An event from a member that is not in the cluster: one cut off by a split (or frozen) that still had this
-         * node's listener, and tells of what it did to its own copy of the map, which the merge discards.
-         */
-        private boolean stale(EntryEvent<String, byte[]> event) {
-            return !cluster.getMembers().contains(event.getMember());
-        }
+    /** This node's records come from its writes, never from the map: it keeps its own slice as it wrote it. */
+    private final class OwnWrites implements RegistryMirror.OwnEvents {
 
         /**
          * One of this node's records is put back at once, as a new write: it holds the client, whoever deleted the
          * entry, and the other nodes now refuse the version they saw removed.
          */
         @Override
-        protected void removed(EntryEvent<String, byte[]> event) {
-            if (stale(event)) {
-                return;
-            }
-            VersionedRecord mine = own.get(event.getKey());
+        public boolean restore(String key) {
+            VersionedRecord mine = own.get(key);
             if (mine != null) {
                 putBackNewer(mine);
-            } else if (RecordKey.nodeOf(event.getKey()).filter(self::equals).isEmpty()) {
-                forget(event.getKey());
             }
+            return mine != null;
         }
 
         /**
-         * Only records of member nodes are mirrored, and only if not older than the one mirrored. This node's own come
-         * from {@code own}, never from the map: any other value under one of their keys (an older one, a forgery, an
-         * unreadable one) is overwritten with the current one, and anything else in its slice (a client gone
-         * meanwhile, a replay, a stranger's value) is deleted. The current one is written as it is, not as a new
-         * version: the event of an earlier write of this node's may arrive after a later one, and must not start a
-         * loop.
+         * Any other value under one of this node's keys (an older one, a forgery, an unreadable one) is overwritten
+         * with the current one, and anything else in its slice (a client gone meanwhile, a replay, a stranger's value)
+         * is deleted. The current one is written as it is, not as a new version: the event of an earlier write of
+         * this node's may arrive after a later one, and must not start a loop.
          */
         @Override
-        protected void stored(EntryEvent<String, byte[]> event) {
-            if (stale(event)) {
-                return;
-            }
-            String key = event.getKey();
-            Optional<NodeId> owner = RecordKey.nodeOf(key);
-            // Opened first, whoever's: a value that does not open is counted, whatever becomes of it.
-            Optional<VersionedRecord> decoded = decode(key, event.getValue());
-            if (owner.isEmpty()) {
-                return;
-            }
-            if (owner.get().equals(self)) {
-                VersionedRecord mine = own.get(key);
-                if (mine == null) {
-                    map.deleteAsync(key);
-                } else if (decoded.equals(Optional.of(mine))) {
-                    ownSlice.put(key, self, event.getValue());
-                } else {
-                    putBack(mine);
-                }
-            } else if (members.nodes().contains(owner.get())) {
-                decoded.ifPresent(stored -> offer(key, stored, event.getValue()));
+        public void stored(String key, Optional<VersionedRecord> decoded, byte[] value) {
+            VersionedRecord mine = own.get(key);
+            if (mine == null) {
+                map.deleteAsync(key);
+            } else if (decoded.equals(Optional.of(mine))) {
+                ownSlice.put(key, self, value);
+            } else {
+                putBack(mine);
             }
         }
     }
