@@ -1,17 +1,13 @@
 package org.nuttssh.cluster.registry;
 
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
@@ -22,11 +18,9 @@ import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.SerializationConfig;
-import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 
@@ -44,9 +38,8 @@ import com.hazelcast.map.IMap;
  * seen under that key ({@link Freshness}), and an owner that finds its record replaced by any other value, or
  * deleted, puts its current one back at once.
  *
- * <p>Events can be lost (a member crashing, a full event queue). The safety net is {@link #check}: it compares
- * digests of each slice ({@link SliceDigest}), 16 bytes per node, and reads a slice only when its digests differ, so
- * a registry in step costs the same whatever the number of names.
+ * <p>Events can be lost (a member crashing, a full event queue). The safety net is {@link #check}
+ * ({@link RegistryRepair}).
  */
 public final class HazelcastRegistry implements Registry, AutoCloseable {
 
@@ -59,10 +52,8 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HazelcastRegistry.class);
 
     private final IMap<String, byte[]> map;
-    private final IMap<String, byte[]> ledgers;
     private final IMap<String, Long> counters;
     private final NodeId self;
-    private final NodeMembers members;
     private final RecordCodec codec;
     /** This node's own clients by key, as last written: the truth its slice is repaired from. */
     private final Map<String, VersionedRecord> own = new ConcurrentHashMap<>();
@@ -71,18 +62,18 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     /** This node's write counter, the version of its next write. */
     private final AtomicLong writes = new AtomicLong();
     private final RegistryMirror mirror;
-    private final Suspicions suspicions = new Suspicions();
-    private final RepairTally repairs = new RepairTally();
+    private final RegistryRepair repair;
 
     private HazelcastRegistry(HazelcastInstance hazelcast, NodeId self, NodeMembers members,
                               RecordCodec codec) {
         this.map = hazelcast.getMap(MAP);
-        this.ledgers = hazelcast.getMap(LEDGERS);
+        IMap<String, byte[]> ledgers = hazelcast.getMap(LEDGERS);
         this.counters = hazelcast.getMap(COUNTERS);
         this.self = self;
-        this.members = members;
         this.codec = codec;
-        this.mirror = new RegistryMirror(map, hazelcast.getCluster(), self, members, codec, new OwnWrites());
+        OwnWrites ownWrites = new OwnWrites();
+        this.mirror = new RegistryMirror(map, hazelcast.getCluster(), self, members, codec, ownWrites);
+        this.repair = new RegistryRepair(map, ledgers, self, members, codec, mirror, ownWrites);
     }
 
     /**
@@ -158,7 +149,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     /** How the registry's repairs went so far. */
     public RepairTally repairs() {
-        return repairs;
+        return repair.tally();
     }
 
     /** Values in the map that did not open as records, since start: another secret, or not a relay's. */
@@ -171,159 +162,40 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
      * the event thread that tells of the departure; {@link #removeSlice} then clears the map.
      */
     public void purgeNode(NodeId departed) {
-        int purged = mirror.purge(departed);
-        suspicions.forget(departed);
-        log.info("node {} left: purged {} of its listening clients", departed.shortId(), purged);
+        repair.purgeNode(departed);
     }
 
     /**
-     * Removes a departed node's slice and ledger from the map, in one operation run where the entries are stored
-     * rather than one deletion per record. Every survivor does this; removing twice is harmless. Blocks on the
-     * network: a worker thread's job.
+     * Removes a departed node's slice and ledger from the map. Every survivor does this; removing twice is harmless.
+     * Blocks on the network: a worker thread's job.
      */
     public void removeSlice(NodeId departed) {
-        map.removeAll(RecordKey.slice(departed));
-        ledgers.delete(departed.value());
+        repair.removeSlice(departed);
     }
 
     /**
      * Brings the map and the mirror in step from the whole map as it is now: after a merge, both sides missed what the
-     * other did. Puts back this node's records that the map lost or holds other values of, deletes records in its
-     * name that it does not hold and records of nodes that are not members, and mirrors everything else that is not
-     * older than what was mirrored. Reads and opens every record, and blocks on the network: a worker thread's job.
+     * other did. Reads and opens every record, and blocks on the network: a worker thread's job.
      *
      * @return whether anything was out of step
      */
-    public synchronized boolean resync() {
-        long started = System.nanoTime();
-        Set<NodeId> current = new HashSet<>(members.nodes());
-        long before = mirror.stamp();
-        Map<String, byte[]> stored = new HashMap<>(map);
-        repairs.fetched(stored.size());
-        boolean repaired = false;
-        boolean settled = settledAs(current);
-        Map<NodeId, Map<String, byte[]>> slices = new HashMap<>();
-        for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
-            Optional<NodeId> owner = RecordKey.nodeOf(entry.getKey());
-            if (owner.isEmpty() || owner.get().equals(self)) {
-                continue;
-            }
-            if (current.contains(owner.get())) {
-                slices.computeIfAbsent(owner.get(), node -> new HashMap<>()).put(entry.getKey(), entry.getValue());
-            } else if (settled && codec.decode(entry.getKey(), entry.getValue()).isPresent()) {
-                log.info("removing {} from the cluster map: its node {} is not a member", entry.getKey(),
-                        owner.get().shortId());
-                map.deleteAsync(entry.getKey());
-                repaired = true;
-            }
-        }
-        repaired |= repairOwnSlice(slice(stored.entrySet(), self));
-        for (NodeId node : current) {
-            if (!node.equals(self)) {
-                repaired |= mirror.mirrorSlice(node, slices.getOrDefault(node, Map.of()), before);
-            }
-        }
-        for (ListenerRecord record : mirror.index().records()) {
-            if (!current.contains(record.node())) {
-                mirror.forget(RecordKey.of(record));
-                repaired = true;
-            }
-        }
-        publishLedger();
-        repairs.took(System.nanoTime() - started, repaired);
-        return repaired;
+    public boolean resync() {
+        return repair.resync();
     }
 
     /**
-     * The periodic safety net behind entry events: publishes this node's ledger if its slice changed, compares every
-     * member's ledger with what this node mirrors of its slice, and this node's own slice with what the map holds of
-     * it (summed where it is stored, {@link SliceSum}). A slice is read only when a difference persists
-     * ({@link Suspicions}). Blocks on the network: a worker thread's job.
+     * The periodic safety net behind entry events ({@link RegistryRepair}). Blocks on the network: a worker thread's
+     * job.
      *
      * @return whether anything was out of step
      */
-    public synchronized boolean check() {
-        long started = System.nanoTime();
-        boolean repaired = false;
-        publishLedger();
-        List<NodeId> current = members.nodes();
-        List<NodeId> others = current.stream().filter(node -> !node.equals(self)).toList();
-        Map<String, byte[]> published = ledgers.getAll(others.stream().map(NodeId::value).collect(Collectors.toSet()));
-        for (NodeId node : others) {
-            Optional<SliceDigest> ledger = Optional.ofNullable(published.get(node.value()))
-                    .flatMap(value -> codec.decodeLedger(node, value));
-            if (ledger.isPresent() && suspicions.confirm(node, ledger.get(), mirror.digest(node))) {
-                log.info("node {}'s listening clients differ from its ledger ({}, mirrored {}): reading them again",
-                        node.shortId(), ledger.get(), mirror.digest(node));
-                long before = mirror.stamp();
-                Map<String, byte[]> slice = readSlice(node);
-                repaired |= ledger.get().equals(SliceDigest.of(slice)) ? mirror.mirrorVouched(node, slice, before)
-                        : mirror.mirrorSlice(node, slice, before);
-            }
-        }
-        SliceDigest written = ownSlice.digest(self);
-        SliceDigest stored;
-        try {
-            stored = map.aggregate(new SliceSum(), RecordKey.slice(self));
-        } catch (HazelcastException e) {
-            // A member without the relay's classes (a stranger on the cluster network) cannot run the sum: the
-            // entries are counted instead, with Hazelcast's own aggregator, which catches lost ones.
-            stored = new SliceDigest(map.aggregate(Aggregators.count(), RecordKey.slice(self)).intValue(), 0);
-            written = new SliceDigest(written.count(), 0);
-        }
-        if (suspicions.confirm(self, written, stored)) {
-            log.info("this node's listening clients in the cluster map differ from what it wrote ({}, written {}): "
-                    + "repairing them", stored, written);
-            repaired |= repairOwnSlice(readSlice(self));
-        }
-        if (settledAs(new HashSet<>(current))) {
-            repaired |= dropDeparted(Set.copyOf(current));
-        }
-        repairs.took(System.nanoTime() - started, repaired);
-        return repaired;
+    public boolean check() {
+        return repair.check();
     }
 
     /** A member proved which node it is: its slice, left unmirrored until now, is read. Blocks on the network. */
-    public synchronized boolean proven(NodeId node) {
-        long started = System.nanoTime();
-        long before = mirror.stamp();
-        boolean repaired = mirror.mirrorSlice(node, readSlice(node), before);
-        repairs.took(System.nanoTime() - started, false);
-        return repaired;
-    }
-
-    /**
-     * What a missed membership event left behind: records mirrored of nodes that are no longer members, and slices
-     * and ledgers of such nodes in the map. Only ever called while every member is known as a node.
-     */
-    private boolean dropDeparted(Set<NodeId> current) {
-        boolean repaired = false;
-        for (NodeId node : mirror.nodes()) {
-            if (!current.contains(node)) {
-                log.info("node {} is not a member: forgetting its listening clients", node.shortId());
-                mirror.forgetSlice(node);
-                repaired = true;
-            }
-        }
-        for (String published : ledgers.keySet()) {
-            if (published.isEmpty()) {
-                ledgers.deleteAsync(published);
-                continue;
-            }
-            NodeId node = new NodeId(published);
-            if (!current.contains(node)) {
-                log.info("node {} is not a member: removing its listening clients from the cluster map",
-                        node.shortId());
-                removeSlice(node);
-                repaired = true;
-            }
-        }
-        return repaired;
-    }
-
-    /** Whether every member is known as a node, and the nodes are still {@code current}. */
-    private boolean settledAs(Set<NodeId> current) {
-        return members.settled() && current.equals(new HashSet<>(members.nodes()));
+    public boolean proven(NodeId node) {
+        return repair.proven(node);
     }
 
     /** Withdraws this node's clients from the cluster and stops mirroring (graceful leave). */
@@ -331,69 +203,13 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     public void close() {
         Collection<VersionedRecord> mine = List.copyOf(own.values());
         mine.forEach(record -> unregister(record.record().id()));
-        ledgers.deleteAsync(self.value());
+        repair.withdraw();
         mirror.close();
     }
 
     @Override
     public String toString() {
         return "cluster registry";
-    }
-
-    /** One node's slice, read where it is stored. */
-    private Map<String, byte[]> readSlice(NodeId node) {
-        Set<Map.Entry<String, byte[]>> read = map.entrySet(RecordKey.slice(node));
-        repairs.fetched(read.size());
-        return slice(read, node);
-    }
-
-    /** The entries of {@code node}'s slice among {@code entries}, by the key's own reading of its node. */
-    private static Map<String, byte[]> slice(Collection<Map.Entry<String, byte[]>> entries, NodeId node) {
-        Map<String, byte[]> slice = new HashMap<>();
-        for (Map.Entry<String, byte[]> entry : entries) {
-            if (RecordKey.nodeOf(entry.getKey()).filter(node::equals).isPresent()) {
-                slice.put(entry.getKey(), entry.getValue());
-            }
-        }
-        return slice;
-    }
-
-    /**
-     * Makes this node's slice hold what it wrote: records it does not hold are deleted, and its records that are
-     * missing or hold another value are put back as new writes (the other nodes may have seen the key removed, and
-     * would refuse the version they saw last).
-     */
-    private boolean repairOwnSlice(Map<String, byte[]> slice) {
-        boolean repaired = false;
-        // A put-back racing an unregister may have left the hash of a value no longer meant to be there.
-        ownSlice.keysOf(self, Long.MAX_VALUE).stream().filter(key -> !own.containsKey(key)).forEach(ownSlice::remove);
-        for (String key : slice.keySet()) {
-            if (!own.containsKey(key)) {
-                log.info("removing {} from the cluster map: this node holds no such client", key);
-                map.deleteAsync(key);
-                repaired = true;
-            }
-        }
-        for (Map.Entry<String, VersionedRecord> mine : own.entrySet()) {
-            byte[] value = slice.get(mine.getKey());
-            if (value != null && mirror.decode(mine.getKey(), value).equals(Optional.of(mine.getValue()))) {
-                ownSlice.put(mine.getKey(), self, value);
-            } else {
-                putBackNewer(mine.getValue());
-                repaired = true;
-            }
-        }
-        return repaired;
-    }
-
-    /** Publishes this node's ledger unless the map holds it already (unchanged, or tampered with: put back). */
-    private void publishLedger() {
-        SliceDigest digest = ownSlice.digest(self);
-        Optional<SliceDigest> published = Optional.ofNullable(ledgers.get(self.value()))
-                .flatMap(value -> codec.decodeLedger(self, value));
-        if (!published.equals(Optional.of(digest))) {
-            ledgers.set(self.value(), codec.encodeLedger(self, digest));
-        }
     }
 
     private CompletionStage<Void> write(VersionedRecord mine) {
@@ -420,7 +236,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     }
 
     /** This node's records come from its writes, never from the map: it keeps its own slice as it wrote it. */
-    private final class OwnWrites implements RegistryMirror.OwnEvents {
+    private final class OwnWrites implements RegistryMirror.OwnEvents, RegistryRepair.OwnSlice {
 
         /**
          * One of this node's records is put back at once, as a new write: it holds the client, whoever deleted the
@@ -451,6 +267,41 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
             } else {
                 putBack(mine);
             }
+        }
+
+        @Override
+        public SliceDigest written() {
+            return ownSlice.digest(self);
+        }
+
+        /**
+         * Makes this node's slice hold what it wrote: records it does not hold are deleted, and its records that are
+         * missing or hold another value are put back as new writes (the other nodes may have seen the key removed,
+         * and would refuse the version they saw last).
+         */
+        @Override
+        public boolean repair(Map<String, byte[]> slice) {
+            boolean repaired = false;
+            // A put-back racing an unregister may have left the hash of a value no longer meant to be there.
+            ownSlice.keysOf(self, Long.MAX_VALUE).stream().filter(key -> !own.containsKey(key))
+                    .forEach(ownSlice::remove);
+            for (String key : slice.keySet()) {
+                if (!own.containsKey(key)) {
+                    log.info("removing {} from the cluster map: this node holds no such client", key);
+                    map.deleteAsync(key);
+                    repaired = true;
+                }
+            }
+            for (Map.Entry<String, VersionedRecord> mine : own.entrySet()) {
+                byte[] value = slice.get(mine.getKey());
+                if (value != null && mirror.decode(mine.getKey(), value).equals(Optional.of(mine.getValue()))) {
+                    ownSlice.put(mine.getKey(), self, value);
+                } else {
+                    putBackNewer(mine.getValue());
+                    repaired = true;
+                }
+            }
+            return repaired;
         }
     }
 }
