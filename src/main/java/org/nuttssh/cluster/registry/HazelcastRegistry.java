@@ -1,18 +1,13 @@
 package org.nuttssh.cluster.registry;
 
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
@@ -22,20 +17,17 @@ import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.hazelcast.aggregation.Aggregators;
-import com.hazelcast.cluster.Cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.SerializationConfig;
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 
 /**
  * The cluster-wide registry: one Hazelcast map of listening clients, which every node mirrors into a local
- * {@link NameIndex} through entry events. Lookups and {@code list} answer from the mirror, so they never wait on the
- * network; writes go to the map asynchronously. Newest-first order comes from a cluster-wide counter, not clocks.
+ * {@link NameIndex} through entry events ({@link RegistryMirror}). Lookups and {@code list} answer from the mirror, so
+ * they never wait on the network; writes go to the map asynchronously. Newest-first order comes from a cluster-wide
+ * counter, not clocks.
  *
  * <p>Each node is the authority on its own clients, its slice of the map ({@link RecordKey}). Records of nodes that
  * are not members are neither mirrored nor kept: survivors purge a departed node's records, and a full
@@ -45,9 +37,8 @@ import com.hazelcast.map.IMap;
  * seen under that key ({@link Freshness}), and an owner that finds its record replaced by any other value, or
  * deleted, puts its current one back at once.
  *
- * <p>Events can be lost (a member crashing, a full event queue). The safety net is {@link #check}: it compares
- * digests of each slice ({@link SliceDigest}), 16 bytes per node, and reads a slice only when its digests differ, so
- * a registry in step costs the same whatever the number of names.
+ * <p>Events can be lost (a member crashing, a full event queue). The safety net is {@link #check}
+ * ({@link RegistryRepair}).
  */
 public final class HazelcastRegistry implements Registry, AutoCloseable {
 
@@ -60,45 +51,28 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HazelcastRegistry.class);
 
     private final IMap<String, byte[]> map;
-    private final IMap<String, byte[]> ledgers;
     private final IMap<String, Long> counters;
-    private final Cluster cluster;
     private final NodeId self;
-    private final NodeMembers members;
     private final RecordCodec codec;
-    private final NameIndex mirror = new NameIndex();
     /** This node's own clients by key, as last written: the truth its slice is repaired from. */
     private final Map<String, VersionedRecord> own = new ConcurrentHashMap<>();
     /** What this node's slice holds, as far as this node knows: the values it wrote, or last saw of its own. */
     private final Slices ownSlice = new Slices();
-    /** The values mirrored from the other nodes' slices. */
-    private final Slices mirrored = new Slices();
     /** This node's write counter, the version of its next write. */
     private final AtomicLong writes = new AtomicLong();
-    private final Freshness freshness = new Freshness();
-    /**
-     * Held while a record enters or leaves the mirror: the index, the mirrored hashes and the freshness marks change
-     * together, or a repair thread and an event thread working on one key could leave them disagreeing (a record
-     * counted in the digest yet missing from the index, which no check would then see).
-     */
-    private final Object mirrorLock = new Object();
-    private final Suspicions suspicions = new Suspicions();
-    /** The highest sequence number seen in any record, the floor for the next one. */
-    private final AtomicLong highestSequence = new AtomicLong();
-    private final RepairTally repairs = new RepairTally();
-    private final UnreadableRecords unreadable = new UnreadableRecords();
-    private final UUID listenerRegistration;
+    private final RegistryMirror mirror;
+    private final RegistryRepair repair;
 
     private HazelcastRegistry(HazelcastInstance hazelcast, NodeId self, NodeMembers members,
                               RecordCodec codec) {
         this.map = hazelcast.getMap(MAP);
-        this.ledgers = hazelcast.getMap(LEDGERS);
+        IMap<String, byte[]> ledgers = hazelcast.getMap(LEDGERS);
         this.counters = hazelcast.getMap(COUNTERS);
-        this.cluster = hazelcast.getCluster();
         this.self = self;
-        this.members = members;
         this.codec = codec;
-        this.listenerRegistration = map.addEntryListener(new Mirror(), true);
+        OwnWrites ownWrites = new OwnWrites();
+        this.mirror = new RegistryMirror(map, hazelcast.getCluster(), self, members, codec, ownWrites);
+        this.repair = new RegistryRepair(map, ledgers, self, members, codec, mirror, ownWrites);
     }
 
     /**
@@ -125,7 +99,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
                                           RecordCodec codec) {
         HazelcastRegistry registry = new HazelcastRegistry(hazelcast, self, members, codec);
         registry.resync();
-        log.info("cluster registry: {} listening clients known", registry.mirror.size());
+        log.info("cluster registry: {} listening clients known", registry.size());
         return registry;
     }
 
@@ -134,12 +108,11 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         VersionedRecord known = own.get(RecordKey.of(record));
         CompletionStage<Long> assigned = known != null
                 ? CompletableFuture.completedFuture(known.record().sequence())
-                : counters.submitToKey(SEQUENCE, new NextSequence(highestSequence.get() + 1));
+                : counters.submitToKey(SEQUENCE, new NextSequence(mirror.highestSequence() + 1));
         return assigned.thenCompose(number -> {
             VersionedRecord numbered = new VersionedRecord(record.withSequence(number), writes.incrementAndGet());
             own.put(RecordKey.of(record), numbered);
-            highestSequence.accumulateAndGet(number, Math::max);
-            mirror.put(numbered.record());
+            mirror.putOwn(numbered.record());
             return write(numbered);
         });
     }
@@ -149,38 +122,38 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         String key = RecordKey.of(id, self);
         own.remove(key);
         ownSlice.remove(key);
-        mirror.remove(id);
+        mirror.removeOwn(id);
         return map.deleteAsync(key).thenApply(ignored -> null);
     }
 
     @Override
     public CompletionStage<Optional<ListenerRecord>> resolve(String name, int index) {
-        return CompletableFuture.completedFuture(mirror.resolve(name, index));
+        return CompletableFuture.completedFuture(mirror.index().resolve(name, index));
     }
 
     @Override
     public CompletionStage<List<Listing>> list() {
-        return CompletableFuture.completedFuture(mirror.list());
+        return CompletableFuture.completedFuture(mirror.index().list());
     }
 
     @Override
     public int size() {
-        return mirror.size();
+        return mirror.index().size();
     }
 
     @Override
     public int names() {
-        return mirror.names();
+        return mirror.index().names();
     }
 
     /** How the registry's repairs went so far. */
     public RepairTally repairs() {
-        return repairs;
+        return repair.tally();
     }
 
     /** Values in the map that did not open as records, since start: another secret, or not a relay's. */
     public long unreadable() {
-        return unreadable.count();
+        return mirror.unreadable();
     }
 
     /**
@@ -188,161 +161,40 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
      * the event thread that tells of the departure; {@link #removeSlice} then clears the map.
      */
     public void purgeNode(NodeId departed) {
-        Set<String> keys = mirrored.keysOf(departed, Long.MAX_VALUE);
-        keys.forEach(this::forget);
-        freshness.forgetNode(departed);
-        suspicions.forget(departed);
-        log.info("node {} left: purged {} of its listening clients", departed.shortId(), keys.size());
+        repair.purgeNode(departed);
     }
 
     /**
-     * Removes a departed node's slice and ledger from the map, in one operation run where the entries are stored
-     * rather than one deletion per record. Every survivor does this; removing twice is harmless. Blocks on the
-     * network: a worker thread's job.
+     * Removes a departed node's slice and ledger from the map. Every survivor does this; removing twice is harmless.
+     * Blocks on the network: a worker thread's job.
      */
     public void removeSlice(NodeId departed) {
-        map.removeAll(RecordKey.slice(departed));
-        ledgers.delete(departed.value());
+        repair.removeSlice(departed);
     }
 
     /**
      * Brings the map and the mirror in step from the whole map as it is now: after a merge, both sides missed what the
-     * other did. Puts back this node's records that the map lost or holds other values of, deletes records in its
-     * name that it does not hold and records of nodes that are not members, and mirrors everything else that is not
-     * older than what was mirrored. Reads and opens every record, and blocks on the network: a worker thread's job.
+     * other did. Reads and opens every record, and blocks on the network: a worker thread's job.
      *
      * @return whether anything was out of step
      */
-    public synchronized boolean resync() {
-        long started = System.nanoTime();
-        Set<NodeId> current = new HashSet<>(members.nodes());
-        long before = mirrored.stamp();
-        Map<String, byte[]> stored = new HashMap<>(map);
-        repairs.fetched(stored.size());
-        boolean repaired = false;
-        boolean settled = settledAs(current);
-        Map<NodeId, Map<String, byte[]>> slices = new HashMap<>();
-        for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
-            Optional<NodeId> owner = RecordKey.nodeOf(entry.getKey());
-            if (owner.isEmpty() || owner.get().equals(self)) {
-                continue;
-            }
-            if (current.contains(owner.get())) {
-                slices.computeIfAbsent(owner.get(), node -> new HashMap<>()).put(entry.getKey(), entry.getValue());
-            } else if (settled && codec.decode(entry.getKey(), entry.getValue()).isPresent()) {
-                log.info("removing {} from the cluster map: its node {} is not a member", entry.getKey(),
-                        owner.get().shortId());
-                map.deleteAsync(entry.getKey());
-                repaired = true;
-            }
-        }
-        repaired |= repairOwnSlice(slice(stored.entrySet(), self));
-        for (NodeId node : current) {
-            if (!node.equals(self)) {
-                repaired |= mirrorSlice(node, slices.getOrDefault(node, Map.of()), before);
-            }
-        }
-        for (ListenerRecord record : mirror.records()) {
-            if (!current.contains(record.node())) {
-                forget(RecordKey.of(record));
-                repaired = true;
-            }
-        }
-        publishLedger();
-        repairs.took(System.nanoTime() - started, repaired);
-        return repaired;
+    public boolean resync() {
+        return repair.resync();
     }
 
     /**
-     * The periodic safety net behind entry events: publishes this node's ledger if its slice changed, compares every
-     * member's ledger with what this node mirrors of its slice, and this node's own slice with what the map holds of
-     * it (summed where it is stored, {@link SliceSum}). A slice is read only when a difference persists
-     * ({@link Suspicions}). Blocks on the network: a worker thread's job.
+     * The periodic safety net behind entry events ({@link RegistryRepair}). Blocks on the network: a worker thread's
+     * job.
      *
      * @return whether anything was out of step
      */
-    public synchronized boolean check() {
-        long started = System.nanoTime();
-        boolean repaired = false;
-        publishLedger();
-        List<NodeId> current = members.nodes();
-        List<NodeId> others = current.stream().filter(node -> !node.equals(self)).toList();
-        Map<String, byte[]> published = ledgers.getAll(others.stream().map(NodeId::value).collect(Collectors.toSet()));
-        for (NodeId node : others) {
-            Optional<SliceDigest> ledger = Optional.ofNullable(published.get(node.value()))
-                    .flatMap(value -> codec.decodeLedger(node, value));
-            if (ledger.isPresent() && suspicions.confirm(node, ledger.get(), mirrored.digest(node))) {
-                log.info("node {}'s listening clients differ from its ledger ({}, mirrored {}): reading them again",
-                        node.shortId(), ledger.get(), mirrored.digest(node));
-                long before = mirrored.stamp();
-                Map<String, byte[]> slice = readSlice(node);
-                repaired |= ledger.get().equals(SliceDigest.of(slice)) ? mirrorVouched(node, slice, before)
-                        : mirrorSlice(node, slice, before);
-            }
-        }
-        SliceDigest written = ownSlice.digest(self);
-        SliceDigest stored;
-        try {
-            stored = map.aggregate(new SliceSum(), RecordKey.slice(self));
-        } catch (HazelcastException e) {
-            // A member without the relay's classes (a stranger on the cluster network) cannot run the sum: the
-            // entries are counted instead, with Hazelcast's own aggregator, which catches lost ones.
-            stored = new SliceDigest(map.aggregate(Aggregators.count(), RecordKey.slice(self)).intValue(), 0);
-            written = new SliceDigest(written.count(), 0);
-        }
-        if (suspicions.confirm(self, written, stored)) {
-            log.info("this node's listening clients in the cluster map differ from what it wrote ({}, written {}): "
-                    + "repairing them", stored, written);
-            repaired |= repairOwnSlice(readSlice(self));
-        }
-        if (settledAs(new HashSet<>(current))) {
-            repaired |= dropDeparted(Set.copyOf(current));
-        }
-        repairs.took(System.nanoTime() - started, repaired);
-        return repaired;
+    public boolean check() {
+        return repair.check();
     }
 
     /** A member proved which node it is: its slice, left unmirrored until now, is read. Blocks on the network. */
-    public synchronized boolean proven(NodeId node) {
-        long started = System.nanoTime();
-        long before = mirrored.stamp();
-        boolean repaired = mirrorSlice(node, readSlice(node), before);
-        repairs.took(System.nanoTime() - started, false);
-        return repaired;
-    }
-
-    /**
-     * What a missed membership event left behind: records mirrored of nodes that are no longer members, and slices
-     * and ledgers of such nodes in the map. Only ever called while every member is known as a node.
-     */
-    private boolean dropDeparted(Set<NodeId> current) {
-        boolean repaired = false;
-        for (NodeId node : mirrored.nodes()) {
-            if (!current.contains(node)) {
-                log.info("node {} is not a member: forgetting its listening clients", node.shortId());
-                mirrored.keysOf(node, Long.MAX_VALUE).forEach(this::forget);
-                repaired = true;
-            }
-        }
-        for (String published : ledgers.keySet()) {
-            if (published.isEmpty()) {
-                ledgers.deleteAsync(published);
-                continue;
-            }
-            NodeId node = new NodeId(published);
-            if (!current.contains(node)) {
-                log.info("node {} is not a member: removing its listening clients from the cluster map",
-                        node.shortId());
-                removeSlice(node);
-                repaired = true;
-            }
-        }
-        return repaired;
-    }
-
-    /** Whether every member is known as a node, and the nodes are still {@code current}. */
-    private boolean settledAs(Set<NodeId> current) {
-        return members.settled() && current.equals(new HashSet<>(members.nodes()));
+    public boolean proven(NodeId node) {
+        return repair.proven(node);
     }
 
     /** Withdraws this node's clients from the cluster and stops mirroring (graceful leave). */
@@ -350,112 +202,13 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     public void close() {
         Collection<VersionedRecord> mine = List.copyOf(own.values());
         mine.forEach(record -> unregister(record.record().id()));
-        ledgers.deleteAsync(self.value());
-        map.removeEntryListener(listenerRegistration);
+        repair.withdraw();
+        mirror.close();
     }
 
     @Override
     public String toString() {
         return "cluster registry";
-    }
-
-    /** One node's slice, read where it is stored. */
-    private Map<String, byte[]> readSlice(NodeId node) {
-        Set<Map.Entry<String, byte[]>> read = map.entrySet(RecordKey.slice(node));
-        repairs.fetched(read.size());
-        return slice(read, node);
-    }
-
-    /** The entries of {@code node}'s slice among {@code entries}, by the key's own reading of its node. */
-    private static Map<String, byte[]> slice(Collection<Map.Entry<String, byte[]>> entries, NodeId node) {
-        Map<String, byte[]> slice = new HashMap<>();
-        for (Map.Entry<String, byte[]> entry : entries) {
-            if (RecordKey.nodeOf(entry.getKey()).filter(node::equals).isPresent()) {
-                slice.put(entry.getKey(), entry.getValue());
-            }
-        }
-        return slice;
-    }
-
-    /**
-     * Mirrors another node's slice as read: what is not older than what was mirrored, and nothing it lacks that was
-     * mirrored before the read began ({@code before}, a {@link Slices#stamp}): what came in by events while the slice
-     * was read is newer than the read.
-     */
-    private boolean mirrorSlice(NodeId node, Map<String, byte[]> slice, long before) {
-        boolean repaired = false;
-        for (Map.Entry<String, byte[]> entry : slice.entrySet()) {
-            if (mirrored.holds(entry.getKey(), entry.getValue())) {
-                continue;
-            }
-            Optional<VersionedRecord> decoded = decode(entry.getKey(), entry.getValue());
-            if (decoded.isPresent() && offer(entry.getKey(), decoded.get(), entry.getValue())) {
-                repaired = true;
-            }
-        }
-        for (String key : mirrored.keysOf(node, before)) {
-            if (!slice.containsKey(key)) {
-                forget(key);
-                repaired = true;
-            }
-        }
-        return repaired;
-    }
-
-    /**
-     * Mirrors a slice that its owner's ledger sums up exactly: the owner holds every value in it, so none is refused as
-     * older than one seen, and nothing the slice lacks stays mirrored.
-     */
-    private boolean mirrorVouched(NodeId node, Map<String, byte[]> slice, long before) {
-        slice.forEach((key, value) -> decode(key, value)
-                .ifPresent(stored -> freshness.vouched(key, node, stored.version())));
-        return mirrorSlice(node, slice, before);
-    }
-
-    /**
-     * Makes this node's slice hold what it wrote: records it does not hold are deleted, and its records that are
-     * missing or hold another value are put back as new writes (the other nodes may have seen the key removed, and
-     * would refuse the version they saw last).
-     */
-    private boolean repairOwnSlice(Map<String, byte[]> slice) {
-        boolean repaired = false;
-        // A put-back racing an unregister may have left the hash of a value no longer meant to be there.
-        ownSlice.keysOf(self, Long.MAX_VALUE).stream().filter(key -> !own.containsKey(key)).forEach(ownSlice::remove);
-        for (String key : slice.keySet()) {
-            if (!own.containsKey(key)) {
-                log.info("removing {} from the cluster map: this node holds no such client", key);
-                map.deleteAsync(key);
-                repaired = true;
-            }
-        }
-        for (Map.Entry<String, VersionedRecord> mine : own.entrySet()) {
-            byte[] value = slice.get(mine.getKey());
-            if (value != null && decode(mine.getKey(), value).equals(Optional.of(mine.getValue()))) {
-                ownSlice.put(mine.getKey(), self, value);
-            } else {
-                putBackNewer(mine.getValue());
-                repaired = true;
-            }
-        }
-        return repaired;
-    }
-
-    /** Publishes this node's ledger unless the map holds it already (unchanged, or tampered with: put back). */
-    private void publishLedger() {
-        SliceDigest digest = ownSlice.digest(self);
-        Optional<SliceDigest> published = Optional.ofNullable(ledgers.get(self.value()))
-                .flatMap(value -> codec.decodeLedger(self, value));
-        if (!published.equals(Optional.of(digest))) {
-            ledgers.set(self.value(), codec.encodeLedger(self, digest));
-        }
-    }
-
-    private Optional<VersionedRecord> decode(String key, byte[] value) {
-        Optional<VersionedRecord> record = codec.decode(key, value);
-        if (record.isEmpty()) {
-            unreadable.seen(key);
-        }
-        return record;
     }
 
     private CompletionStage<Void> write(VersionedRecord mine) {
@@ -481,89 +234,73 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         }
     }
 
-    /** Mirrors another node's record unless a newer one was seen under its key; whether it did. */
-    private boolean offer(String key, VersionedRecord stored, byte[] value) {
-        ListenerRecord record = stored.record();
-        synchronized (mirrorLock) {
-            if (!freshness.admit(key, record.node(), stored.version())) {
-                return false;
-            }
-            highestSequence.accumulateAndGet(record.sequence(), Math::max);
-            mirror.put(record);
-            mirrored.put(key, record.node(), value);
-            return true;
-        }
-    }
-
-    /** Another node's record is gone: its last version now bars that value from coming back. */
-    private void forget(String key) {
-        synchronized (mirrorLock) {
-            mirror.remove(RecordKey.idOf(key));
-            mirrored.remove(key);
-            freshness.removed(key);
-        }
-    }
-
-    /** Keeps the mirror in step with the shared map; events for one key arrive in order. */
-    private final class Mirror extends EntryChanges<byte[]> {
-
-        /**
-         * An event from a member that is not in the cluster: one cut off by a split (or frozen) that still had this
-         * node's listener, and tells of what it did to its own copy of the map, which the merge discards.
-         */
-        private boolean stale(EntryEvent<String, byte[]> event) {
-            return !cluster.getMembers().contains(event.getMember());
-        }
+    /** This node's records come from its writes, never from the map: it keeps its own slice as it wrote it. */
+    private final class OwnWrites implements RegistryMirror.OwnEvents, RegistryRepair.OwnSlice {
 
         /**
          * One of this node's records is put back at once, as a new write: it holds the client, whoever deleted the
          * entry, and the other nodes now refuse the version they saw removed.
          */
         @Override
-        protected void removed(EntryEvent<String, byte[]> event) {
-            if (stale(event)) {
-                return;
-            }
-            VersionedRecord mine = own.get(event.getKey());
+        public boolean restore(String key) {
+            VersionedRecord mine = own.get(key);
             if (mine != null) {
                 putBackNewer(mine);
-            } else if (RecordKey.nodeOf(event.getKey()).filter(self::equals).isEmpty()) {
-                forget(event.getKey());
             }
+            return mine != null;
         }
 
         /**
-         * Only records of member nodes are mirrored, and only if not older than the one mirrored. This node's own come
-         * from {@code own}, never from the map: any other value under one of their keys (an older one, a forgery, an
-         * unreadable one) is overwritten with the current one, and anything else in its slice (a client gone
-         * meanwhile, a replay, a stranger's value) is deleted. The current one is written as it is, not as a new
-         * version: the event of an earlier write of this node's may arrive after a later one, and must not start a
-         * loop.
+         * Any other value under one of this node's keys (an older one, a forgery, an unreadable one) is overwritten
+         * with the current one, and anything else in its slice (a client gone meanwhile, a replay, a stranger's value)
+         * is deleted. The current one is written as it is, not as a new version: the event of an earlier write of
+         * this node's may arrive after a later one, and must not start a loop.
          */
         @Override
-        protected void stored(EntryEvent<String, byte[]> event) {
-            if (stale(event)) {
-                return;
+        public void stored(String key, Optional<VersionedRecord> decoded, byte[] value) {
+            VersionedRecord mine = own.get(key);
+            if (mine == null) {
+                map.deleteAsync(key);
+            } else if (decoded.equals(Optional.of(mine))) {
+                ownSlice.put(key, self, value);
+            } else {
+                putBack(mine);
             }
-            String key = event.getKey();
-            Optional<NodeId> owner = RecordKey.nodeOf(key);
-            // Opened first, whoever's: a value that does not open is counted, whatever becomes of it.
-            Optional<VersionedRecord> decoded = decode(key, event.getValue());
-            if (owner.isEmpty()) {
-                return;
-            }
-            if (owner.get().equals(self)) {
-                VersionedRecord mine = own.get(key);
-                if (mine == null) {
+        }
+
+        @Override
+        public SliceDigest written() {
+            return ownSlice.digest(self);
+        }
+
+        /**
+         * Makes this node's slice hold what it wrote: records it does not hold are deleted, and its records that are
+         * missing or hold another value are put back as new writes (the other nodes may have seen the key removed,
+         * and would refuse the version they saw last).
+         */
+        @Override
+        public boolean repair(Map<String, byte[]> slice) {
+            boolean repaired = false;
+            // A put-back racing an unregister may have left the hash of a value no longer meant to be there.
+            ownSlice.keysOf(self, Long.MAX_VALUE).stream().filter(key -> !own.containsKey(key))
+                    .forEach(ownSlice::remove);
+            for (String key : slice.keySet()) {
+                if (!own.containsKey(key)) {
+                    log.info("removing {} from the cluster map: this node holds no such client", key);
                     map.deleteAsync(key);
-                } else if (decoded.equals(Optional.of(mine))) {
-                    ownSlice.put(key, self, event.getValue());
-                } else {
-                    putBack(mine);
+                    repaired = true;
                 }
-            } else if (members.nodes().contains(owner.get())) {
-                decoded.ifPresent(stored -> offer(key, stored, event.getValue()));
             }
+            for (Map.Entry<String, VersionedRecord> mine : own.entrySet()) {
+                byte[] value = slice.get(mine.getKey());
+                if (value != null && mirror.decode(mine.getKey(), value).equals(Optional.of(mine.getValue()))) {
+                    ownSlice.put(mine.getKey(), self, value);
+                } else {
+                    putBackNewer(mine.getValue());
+                    repaired = true;
+                }
+            }
+            return repaired;
         }
     }
 }
