@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
+import org.nuttssh.testing.FreePorts;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class CircuitsTest {
     @Test
     void localForwardCarriesTwentySimultaneousCircuits() throws Exception {
         relay.listener("gw", "gw1", "gw1", "80:localhost:" + echo.port());
-        int localPort = freePort();
+        int localPort = FreePorts.tcp();
         SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + localPort + ":gw1:80", "relay-alice"));
         RelayFixture.await("local forward port", () -> canConnect(localPort) || !forward.isAlive());
@@ -78,7 +79,7 @@ class CircuitsTest {
     void manyQuickCircuitsInARowKeepBothConnectionsUp() throws Exception {
         // The target speaks first, so its bytes can reach the relay before the circuit is wired up.
         SshProcess listener = relay.listener("gw", "gw1", "gw1", "80:localhost:" + echo.port());
-        int localPort = freePort();
+        int localPort = FreePorts.tcp();
         SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + localPort + ":gw1:80", "relay-alice"));
         RelayFixture.await(forward, "local forward port", () -> canConnect(localPort));
@@ -95,7 +96,7 @@ class CircuitsTest {
         HttpTarget http = new HttpTarget("hello from gw1's web server");
         relay.onClose(http);
         relay.listener("gw", "gw1", "gw1", "80:localhost:" + http.port());
-        int socksPort = freePort();
+        int socksPort = FreePorts.tcp();
         SshProcess socks = relay.start(relay.ssh("-N", "-D", "127.0.0.1:" + socksPort, "relay-alice"));
         RelayFixture.await("SOCKS port", () -> canConnect(socksPort) || !socks.isAlive());
 
@@ -156,12 +157,6 @@ class CircuitsTest {
         Path file = Files.createTempFile(relay.dir(), "stdin", ".txt");
         Files.writeString(file, content, StandardCharsets.UTF_8);
         return file;
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     static boolean canConnect(int port) {

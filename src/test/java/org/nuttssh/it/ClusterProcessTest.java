@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.nuttssh.testing.Await;
+import org.nuttssh.testing.FreePorts;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,7 +178,7 @@ class ClusterProcessTest {
                 "node A logged no circuit to gw1:\n" + cluster.log(a));
 
         // -L on node A: several circuits over one connection, each with its half-close.
-        int localPort = freePort();
+        int localPort = FreePorts.tcp();
         SshProcess forward = start(ssh("alice", cluster.pinnedPort(a), "-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + localPort + ":gw1:22"), null);
         awaitConnectable(localPort, forward);
@@ -393,12 +393,6 @@ class ClusterProcessTest {
                 return false;
             }
         });
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** The node (relay1...) of every connection through the balanced port that HAProxy has logged, in order. */

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.nuttssh.testing.Await;
+import org.nuttssh.testing.FreePorts;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,7 +87,7 @@ class ComposeDeploymentIT {
         ClientKeys.strictConfig(dir, hostKey, "nuttssh-compose");
         Files.createFile(dir.resolve("empty-stdin"));
 
-        port = freePort();
+        port = FreePorts.tcp();
         int subnet = ThreadLocalRandom.current().nextInt(100, 200);
         compose = new ComposeProject(REPO, dir, "nuttssh-it-" + HexFormat.of().toHexDigits(
                 ThreadLocalRandom.current().nextInt()), "127.0.0.1:" + port, "172.28." + subnet + ".0/24");
@@ -417,12 +416,6 @@ class ComposeDeploymentIT {
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; list -v shows "
                     + (seen.isEmpty() ? "nothing" : seen.get(seen.size() - 1)) + compose.logTails(), e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

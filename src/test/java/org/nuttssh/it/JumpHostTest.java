@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.nuttssh.testing.FreePorts;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,7 +51,7 @@ class JumpHostTest {
         Path authorized = relay.dir().resolve("sshd_authorized_keys");
         Files.writeString(authorized, authorizedKey + "\n", StandardCharsets.UTF_8);
         Files.createDirectories(Path.of("/run/sshd")); // privilege separation directory sshd insists on
-        int port = CircuitsTest.freePort();
+        int port = FreePorts.tcp();
         Path config = relay.dir().resolve("sshd_config");
         Files.writeString(config, String.join("\n",
                 "ListenAddress 127.0.0.1",

@@ -3,6 +3,8 @@ package org.nuttssh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.nuttssh.testing.FreePorts;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,7 +49,7 @@ class RevocationTest {
     void rightsThatShrinkAreTakenAwayFromTheLiveSession() throws Exception {
         relay.start("access=\"listen\" {gw}", "access=\"listen\",access=\"initiate\",alias=\"office\" {both}");
         relay.listener("gw", "gw2", "gw2", "22:localhost:" + echo.port());
-        int localPort = CircuitsTest.freePort();
+        int localPort = FreePorts.tcp();
         SshProcess both = relay.listener("both", "gw1", "gw1", "22:localhost:" + echo.port());
         SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + localPort + ":gw2:22", "relay-both"));
