@@ -3,13 +3,12 @@ package org.nuttssh.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.TreeMap;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.Records;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -112,9 +111,7 @@ class ListRequestTest {
     }
 
     private static ListenerRecord record(String id, NodeId node, String hostname, List<String> aliases) {
-        TreeMap<Integer, String> ports = new TreeMap<>();
-        ports.put(22, "localhost");
-        return new ListenerRecord(id, node, hostname, aliases, ports, "127.0.0.1:5000", Instant.EPOCH, 1);
+        return Records.listener(id, node, hostname).aliases(aliases).build();
     }
 
     private static Listing listing(ListenerRecord record) {

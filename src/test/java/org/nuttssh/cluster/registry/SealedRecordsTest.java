@@ -10,12 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.Records;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +34,8 @@ class SealedRecordsTest {
     }
 
     private static ListenerRecord record(String id, NodeId node, String name) {
-        return new ListenerRecord(id, node, name, List.of("alias"), new TreeMap<>(Map.of(22, "localhost")),
-                "10.0.0.1:1", Instant.ofEpochMilli(1_700_000_000_000L), 7);
+        return Records.listener(id, node, name).aliases(List.of("alias"))
+                .connectedAt(Instant.ofEpochMilli(1_700_000_000_000L)).sequence(7).build();
     }
 
     @Test
