@@ -3,8 +3,6 @@ package org.nuttssh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +61,7 @@ class CircuitsTest {
             List<Future<String>> replies = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String message = "circuit " + i + " " + "x".repeat(i * 1000) + "\n";
-                replies.add(clients.submit(() -> exchange(localPort, message)));
+                replies.add(clients.submit(() -> RoundTrip.viaPort(localPort, message)));
             }
             for (int i = 0; i < 20; i++) {
                 String expected = "echo\ncircuit " + i + " " + "x".repeat(i * 1000) + "\n";
@@ -85,7 +83,7 @@ class CircuitsTest {
         RelayFixture.await(forward, "local forward port", () -> canConnect(localPort));
 
         for (int i = 0; i < 300; i++) {
-            assertEquals("echo\n", exchange(localPort, ""), "circuit " + i);
+            assertEquals("echo\n", RoundTrip.viaPort(localPort, ""), "circuit " + i);
         }
         assertTrue(listener.isAlive() && forward.isAlive(), "no connection was dropped");
         assertTrue(relay.newestRecord("gw1").isPresent());
@@ -164,19 +162,6 @@ class CircuitsTest {
             return true;
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    /** Sends a message, half-closes, and reads everything back. */
-    static String exchange(int port, String message) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
-            OutputStream out = socket.getOutputStream();
-            out.write(message.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            socket.shutdownOutput();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

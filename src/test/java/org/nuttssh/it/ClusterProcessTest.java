@@ -183,7 +183,7 @@ class ClusterProcessTest {
                 "-L", "127.0.0.1:" + localPort + ":gw1:22"), null);
         awaitConnectable(localPort, forward);
         for (int i = 0; i < 5; i++) {
-            assertEquals("gw-echo\nping " + i + "\n", socketRoundTrip(localPort, "ping " + i + "\n"));
+            assertEquals("gw-echo\nping " + i + "\n", RoundTrip.viaPort(localPort, "ping " + i + "\n"));
         }
         forward.close();
 
@@ -368,20 +368,7 @@ class ClusterProcessTest {
 
     /** {@code ssh -W target} as alice through {@code port}: what comes back for {@code input} and its EOF. */
     private String roundTrip(int port, String target, String input) throws Exception {
-        Path in = Files.writeString(Files.createTempFile(dir, "in", ".txt"), input);
-        SshProcess initiator = start(ssh("alice", port, "-W", target), in);
-        assertEquals(0, initiator.waitFor(TIMEOUT), initiator.stderr());
-        return initiator.stdout();
-    }
-
-    private static String socketRoundTrip(int port, String input) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) TIMEOUT.toMillis());
-            socket.setSoTimeout((int) TIMEOUT.toMillis());
-            socket.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-            socket.shutdownOutput();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return RoundTrip.viaSsh(dir, ssh("alice", port, "-W", target), input, TIMEOUT);
     }
 
     private static void awaitConnectable(int port, SshProcess forward) throws Exception {

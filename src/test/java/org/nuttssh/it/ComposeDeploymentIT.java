@@ -359,14 +359,7 @@ class ComposeDeploymentIT {
 
     /** {@code ssh -W target} as alice through HAProxy: what comes back for {@code input} and its EOF. */
     private String roundTrip(String target, String input) throws Exception {
-        Path in = Files.writeString(Files.createTempFile(dir, "in", ".txt"), input);
-        SshProcess initiator = SshProcess.start(dir, ssh("alice", "-W", target), in);
-        try {
-            assertEquals(0, initiator.waitFor(TIMEOUT), initiator.stderr());
-            return initiator.stdout();
-        } finally {
-            initiator.close();
-        }
+        return RoundTrip.viaSsh(dir, ssh("alice", "-W", target), input, TIMEOUT);
     }
 
     /** One row of {@code list -v}: NAME ADDRESS ALIASES PORTS NODE CONNECTED CIRCUITS BYTES CERTIFICATE. */

@@ -54,7 +54,7 @@ class RevocationTest {
         SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + localPort + ":gw2:22", "relay-both"));
         RelayFixture.await(forward, "local forward port", () -> CircuitsTest.canConnect(localPort));
-        assertEquals("echo\nvia gw2\n", CircuitsTest.exchange(localPort, "via gw2\n"));
+        assertEquals("echo\nvia gw2\n", RoundTrip.viaPort(localPort, "via gw2\n"));
 
         // initiate is gone: the listener and its alias stay, new circuits are refused.
         relay.writeAuthorizedKeys("access=\"listen\" {gw}", "access=\"listen\",alias=\"office\" {both}");
@@ -83,7 +83,7 @@ class RevocationTest {
 
     private static String exchange(int port) {
         try {
-            return CircuitsTest.exchange(port, "again\n");
+            return RoundTrip.viaPort(port, "again\n");
         } catch (Exception reset) {
             return ""; // ssh resets a -L connection whose channel was refused
         }
