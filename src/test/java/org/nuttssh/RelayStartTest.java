@@ -23,6 +23,7 @@ import org.nuttssh.ssh.transport.HostKeys;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.ClusterSecurity;
 import org.nuttssh.testing.FreePorts;
+import org.nuttssh.testing.SshKeygen;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,13 +134,7 @@ class RelayStartTest {
     }
 
     private Path hostKey() throws Exception {
-        Path key = dir.resolve("ssh_host_key");
-        if (!Files.exists(key)) {
-            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
-                    .redirectErrorStream(true).start();
-            assertTrue(keygen.waitFor() == 0, new String(keygen.getInputStream().readAllBytes()));
-        }
-        return key;
+        return new SshKeygen(dir).key("ssh_host_key");
     }
 
     private Path authorizedKeys() throws IOException {

@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.nuttssh.config.CertificateConfig;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.testing.ClusterSecurity;
+import org.nuttssh.testing.SshKeygen;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,8 +41,7 @@ class ClusterCertificatesTest {
         Path certs = dir.resolve("certs");
         TcpTarget echo = b.target("echo", TcpTarget.Mode.ECHO);
         Path hostKey = a.hostKey();
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-s", a.key("hostca", "ecdsa").toString(), "-h", "-I",
-                "relay", "-n", "relay.example.org", hostKey + ".pub"));
+        SshKeygen.certify(hostKey, a.key("hostca", "ecdsa"), "relay", "-h", "-n", "relay.example.org");
         for (String file : List.of("ssh_host_key", "ssh_host_key.pub", "ssh_host_key-cert.pub")) {
             Files.copy(a.dir().resolve(file), b.dir().resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
         }

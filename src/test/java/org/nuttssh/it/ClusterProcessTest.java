@@ -30,6 +30,7 @@ import java.util.function.Predicate;
 
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.FreePorts;
+import org.nuttssh.testing.SshKeygen;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,19 +91,17 @@ class ClusterProcessTest {
         assumeTrue(Files.isExecutable(Path.of(HAPROXY)) || System.getenv("CI") != null,
                 "needs haproxy and autossh (.ci/run installs them)");
         Path hostKey = dir.resolve("ssh_host_key");
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "cluster", "-f",
-                hostKey.toString()));
+        SshKeygen.generate(hostKey, "ed25519", "cluster");
         StringBuilder authorized = new StringBuilder();
         for (String line : List.of("access=\"listen\" gw", "access=\"listen\" auto", "access=\"initiate\" alice",
                 "access=\"initiate\",from=\"127.0.0.3\" here3", "access=\"initiate\",from=\"127.0.0.1\" here1")) {
             int space = line.lastIndexOf(' ');
             String role = line.substring(space + 1);
-            RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", role, "-f",
-                    key(role).toString()));
+            SshKeygen.generate(key(role), "ed25519", role);
             authorized.append(line, 0, space + 1).append(Files.readString(Path.of(key(role) + ".pub")).trim())
                     .append('\n');
         }
-        fieldClients = new FieldClients(dir, Path.of(hostKey + ".pub"));
+        fieldClients = new FieldClients(dir, hostKey);
         authorized.append(fieldClients.authorizedKeys("access=\"listen\",access=\"initiate\""));
         Path authorizedKeys = dir.resolve("authorized_keys");
         Files.writeString(authorizedKeys, authorized.toString());

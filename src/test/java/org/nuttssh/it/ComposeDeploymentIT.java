@@ -28,6 +28,7 @@ import java.util.function.Predicate;
 
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.FreePorts;
+import org.nuttssh.testing.SshKeygen;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,8 +81,7 @@ class ComposeDeploymentIT {
     void up() throws Exception {
         run(List.of("bash", REPO.resolve("scripts/docker-images.sh").toString()), IMAGES_TIMEOUT);
         Path hostKey = dir.resolve("ssh_host_key");
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "compose", "-f",
-                hostKey.toString()));
+        SshKeygen.generate(hostKey, "ed25519", "compose");
         ClientKeys.authorize(dir, List.of("access=\"listen\" gw", "access=\"listen\" auto",
                 "access=\"initiate\" alice", "access=\"admin\" root"));
         ClientKeys.strictConfig(dir, hostKey, "nuttssh-compose");
