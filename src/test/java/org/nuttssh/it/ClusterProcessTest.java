@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,28 +93,15 @@ class ClusterProcessTest {
                 "needs haproxy and autossh (.ci/run installs them)");
         Path hostKey = dir.resolve("ssh_host_key");
         SshKeygen.generate(hostKey, "ed25519", "cluster");
-        StringBuilder authorized = new StringBuilder();
-        for (String line : List.of("access=\"listen\" gw", "access=\"listen\" auto", "access=\"initiate\" alice",
-                "access=\"initiate\",from=\"127.0.0.3\" here3", "access=\"initiate\",from=\"127.0.0.1\" here1")) {
-            int space = line.lastIndexOf(' ');
-            String role = line.substring(space + 1);
-            SshKeygen.generate(key(role), "ed25519", role);
-            authorized.append(line, 0, space + 1).append(Files.readString(Path.of(key(role) + ".pub")).trim())
-                    .append('\n');
-        }
+        ClientKeys.authorize(dir, List.of("access=\"listen\" gw", "access=\"listen\" auto",
+                "access=\"initiate\" alice", "access=\"initiate\",from=\"127.0.0.3\" here3",
+                "access=\"initiate\",from=\"127.0.0.1\" here1"));
         fieldClients = new FieldClients(dir, hostKey);
-        authorized.append(fieldClients.authorizedKeys("access=\"listen\",access=\"initiate\""));
         Path authorizedKeys = dir.resolve("authorized_keys");
-        Files.writeString(authorizedKeys, authorized.toString());
+        Files.writeString(authorizedKeys, fieldClients.authorizedKeys("access=\"listen\",access=\"initiate\""),
+                StandardOpenOption.APPEND);
         // Strict host key checking against the one shared key: every node must present it.
-        Files.writeString(dir.resolve("known_hosts"),
-                "nuttssh-cluster " + Files.readString(Path.of(hostKey + ".pub")).trim() + "\n");
-        Files.writeString(sshConfig(), """
-                Host *
-                  HostKeyAlias nuttssh-cluster
-                  StrictHostKeyChecking yes
-                  UserKnownHostsFile %s
-                """.formatted(dir.resolve("known_hosts")) + RelayFixture.CLIENT_OPTIONS);
+        ClientKeys.strictConfig(dir, hostKey, "nuttssh-cluster");
         Files.createFile(dir.resolve("empty-stdin"));
 
         cluster = new ClusterScript(dir.resolve("state"), hostKey, authorizedKeys);
