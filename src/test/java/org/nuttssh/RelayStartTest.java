@@ -26,6 +26,8 @@ import org.nuttssh.config.StartupException;
 import org.nuttssh.ssh.transport.HostKeys;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.ClusterSecurity;
+import org.nuttssh.testing.FreePorts;
+import org.nuttssh.testing.SshKeygen;
 
 import com.hazelcast.core.Hazelcast;
 
@@ -51,8 +53,8 @@ class RelayStartTest {
     @ParameterizedTest
     @EnumSource(Relay.Step.class)
     void aFailedStepOfAClusteredStartLeavesNothingBehind(Relay.Step failing) throws Exception {
-        int sshPort = freePort();
-        int metricsPort = freePort();
+        int sshPort = FreePorts.tcp();
+        int metricsPort = FreePorts.tcp();
         Set<Thread> before = Thread.getAllStackTraces().keySet();
 
         RuntimeException injected = new IllegalStateException("injected at " + failing);
@@ -69,10 +71,10 @@ class RelayStartTest {
 
     @Test
     void aNodeAloneFailingAfterItsNodeStartedLeavesNothingBehind() throws Exception {
-        int sshPort = freePort();
+        int sshPort = FreePorts.tcp();
         Set<Thread> before = Thread.getAllStackTraces().keySet();
 
-        assertThrows(IllegalStateException.class, () -> Relay.start(config(sshPort, freePort(), false),
+        assertThrows(IllegalStateException.class, () -> Relay.start(config(sshPort, FreePorts.tcp(), false),
                 HostKeys.load(hostKey()), AuthorizedKeys.load(authorizedKeys()), step -> {
                     if (step == Relay.Step.SSH_PORT) {
                         throw new IllegalStateException("injected");
@@ -87,7 +89,7 @@ class RelayStartTest {
     @EnumSource(value = Relay.Step.class, names = {"SSH_PORT", "METRICS"})
     void aPortInUseAfterJoiningTheClusterLeavesNothingBehind(Relay.Step taken) throws Exception {
         try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int other = freePort();
+            int other = FreePorts.tcp();
             int sshPort = taken == Relay.Step.SSH_PORT ? holder.getLocalPort() : other;
             int metricsPort = taken == Relay.Step.METRICS ? holder.getLocalPort() : other;
             Set<Thread> before = Thread.getAllStackTraces().keySet();
@@ -118,7 +120,7 @@ class RelayStartTest {
         }
         assertTrue(Hazelcast.getAllHazelcastInstances().isEmpty(), "a Hazelcast member is still running");
         for (int port : ports) {
-            assertTrue(free(port), "port " + port + " is still bound");
+            assertTrue(FreePorts.isFree(port), "port " + port + " is still bound");
         }
     }
 
@@ -131,13 +133,7 @@ class RelayStartTest {
     }
 
     private Path hostKey() throws Exception {
-        Path key = dir.resolve("ssh_host_key");
-        if (!Files.exists(key)) {
-            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
-                    .redirectErrorStream(true).start();
-            assertTrue(keygen.waitFor() == 0, new String(keygen.getInputStream().readAllBytes()));
-        }
-        return key;
+        return new SshKeygen(dir).key("ssh_host_key");
     }
 
     private Path authorizedKeys() throws IOException {
@@ -146,19 +142,5 @@ class RelayStartTest {
             Files.writeString(file, "# nobody yet\n");
         }
         return file;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -3,9 +3,7 @@ package org.nuttssh.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.Records;
 
 /** {@code list [-v | -c] [PATTERN]}: what each argument list asks for, or the usage error it gets. */
 class ListRequestTest {
@@ -111,9 +110,7 @@ class ListRequestTest {
     }
 
     private static ListenerRecord record(String id, NodeId node, String hostname, List<String> aliases) {
-        TreeMap<Integer, String> ports = new TreeMap<>();
-        ports.put(22, "localhost");
-        return new ListenerRecord(id, node, hostname, aliases, ports, "127.0.0.1:5000", Instant.EPOCH, 1);
+        return Records.listener(id, node, hostname).aliases(aliases).build();
     }
 
     private static Listing listing(ListenerRecord record) {

@@ -44,7 +44,7 @@ class CertificateAuthenticationTest {
     @Test
     void aHostCertificateIsNoUserCertificate() throws Exception {
         KeyAuthenticator authenticator = authenticator(RevokedKeys.load(null), "cert-authority,access=\"listen\" {ca}");
-        PublicKey host = keygen.certify(device, ca, "gw", "-h", "-n", "gw");
+        PublicKey host = SshKeygen.certificate(device, ca, "gw", "-h", "-n", "gw");
         assertFalse(authenticator.authenticate("gw", host, FakeSession.from("127.0.0.1", 1)));
         assertEquals(1, authenticator.certificateRefusals().get(CertificateRefusal.HOST_CERTIFICATE));
     }
@@ -53,18 +53,18 @@ class CertificateAuthenticationTest {
     void certificatesNeedACertAuthorityLineAndACaKeyIsNoLoginKey() throws Exception {
         KeyAuthenticator authenticator = authenticator(RevokedKeys.load(null), "access=\"listen\" {device}",
                 "cert-authority,access=\"listen\" {ca}");
-        PublicKey foreign = keygen.certify(device, keygen.key("other-ca"), "gw", "-n", "gw");
+        PublicKey foreign = SshKeygen.certificate(device, keygen.key("other-ca"), "gw", "-n", "gw");
         assertFalse(authenticator.authenticate("gw", foreign, session()), "its key's own line admits no certificate");
         assertEquals(1, authenticator.certificateRefusals().get(CertificateRefusal.UNTRUSTED_CA));
         assertFalse(authenticator.authenticate("gw", SshKeygen.publicKey(ca), session()), "a CA key is no login key");
         assertTrue(authenticator.authenticate("gw", SshKeygen.publicKey(device), session()));
-        assertTrue(authenticator.authenticate("gw", keygen.certify(device, ca, "gw", "-n", "gw"), session()));
+        assertTrue(authenticator.authenticate("gw", SshKeygen.certificate(device, ca, "gw", "-n", "gw"), session()));
     }
 
     @Test
     void sourceAddressIsMatchedAgainstTheClientAddress() throws Exception {
         KeyAuthenticator authenticator = authenticator(RevokedKeys.load(null), "cert-authority,access=\"listen\" {ca}");
-        PublicKey certificate = keygen.certify(device, ca, "gw", "-n", "gw", "-O", "source-address=10.1.0.0/16");
+        PublicKey certificate = SshKeygen.certificate(device, ca, "gw", "-n", "gw", "-O", "source-address=10.1.0.0/16");
         assertTrue(authenticator.authenticate("gw", certificate, FakeSession.from("10.1.2.3", 1)));
         assertFalse(authenticator.authenticate("gw", certificate, FakeSession.from("10.2.0.1", 1)));
         assertEquals(1, authenticator.certificateRefusals().get(CertificateRefusal.SOURCE_ADDRESS));
@@ -76,7 +76,7 @@ class CertificateAuthenticationTest {
                 "cert-authority,access=\"listen,initiate,admin\" {ca}");
         ServerSession session = session();
         assertTrue(authenticator.authenticate("gw",
-                keygen.certify(device, ca, "gw", "-n", "gw", "-O", "no-port-forwarding"), session));
+                SshKeygen.certificate(device, ca, "gw", "-n", "gw", "-O", "no-port-forwarding"), session));
         assertEquals(Set.of(Access.ADMIN), session.getAttribute(KeyAuthenticator.AUTHORIZED_KEY).access());
         assertFalse(session.getAttribute(KeyAuthenticator.CERTIFICATE).forwarding());
     }
@@ -88,7 +88,7 @@ class CertificateAuthenticationTest {
         RevokedKeys revoked = RevokedKeys.load(revokedFile);
         KeyAuthenticator authenticator = authenticator(revoked, "cert-authority,access=\"listen\" {ca}");
         // A re-check judges the session's own user name, which the fake session calls "user".
-        PublicKey certificate = keygen.certify(device, ca, "gw", "-n", "user");
+        PublicKey certificate = SshKeygen.certificate(device, ca, "gw", "-n", "user");
         ServerSession session = session();
         assertTrue(authenticator.authenticate("user", certificate, session));
         assertTrue(authenticator.admits(session, certificate).admitted());
@@ -103,7 +103,7 @@ class CertificateAuthenticationTest {
         // Unreadable: new logins refused, the session judged by what the file last held.
         Files.writeString(revokedFile, "not a key\n", StandardCharsets.UTF_8);
         assertFalse(revoked.reloadIfChanged());
-        PublicKey other = keygen.certify(keygen.key("other"), ca, "other", "-n", "user");
+        PublicKey other = SshKeygen.certificate(keygen.key("other"), ca, "other", "-n", "user");
         assertFalse(authenticator.authenticate("user", other, session()));
         ServerSession otherSession = session();
         Files.writeString(revokedFile, "", StandardCharsets.UTF_8);

@@ -17,6 +17,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.nuttssh.auth.dns.HostNameResolver;
+import org.nuttssh.auth.keys.AuthorizedKey;
+import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.auth.revocation.RevokedKeys;
+import org.nuttssh.testing.MinaLogin;
+
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
@@ -89,10 +95,7 @@ class KeyAuthenticatorServerTest {
     }
 
     private ClientSession login(KeyPair identity) throws Exception {
-        ClientSession session = client.connect("alice", "127.0.0.1", server.getPort()).verify(TIMEOUT).getSession();
-        session.addPublicKeyIdentity(identity);
-        session.auth().verify(TIMEOUT);
-        return session;
+        return MinaLogin.login(client, "alice", server.getPort(), identity, TIMEOUT);
     }
 
     @Test

@@ -4,20 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 import org.nuttssh.config.Limit;
-import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.LocalRegistry;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.FakeListener;
 import org.nuttssh.testing.LogCapture;
 import org.nuttssh.testing.RecordingEnd;
+import org.nuttssh.testing.Records;
 import org.slf4j.event.KeyValuePair;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -35,9 +33,7 @@ class SwitchboardAccountingTest {
     private final FakeListener gw = FakeListener.slow();
 
     SwitchboardAccountingTest() {
-        TreeMap<Integer, String> ports = new TreeMap<>(Map.of(22, "localhost"));
-        switchboard.publish(new ListenerRecord("relay1-9", NODE, "gw1", List.of(), ports, "10.0.0.9:4000",
-                Instant.now(), 0), gw).toCompletableFuture().join();
+        switchboard.publish(Records.listener("relay1-9", NODE, "gw1").build(), gw).toCompletableFuture().join();
     }
 
     private Circuit connect(Initiator who, RecordingEnd initiator, String target, int port) {
@@ -133,9 +129,8 @@ class SwitchboardAccountingTest {
 
         assertTrue(registry.resolve("gw1", 0).toCompletableFuture().join().isEmpty());
         assertEquals(RefusalReason.SHUTTING_DOWN, refusal(BOB, "gw1", 22));
-        Throwable publish = switchboard.publish(new ListenerRecord("relay1-10", NODE, "late", List.of(),
-                new TreeMap<>(Map.of(22, "localhost")), "10.0.0.10:4000", Instant.now(), 0), FakeListener.accepting())
-                .toCompletableFuture().handle((ok, error) -> error).join();
+        Throwable publish = switchboard.publish(Records.listener("relay1-10", NODE, "late").build(),
+                FakeListener.accepting()).toCompletableFuture().handle((ok, error) -> error).join();
         assertTrue(publish.getMessage().contains("shutting down"), publish.toString());
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.nuttssh.testing.SshKeygen;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,9 +45,7 @@ class CommandLineTest {
     private String[] withFiles(String... args) throws Exception {
         Path hostKey = dir.resolve("ssh_host_key");
         if (!Files.exists(hostKey)) {
-            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString())
-                    .redirectErrorStream(true).start();
-            assertEquals(0, keygen.waitFor());
+            SshKeygen.generate(hostKey, "ed25519", "");
             Files.writeString(dir.resolve("authorized_keys"),
                     "access=\"listen\" " + Files.readString(Path.of(hostKey + ".pub")));
         }

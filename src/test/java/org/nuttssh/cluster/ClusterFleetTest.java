@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +18,7 @@ import org.nuttssh.admin.FleetAnswer;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.FakeNodeAdmin;
+import org.nuttssh.testing.Records;
 
 import io.vertx.core.Vertx;
 
@@ -45,7 +44,7 @@ class ClusterFleetTest {
     }
 
     private static ListenerRecord client(String id, NodeId node) {
-        return new ListenerRecord(id, node, "gw1", List.of(), new TreeMap<>(), "10.0.0.9:4000", Instant.now(), 1);
+        return Records.listener(id, node, "gw1").build();
     }
 
     @Test

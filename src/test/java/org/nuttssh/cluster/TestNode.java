@@ -1,10 +1,8 @@
 package org.nuttssh.cluster;
 
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 import org.nuttssh.circuit.Refusals;
@@ -14,6 +12,7 @@ import org.nuttssh.config.StartupException;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.testing.FakeNodeAdmin;
+import org.nuttssh.testing.Records;
 
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.internal.VertxInternal;
@@ -37,9 +36,7 @@ record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoClos
 
     /** A listening client's record on this node, on one port. */
     ListenerRecord record(String id, String hostname, int port) {
-        TreeMap<Integer, String> ports = new TreeMap<>();
-        ports.put(port, "localhost");
-        return new ListenerRecord(id, node.id(), hostname, List.of(), ports, "127.0.0.1:" + port, Instant.now(), 0);
+        return Records.listener(id, node.id(), hostname).ports(port).build();
     }
 
     Optional<String> resolve(String name, int index) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.nuttssh.testing.FreePorts;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,7 +65,7 @@ class AccessTest {
 
     @Test
     void unknownNamePortAndListenerRefusalFailOnlyThatChannel() throws Exception {
-        int closedPort = CircuitsTest.freePort();
+        int closedPort = FreePorts.tcp();
         SshProcess listener = relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port(),
                 "23:localhost:" + closedPort);
 

@@ -18,6 +18,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.nuttssh.auth.certificates.CertificateRefusal;
+import org.nuttssh.config.CertificateConfig;
+import org.nuttssh.testing.LogCapture;
+import org.nuttssh.testing.SshKeygen;
+
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -75,7 +80,7 @@ class CertificatesTest {
 
         SshProcess whoami = relay.run(relay.ssh("-l", "gw-0042", "relay-gw42", "whoami"));
         assertEquals(0, whoami.process().exitValue(), whoami.stderr());
-        String fingerprint = fingerprint(ca);
+        String fingerprint = SshKeygen.fingerprint(ca);
         assertTrue(whoami.stdout().contains("certificate: id \"gw42\" serial 42 ca " + fingerprint + "\n"),
                 whoami.stdout());
         SshProcess list = relay.run(relay.ssh("-l", "alice", "relay-ops", "list", "-v"));
@@ -126,8 +131,7 @@ class CertificatesTest {
         assertTrue(named.stdout().contains("certificate: id \"apart\""), named.stdout());
 
         // The key ID is the CA's text, but printed escaped like every client string.
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-s", rsa.toString(), "-I", "evil\u001b[2J", "-n", "evil",
-                relay.key("evil") + ".pub"));
+        SshKeygen.certify(relay.key("evil"), rsa, "evil\u001b[2J", "-n", "evil");
         SshProcess evil = relay.run(relay.ssh("relay-evil", "whoami"));
         assertTrue(evil.stdout().contains("certificate: id \"evil\\x1b[2J\" serial 0 ca "), evil.stdout());
 
@@ -141,7 +145,7 @@ class CertificatesTest {
     @Test
     void aKrlOrAKeyListRevokesLiveListenersAndAnUnreadableFileRefusesEveryone() throws Exception {
         Path revoked = relay.dir().resolve("revoked_keys");
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-k", "-f", revoked.toString()));
+        SshKeygen.krl(revoked, null);
         relay.configure(c -> c.certificates(new CertificateConfig(revoked, true, null)));
         relay.start("cert-authority,access=\"listen\" {ca}", "access=\"listen\" {plain}");
         Path ca = relay.key("ca");
@@ -207,8 +211,7 @@ class CertificatesTest {
     void theHostCertificateLetsClientsTrustTheCaInsteadOfTheKey() throws Exception {
         Path hostCa = relay.key("hostca", "ecdsa");
         Path hostKey = relay.hostKey();
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-s", hostCa.toString(), "-h", "-I", "relay", "-n",
-                "relay.example.org", hostKey + ".pub"));
+        SshKeygen.certify(hostKey, hostCa, "relay", "-h", "-n", "relay.example.org");
         relay.configure(c -> c.certificates(new CertificateConfig(null, true, Path.of(hostKey + "-cert.pub"))));
         relay.start("access=\"admin\" {ops}");
 
@@ -281,8 +284,7 @@ class CertificatesTest {
     private void updateKrl(Path krl, Path ca, String spec) throws Exception {
         Path specFile = relay.dir().resolve("krl-spec");
         Files.writeString(specFile, spec + "\n", StandardCharsets.UTF_8);
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-k", "-u", "-f", krl.toString(), "-s", ca + ".pub",
-                specFile.toString()));
+        SshKeygen.updateKrl(krl, ca, specFile);
     }
 
     private int exitOf(List<String> command) {
@@ -291,12 +293,5 @@ class CertificatesTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    static String fingerprint(Path key) throws Exception {
-        Process process = new ProcessBuilder("ssh-keygen", "-l", "-f", key + ".pub").start();
-        String line = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        return line.split(" ")[1];
     }
 }

@@ -3,10 +3,7 @@ package org.nuttssh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
+import org.nuttssh.testing.FreePorts;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +51,7 @@ class CircuitsTest {
     @Test
     void localForwardCarriesTwentySimultaneousCircuits() throws Exception {
         relay.listener("gw", "gw1", "gw1", "80:localhost:" + echo.port());
-        int localPort = freePort();
+        int localPort = FreePorts.tcp();
         SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + localPort + ":gw1:80", "relay-alice"));
         RelayFixture.await("local forward port", () -> canConnect(localPort) || !forward.isAlive());
@@ -62,7 +61,7 @@ class CircuitsTest {
             List<Future<String>> replies = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String message = "circuit " + i + " " + "x".repeat(i * 1000) + "\n";
-                replies.add(clients.submit(() -> exchange(localPort, message)));
+                replies.add(clients.submit(() -> RoundTrip.viaPort(localPort, message)));
             }
             for (int i = 0; i < 20; i++) {
                 String expected = "echo\ncircuit " + i + " " + "x".repeat(i * 1000) + "\n";
@@ -78,13 +77,13 @@ class CircuitsTest {
     void manyQuickCircuitsInARowKeepBothConnectionsUp() throws Exception {
         // The target speaks first, so its bytes can reach the relay before the circuit is wired up.
         SshProcess listener = relay.listener("gw", "gw1", "gw1", "80:localhost:" + echo.port());
-        int localPort = freePort();
+        int localPort = FreePorts.tcp();
         SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + localPort + ":gw1:80", "relay-alice"));
         RelayFixture.await(forward, "local forward port", () -> canConnect(localPort));
 
         for (int i = 0; i < 300; i++) {
-            assertEquals("echo\n", exchange(localPort, ""), "circuit " + i);
+            assertEquals("echo\n", RoundTrip.viaPort(localPort, ""), "circuit " + i);
         }
         assertTrue(listener.isAlive() && forward.isAlive(), "no connection was dropped");
         assertTrue(relay.newestRecord("gw1").isPresent());
@@ -95,7 +94,7 @@ class CircuitsTest {
         HttpTarget http = new HttpTarget("hello from gw1's web server");
         relay.onClose(http);
         relay.listener("gw", "gw1", "gw1", "80:localhost:" + http.port());
-        int socksPort = freePort();
+        int socksPort = FreePorts.tcp();
         SshProcess socks = relay.start(relay.ssh("-N", "-D", "127.0.0.1:" + socksPort, "relay-alice"));
         RelayFixture.await("SOCKS port", () -> canConnect(socksPort) || !socks.isAlive());
 
@@ -158,30 +157,11 @@ class CircuitsTest {
         return file;
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     static boolean canConnect(int port) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             return true;
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    /** Sends a message, half-closes, and reads everything back. */
-    static String exchange(int port, String message) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
-            OutputStream out = socket.getOutputStream();
-            out.write(message.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            socket.shutdownOutput();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

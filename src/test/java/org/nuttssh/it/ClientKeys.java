@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.nuttssh.testing.SshKeygen;
+
 /**
  * Keys for real OpenSSH clients of relays started outside the test JVM: one key per role ({@code dir/key-ROLE}, made
  * with the real ssh-keygen), the authorized_keys that gives each its options, and an ssh_config that checks the
@@ -27,8 +29,7 @@ final class ClientKeys {
         for (String line : lines) {
             int space = line.lastIndexOf(' ');
             String role = line.substring(space + 1);
-            RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", role, "-f",
-                    key(dir, role).toString()));
+            SshKeygen.generate(key(dir, role), "ed25519", role);
             authorized.append(line, 0, space + 1).append(Files.readString(Path.of(key(dir, role) + ".pub")).trim())
                     .append('\n');
         }

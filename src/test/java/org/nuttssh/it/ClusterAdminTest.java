@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -23,26 +21,16 @@ import org.nuttssh.testing.ClusterSecurity;
  */
 class ClusterAdminTest {
 
-    @TempDir
-    Path dir;
     @RegisterExtension
-    final RelayFixture a = new RelayFixture();
-    @RegisterExtension
-    final RelayFixture b = new RelayFixture();
+    final TwoNodeCluster cluster = new TwoNodeCluster("nuttssh-admin");
 
     @Test
     void anAdminOnOneNodeSeesAndKicksAClientOnAnother() throws Exception {
-        Path hazelcast = HazelcastFiles.onFreePorts(dir);
-        String name = "nuttssh-admin-" + UUID.randomUUID();
-        Path certs = dir.resolve("certs");
+        RelayFixture a = cluster.a();
+        RelayFixture b = cluster.b();
         TcpTarget echo = b.target("echo", TcpTarget.Mode.ECHO);
-        a.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null, null,
-                ClusterSecurity.of(certs, "node-a"))));
-        a.start("access=\"admin\" {root}", "access=\"initiate\" {alice}");
-        b.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null, null,
-                ClusterSecurity.of(certs, "node-b"))));
-        b.start("access=\"listen\" {gw}");
-        RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
+        cluster.start(List.of("access=\"admin\" {root}", "access=\"initiate\" {alice}"),
+                List.of("access=\"listen\" {gw}"));
         String nodeB = b.server().nodeId().shortId();
 
         SshProcess listener = b.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.config.CertificateConfig;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.testing.ClusterSecurity;
+import org.nuttssh.testing.SshKeygen;
+
 
 /**
  * Certificates on a two-node cluster in this JVM: both nodes present the same host key and certificate, a device
@@ -25,32 +26,23 @@ import org.nuttssh.testing.ClusterSecurity;
  */
 class ClusterCertificatesTest {
 
-    @TempDir
-    Path dir;
     @RegisterExtension
-    final RelayFixture a = new RelayFixture();
-    @RegisterExtension
-    final RelayFixture b = new RelayFixture();
+    final TwoNodeCluster cluster = new TwoNodeCluster("nuttssh-certificates");
 
     @Test
     void aFleetCertificateWorksAcrossNodesThatShareOneHostCertificate() throws Exception {
-        Path hazelcast = HazelcastFiles.onFreePorts(dir);
-        String name = "nuttssh-certificates-" + UUID.randomUUID();
-        Path certs = dir.resolve("certs");
+        RelayFixture a = cluster.a();
+        RelayFixture b = cluster.b();
         TcpTarget echo = b.target("echo", TcpTarget.Mode.ECHO);
         Path hostKey = a.hostKey();
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-s", a.key("hostca", "ecdsa").toString(), "-h", "-I",
-                "relay", "-n", "relay.example.org", hostKey + ".pub"));
+        SshKeygen.certify(hostKey, a.key("hostca", "ecdsa"), "relay", "-h", "-n", "relay.example.org");
         for (String file : List.of("ssh_host_key", "ssh_host_key.pub", "ssh_host_key-cert.pub")) {
             Files.copy(a.dir().resolve(file), b.dir().resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
         }
-        a.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null, null,
-                ClusterSecurity.of(certs, "node-a"))).certificates(hostCertificate(a)));
-        a.start("access=\"initiate\",access=\"admin\" {ops}");
-        b.configure(c -> c.cluster(new ClusterConfig(hazelcast, name, "127.0.0.1", List.of(), null, null,
-                ClusterSecurity.of(certs, "node-b"))).certificates(hostCertificate(b)));
-        b.start("cert-authority,access=\"listen\",names=\"gw-*\" " + a.publicKey("fleetca"));
-        RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
+        a.configure(c -> c.certificates(hostCertificate(a)));
+        b.configure(c -> c.certificates(hostCertificate(b)));
+        cluster.start(List.of("access=\"initiate\",access=\"admin\" {ops}"),
+                List.of("cert-authority,access=\"listen\",names=\"gw-*\" " + a.publicKey("fleetca")));
 
         b.certify("gw", a.key("fleetca"), "-n", "gw-0007", "-z", "7");
         // The device is PuTTY's plink, with the certificate in its .ppk.
@@ -59,7 +51,7 @@ class ClusterCertificatesTest {
         RelayFixture.await(device, "gw-0007 listening on B", () -> b.newestRecord("gw-0007").isPresent());
         RelayFixture.await("gw-0007 known on A", () -> a.newestRecord("gw-0007").isPresent());
 
-        Path knownHosts = dir.resolve("known_hosts");
+        Path knownHosts = a.dir().resolve("known_hosts");
         Files.writeString(knownHosts, "@cert-authority *.example.org " + a.publicKey("hostca") + "\n",
                 StandardCharsets.UTF_8);
         SshProcess circuit = a.run(strictly(a, knownHosts, "-W", "gw-0007:22", "relay-ops"));

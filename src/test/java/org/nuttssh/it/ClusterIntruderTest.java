@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -99,14 +98,6 @@ class ClusterIntruderTest {
         return list.stdout().lines().skip(1).toList();
     }
 
-    private String roundTrip(String target) throws Exception {
-        Path input = dir.resolve("input");
-        Files.writeString(input, "hello\n");
-        SshProcess circuit = relay.run(relay.ssh("-W", target, "relay-alice"), input);
-        assertEquals(0, circuit.process().exitValue(), circuit.stderr());
-        return circuit.stdout();
-    }
-
     @Test
     void aHazelcastClientWithTheClusterNameCannotConnect() throws Exception {
         HazelcastInstance member = joinAsBareMember();
@@ -176,7 +167,8 @@ class ClusterIntruderTest {
         List<String> rows = listRows();
         assertEquals(1, rows.size(), "one listening client, no prod-db~1: " + rows);
         assertTrue(rows.get(0).startsWith("prod-db ") && !rows.get(0).contains("203.0.113.66"), rows.get(0));
-        assertEquals("db\nhello\n", roundTrip("prod-db:22"));
+        assertEquals("db\nhello\n", RoundTrip.viaSsh(relay.dir(), relay.ssh("-W", "prod-db:22", "relay-alice"),
+                "hello\n", RelayFixture.TIMEOUT));
         assertTrue(listener.isAlive());
     }
 

@@ -1,13 +1,14 @@
 package org.nuttssh.it;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+
+import org.nuttssh.testing.FreePorts;
 
 /**
  * Where a test's relay nodes and clients run: on this host's loopback, or each node in a Linux network namespace of
@@ -61,9 +62,7 @@ interface ClusterNetwork extends AutoCloseable {
 
         @Override
         public int freeClientPort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            }
+            return FreePorts.tcp();
         }
 
         @Override

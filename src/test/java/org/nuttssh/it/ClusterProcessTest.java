@@ -11,11 +11,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +28,10 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+
+import org.nuttssh.testing.Await;
+import org.nuttssh.testing.FreePorts;
+import org.nuttssh.testing.SshKeygen;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,31 +93,16 @@ class ClusterProcessTest {
         assumeTrue(Files.isExecutable(Path.of(HAPROXY)) || System.getenv("CI") != null,
                 "needs haproxy and autossh (.ci/run installs them)");
         Path hostKey = dir.resolve("ssh_host_key");
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "cluster", "-f",
-                hostKey.toString()));
-        StringBuilder authorized = new StringBuilder();
-        for (String line : List.of("access=\"listen\" gw", "access=\"listen\" auto", "access=\"initiate\" alice",
-                "access=\"initiate\",from=\"127.0.0.3\" here3", "access=\"initiate\",from=\"127.0.0.1\" here1")) {
-            int space = line.lastIndexOf(' ');
-            String role = line.substring(space + 1);
-            RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", role, "-f",
-                    key(role).toString()));
-            authorized.append(line, 0, space + 1).append(Files.readString(Path.of(key(role) + ".pub")).trim())
-                    .append('\n');
-        }
-        fieldClients = new FieldClients(dir, Path.of(hostKey + ".pub"));
-        authorized.append(fieldClients.authorizedKeys("access=\"listen\",access=\"initiate\""));
+        SshKeygen.generate(hostKey, "ed25519", "cluster");
+        ClientKeys.authorize(dir, List.of("access=\"listen\" gw", "access=\"listen\" auto",
+                "access=\"initiate\" alice", "access=\"initiate\",from=\"127.0.0.3\" here3",
+                "access=\"initiate\",from=\"127.0.0.1\" here1"));
+        fieldClients = new FieldClients(dir, hostKey);
         Path authorizedKeys = dir.resolve("authorized_keys");
-        Files.writeString(authorizedKeys, authorized.toString());
+        Files.writeString(authorizedKeys, fieldClients.authorizedKeys("access=\"listen\",access=\"initiate\""),
+                StandardOpenOption.APPEND);
         // Strict host key checking against the one shared key: every node must present it.
-        Files.writeString(dir.resolve("known_hosts"),
-                "nuttssh-cluster " + Files.readString(Path.of(hostKey + ".pub")).trim() + "\n");
-        Files.writeString(sshConfig(), """
-                Host *
-                  HostKeyAlias nuttssh-cluster
-                  StrictHostKeyChecking yes
-                  UserKnownHostsFile %s
-                """.formatted(dir.resolve("known_hosts")) + RelayFixture.CLIENT_OPTIONS);
+        ClientKeys.strictConfig(dir, hostKey, "nuttssh-cluster");
         Files.createFile(dir.resolve("empty-stdin"));
 
         cluster = new ClusterScript(dir.resolve("state"), hostKey, authorizedKeys);
@@ -177,12 +166,12 @@ class ClusterProcessTest {
                 "node A logged no circuit to gw1:\n" + cluster.log(a));
 
         // -L on node A: several circuits over one connection, each with its half-close.
-        int localPort = freePort();
+        int localPort = FreePorts.tcp();
         SshProcess forward = start(ssh("alice", cluster.pinnedPort(a), "-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + localPort + ":gw1:22"), null);
         awaitConnectable(localPort, forward);
         for (int i = 0; i < 5; i++) {
-            assertEquals("gw-echo\nping " + i + "\n", socketRoundTrip(localPort, "ping " + i + "\n"));
+            assertEquals("gw-echo\nping " + i + "\n", RoundTrip.viaPort(localPort, "ping " + i + "\n"));
         }
         forward.close();
 
@@ -367,20 +356,7 @@ class ClusterProcessTest {
 
     /** {@code ssh -W target} as alice through {@code port}: what comes back for {@code input} and its EOF. */
     private String roundTrip(int port, String target, String input) throws Exception {
-        Path in = Files.writeString(Files.createTempFile(dir, "in", ".txt"), input);
-        SshProcess initiator = start(ssh("alice", port, "-W", target), in);
-        assertEquals(0, initiator.waitFor(TIMEOUT), initiator.stderr());
-        return initiator.stdout();
-    }
-
-    private static String socketRoundTrip(int port, String input) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) TIMEOUT.toMillis());
-            socket.setSoTimeout((int) TIMEOUT.toMillis());
-            socket.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-            socket.shutdownOutput();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return RoundTrip.viaSsh(dir, ssh("alice", port, "-W", target), input, TIMEOUT);
     }
 
     private static void awaitConnectable(int port, SshProcess forward) throws Exception {
@@ -392,12 +368,6 @@ class ClusterProcessTest {
                 return false;
             }
         });
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** The node (relay1...) of every connection through the balanced port that HAProxy has logged, in order. */

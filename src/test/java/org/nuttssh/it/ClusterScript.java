@@ -2,8 +2,6 @@ package org.nuttssh.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.nuttssh.testing.FreePorts;
 
 /**
  * Three relay JVMs and HAProxy started by {@code scripts/local-cluster.sh} on ports picked at run time, with a cluster
@@ -49,7 +49,7 @@ final class ClusterScript implements AutoCloseable {
     /** Nodes with --proxy-protocol behind HAProxy sending the header, as the script does by default. */
     ClusterScript(Path stateDir, Path hostKey, Path authorizedKeys) throws IOException {
         this.stateDir = stateDir;
-        int[] ports = freePorts(7);
+        int[] ports = FreePorts.tcp(7);
         System.arraycopy(ports, 0, nodePorts, 0, 3);
         System.arraycopy(ports, 3, pinnedPorts, 0, 3);
         lbPort = ports[6];
@@ -256,23 +256,5 @@ final class ClusterScript implements AutoCloseable {
             text.append(text.length() == 0 ? "" : " ").append(port);
         }
         return text.toString();
-    }
-
-    /** Distinct free loopback ports, all held open at once while choosing so none is picked twice. */
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 }

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +25,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+
+import org.nuttssh.testing.Await;
+import org.nuttssh.testing.FreePorts;
+import org.nuttssh.testing.SshKeygen;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,14 +82,13 @@ class ComposeDeploymentIT {
     void up() throws Exception {
         run(List.of("bash", REPO.resolve("scripts/docker-images.sh").toString()), IMAGES_TIMEOUT);
         Path hostKey = dir.resolve("ssh_host_key");
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "compose", "-f",
-                hostKey.toString()));
+        SshKeygen.generate(hostKey, "ed25519", "compose");
         ClientKeys.authorize(dir, List.of("access=\"listen\" gw", "access=\"listen\" auto",
                 "access=\"initiate\" alice", "access=\"admin\" root"));
         ClientKeys.strictConfig(dir, hostKey, "nuttssh-compose");
         Files.createFile(dir.resolve("empty-stdin"));
 
-        port = freePort();
+        port = FreePorts.tcp();
         int subnet = ThreadLocalRandom.current().nextInt(100, 200);
         compose = new ComposeProject(REPO, dir, "nuttssh-it-" + HexFormat.of().toHexDigits(
                 ThreadLocalRandom.current().nextInt()), "127.0.0.1:" + port, "172.28." + subnet + ".0/24");
@@ -359,14 +360,7 @@ class ComposeDeploymentIT {
 
     /** {@code ssh -W target} as alice through HAProxy: what comes back for {@code input} and its EOF. */
     private String roundTrip(String target, String input) throws Exception {
-        Path in = Files.writeString(Files.createTempFile(dir, "in", ".txt"), input);
-        SshProcess initiator = SshProcess.start(dir, ssh("alice", "-W", target), in);
-        try {
-            assertEquals(0, initiator.waitFor(TIMEOUT), initiator.stderr());
-            return initiator.stdout();
-        } finally {
-            initiator.close();
-        }
+        return RoundTrip.viaSsh(dir, ssh("alice", "-W", target), input, TIMEOUT);
     }
 
     /** One row of {@code list -v}: NAME ADDRESS ALIASES PORTS NODE CONNECTED CIRCUITS BYTES CERTIFICATE. */
@@ -416,12 +410,6 @@ class ComposeDeploymentIT {
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; list -v shows "
                     + (seen.isEmpty() ? "nothing" : seen.get(seen.size() - 1)) + compose.logTails(), e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

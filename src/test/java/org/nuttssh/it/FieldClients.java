@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.nuttssh.testing.SshKeygen;
+
 /**
  * The SSH clients the relay meets in the field, each run as its users run it, as a program of its own with a key
  * of its own: OpenSSH's {@code ssh}, dropbear's {@code dbclient} (routers), PuTTY's {@code plink} (Windows admins),
@@ -35,20 +37,19 @@ final class FieldClients {
     private static final String HOST_KEY_ALIAS = "nuttssh-relay";
 
     private final Path dir;
-    private final Path hostKeyPub;
+    private final Path hostKey;
 
     /**
      * Makes a key for every client, in the format that client reads.
      *
-     * @param hostKeyPub the relay's public host key, which may be written after this (a fixture's relay starts later)
+     * @param hostKey the relay's host key, which may be written after this (a fixture's relay starts later)
      */
-    FieldClients(Path dir, Path hostKeyPub) throws IOException, InterruptedException {
+    FieldClients(Path dir, Path hostKey) throws IOException, InterruptedException {
         this.dir = dir;
-        this.hostKeyPub = hostKeyPub;
+        this.hostKey = hostKey;
         for (Client client : Client.values()) {
             Path key = key(client);
-            RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", client.user(), "-f",
-                    key.toString()));
+            SshKeygen.generate(key, "ed25519", client.user());
             switch (client) {
                 case DROPBEAR -> RelayFixture.exec(List.of("dropbearconvert", "openssh", "dropbear", key.toString(),
                         key + ".dropbear"));
@@ -123,7 +124,7 @@ final class FieldClients {
 
     private Path knownHosts() throws IOException {
         Path knownHosts = dir.resolve("field_known_hosts");
-        Files.writeString(knownHosts, HOST_KEY_ALIAS + " " + Files.readString(hostKeyPub).trim() + "\n");
+        Files.writeString(knownHosts, HOST_KEY_ALIAS + " " + Files.readString(Path.of(hostKey + ".pub")).trim() + "\n");
         return knownHosts;
     }
 
@@ -136,7 +137,7 @@ final class FieldClients {
             default -> throw new IllegalArgumentException(client + " is a program, not a library");
         });
         command.addAll(List.of(host, String.valueOf(port), client.user(), key(client).toString(),
-                hostKeyPub.toString()));
+                hostKey + ".pub"));
         command.addAll(List.of(args));
         return command;
     }
@@ -165,10 +166,7 @@ final class FieldClients {
 
     private String fingerprint() throws IOException {
         try {
-            Process process = new ProcessBuilder("ssh-keygen", "-l", "-f", hostKeyPub.toString()).start();
-            String line = new String(process.getInputStream().readAllBytes()).trim();
-            process.waitFor();
-            return line.split("\\s+")[1];
+            return SshKeygen.fingerprint(hostKey);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted reading the host key's fingerprint", e);

@@ -36,7 +36,7 @@ class FieldClientsTest {
 
     @BeforeEach
     void start() throws Exception {
-        clients = new FieldClients(relay.dir(), relay.dir().resolve("ssh_host_key.pub"));
+        clients = new FieldClients(relay.dir(), relay.dir().resolve("ssh_host_key"));
         relay.start(clients.authorizedKeys("access=\"listen\",access=\"initiate\"").split("\n"));
     }
 

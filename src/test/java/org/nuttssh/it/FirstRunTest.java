@@ -8,10 +8,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.nuttssh.testing.SshKeygen;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +28,7 @@ class FirstRunTest {
     @Test
     void initCreatesMissingFilesOnceAndStartsAWorkingRelay() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home/.ssh")).getParent();
-        Path userKey = home.resolve(".ssh/id_ed25519");
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", userKey.toString()));
+        Path userKey = new SshKeygen(home.resolve(".ssh")).key("id_ed25519");
         Path hostKey = dir.resolve("ssh_host_key");
         Path authorizedKeys = dir.resolve("authorized_keys");
 

@@ -1,11 +1,11 @@
 package org.nuttssh.it;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import org.nuttssh.testing.FreePorts;
 
 /** Hazelcast XML for in-JVM relays: a port range of their own on loopback, so other clusters here cannot interfere. */
 public final class HazelcastFiles {
@@ -15,7 +15,7 @@ public final class HazelcastFiles {
 
     /** Members on a free port range, found over TCP on loopback only; the file's form is the plain network one. */
     public static Path onFreePorts(Path dir) throws IOException {
-        int base = firstPort();
+        int base = FreePorts.tcp();
         Path file = dir.resolve("cluster.xml");
         Files.writeString(file, """
                 <hazelcast xmlns="http://www.hazelcast.com/schema/config">
@@ -41,11 +41,5 @@ public final class HazelcastFiles {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         int at = text.indexOf("port-count=\"10\">") + "port-count=\"10\">".length();
         return Integer.parseInt(text.substring(at, text.indexOf('<', at)));
-    }
-
-    private static int firstPort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
     }
 }

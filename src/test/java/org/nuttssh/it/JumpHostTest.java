@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.nuttssh.testing.FreePorts;
+import org.nuttssh.testing.SshKeygen;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,12 +47,11 @@ class JumpHostTest {
 
     /** A throwaway sshd on a loopback port that lets {@code authorizedKey} in as the current user. */
     private int startSshd(String authorizedKey) throws Exception {
-        Path hostKey = relay.dir().resolve("sshd_host_key");
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
+        Path hostKey = new SshKeygen(relay.dir()).key("sshd_host_key");
         Path authorized = relay.dir().resolve("sshd_authorized_keys");
         Files.writeString(authorized, authorizedKey + "\n", StandardCharsets.UTF_8);
         Files.createDirectories(Path.of("/run/sshd")); // privilege separation directory sshd insists on
-        int port = CircuitsTest.freePort();
+        int port = FreePorts.tcp();
         Path config = relay.dir().resolve("sshd_config");
         Files.writeString(config, String.join("\n",
                 "ListenAddress 127.0.0.1",

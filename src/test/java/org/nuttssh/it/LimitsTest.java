@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +26,7 @@ import org.nuttssh.config.Limits;
 import org.nuttssh.config.MaxStartups;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.ssh.SshService;
+import org.nuttssh.testing.FreePorts;
 import org.nuttssh.testing.LogCapture;
 import org.slf4j.LoggerFactory;
 
@@ -160,7 +160,7 @@ class LimitsTest {
     @Test
     void circuitsBeyondTheMaximumPerClientAreRefused() throws Exception {
         start(l -> l.maxCircuitsPerClient(1));
-        int localPort = CircuitsTest.freePort();
+        int localPort = FreePorts.tcp();
         SshProcess forward = aliceForwardsToGw1(localPort);
 
         try (Socket first = new Socket(InetAddress.getLoopbackAddress(), localPort)) {
@@ -185,7 +185,7 @@ class LimitsTest {
     @Test
     void channelsBeyondTheMaximumPerConnectionAreRefused() throws Exception {
         start(l -> l.maxChannelsPerConnection(2));
-        int localPort = CircuitsTest.freePort();
+        int localPort = FreePorts.tcp();
         SshProcess forward = aliceForwardsToGw1(localPort);
 
         try (Socket first = new Socket(InetAddress.getLoopbackAddress(), localPort);
@@ -317,17 +317,8 @@ class LimitsTest {
         relay.listener("gw", "gw1", "gw1", "22:localhost:" + echo.port());
         SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + localPort + ":gw1:22", "relay-alice"));
-        RelayFixture.await(forward, "local forward port", () -> isBound(localPort));
+        RelayFixture.await(forward, "local forward port", () -> !FreePorts.isFree(localPort));
         return forward;
-    }
-
-    /** Whether something listens on {@code port} of the loopback address, found without connecting to it. */
-    private static boolean isBound(int port) {
-        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return false;
-        } catch (Exception inUse) {
-            return true;
-        }
     }
 
     private static void closeAll(List<Socket> sockets) throws Exception {

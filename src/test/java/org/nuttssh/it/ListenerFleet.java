@@ -10,6 +10,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.nuttssh.testing.MinaLogin;
+
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
@@ -61,9 +63,7 @@ final class ListenerFleet implements AutoCloseable {
     private void listen(String name, int port, KeyPair identity) {
         ClientSession session = null;
         try {
-            session = client.connect(name, "127.0.0.1", port).verify(STEP).getSession();
-            session.addPublicKeyIdentity(identity);
-            session.auth().verify(STEP);
+            session = MinaLogin.login(client, name, port, identity, STEP);
             session.startRemotePortForwarding(new SshdSocketAddress("localhost", 22),
                     new SshdSocketAddress("localhost", 9));
             synchronized (sessions) {

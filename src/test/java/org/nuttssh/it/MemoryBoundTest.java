@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.nuttssh.testing.FreePorts;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,8 +56,8 @@ class MemoryBoundTest {
         int metrics = process.metricsPort(START);
         relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes", "-R", "22:localhost:" + echo.port(),
                 "-R", "9:localhost:" + dead.port(), "-l", "gw1", "relay-gw"));
-        int echoPort = CircuitsTest.freePort();
-        int deadPort = CircuitsTest.freePort();
+        int echoPort = FreePorts.tcp();
+        int deadPort = FreePorts.tcp();
         SshProcess alice = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + echoPort + ":gw1:22", "-L", "127.0.0.1:" + deadPort + ":gw1:9", "relay-alice"));
         RelayFixture.await(alice, "the listener and the local forwards", () -> scrape(metrics, "nuttssh_listeners") == 2

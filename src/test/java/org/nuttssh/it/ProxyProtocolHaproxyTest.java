@@ -11,6 +11,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.nuttssh.auth.certificates.CertificateRefusal;
+import org.nuttssh.proxy.ProxyProtocolAcceptor;
+import org.nuttssh.testing.FreePorts;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +142,7 @@ class ProxyProtocolHaproxyTest {
 
     /** HAProxy in the foreground, relaying 127.0.0.1:PORT to the relay with {@code sendProxy}; returns PORT. */
     private int startHaproxy(String sendProxy) throws Exception {
-        int port = CircuitsTest.freePort();
+        int port = FreePorts.tcp();
         Path config = relay.dir().resolve("haproxy-" + sendProxy + ".cfg");
         Files.writeString(config, String.join("\n",
                 "global",

@@ -28,6 +28,7 @@ import org.nuttssh.config.RelayConfig;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.ssh.transport.HostKeys;
 import org.nuttssh.testing.Await;
+import org.nuttssh.testing.SshKeygen;
 
 /**
  * A relay started in-process on a random loopback port, client keys made with the real {@code ssh-keygen}, and an
@@ -112,7 +113,7 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
         Path key = keys.get(name);
         if (key == null) {
             key = dir.resolve("key-" + name);
-            exec(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-C", name, "-f", key.toString()));
+            SshKeygen.generate(key, type, name);
             keys.put(name, key);
             if (port != 0) {
                 writeSshConfig();
@@ -174,24 +175,15 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
 
     /** The relay's host key, created on first use (before {@link #start}, to certify it). */
     Path hostKey() throws IOException, InterruptedException {
-        Path hostKey = dir.resolve("ssh_host_key");
-        if (!Files.exists(hostKey)) {
-            exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
-        }
-        return hostKey;
+        return new SshKeygen(dir).key("ssh_host_key");
     }
 
     /**
-     * Signs the role's key with a CA's key, {@code ssh-keygen -s CAKEY -I ROLE OPTIONS key-ROLE.pub}, which
-     * writes {@code key-ROLE-cert.pub}: ssh then offers the certificate before the key (give principals with
-     * {@code -n}, validity with {@code -V}, a serial with {@code -z}, options with {@code -O}).
+     * Signs the role's key with a CA's key, its key ID the role ({@link SshKeygen#certify}), which writes
+     * {@code key-ROLE-cert.pub}: ssh then offers the certificate before the key.
      */
     Path certify(String role, Path caKey, String... options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("ssh-keygen", "-q", "-s", caKey.toString(), "-I", role));
-        command.addAll(Arrays.asList(options));
-        command.add(key(role) + ".pub");
-        exec(command);
-        return Path.of(key(role) + "-cert.pub");
+        return SshKeygen.certify(key(role), caKey, role, options);
     }
 
     void writeAuthorizedKeys(String... authorizedLines) throws IOException, InterruptedException {
@@ -222,8 +214,7 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
      */
     List<String> plink(Path ppk, String user, List<String> options, String remoteCommand)
             throws IOException, InterruptedException {
-        String hostKey = new String(new ProcessBuilder("ssh-keygen", "-l", "-f", hostKey() + ".pub").start()
-                .getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[1];
+        String hostKey = SshKeygen.fingerprint(hostKey());
         List<String> command = new ArrayList<>(List.of("plink", "-ssh", "-batch", "-P", String.valueOf(port), "-l",
                 user, "-i", ppk.toString(), "-hostkey", hostKey));
         command.addAll(options);

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.nuttssh.cluster.trust.ClusterCertificates;
 import org.nuttssh.testing.Await;
+import org.nuttssh.testing.SshKeygen;
 
 /**
  * Relay nodes in JVMs of their own, started as an operator starts them (a secure cluster: certificates and secret
@@ -48,8 +49,7 @@ final class RelayNodes implements AutoCloseable {
         this.count = count;
         this.sshPorts = new int[count + 1];
         this.nodes = new Process[count + 1];
-        RelayFixture.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
-                dir.resolve("ssh_host_key").toString()));
+        new SshKeygen(dir).key("ssh_host_key");
         ClientKeys.authorize(dir, List.of(authorizedRoles));
         List<String> names = new ArrayList<>();
         for (int n = 1; n <= count; n++) {

@@ -3,6 +3,8 @@ package org.nuttssh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.nuttssh.testing.FreePorts;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,12 +49,12 @@ class RevocationTest {
     void rightsThatShrinkAreTakenAwayFromTheLiveSession() throws Exception {
         relay.start("access=\"listen\" {gw}", "access=\"listen\",access=\"initiate\",alias=\"office\" {both}");
         relay.listener("gw", "gw2", "gw2", "22:localhost:" + echo.port());
-        int localPort = CircuitsTest.freePort();
+        int localPort = FreePorts.tcp();
         SshProcess both = relay.listener("both", "gw1", "gw1", "22:localhost:" + echo.port());
         SshProcess forward = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
                 "-L", "127.0.0.1:" + localPort + ":gw2:22", "relay-both"));
         RelayFixture.await(forward, "local forward port", () -> CircuitsTest.canConnect(localPort));
-        assertEquals("echo\nvia gw2\n", CircuitsTest.exchange(localPort, "via gw2\n"));
+        assertEquals("echo\nvia gw2\n", RoundTrip.viaPort(localPort, "via gw2\n"));
 
         // initiate is gone: the listener and its alias stay, new circuits are refused.
         relay.writeAuthorizedKeys("access=\"listen\" {gw}", "access=\"listen\",alias=\"office\" {both}");
@@ -81,7 +83,7 @@ class RevocationTest {
 
     private static String exchange(int port) {
         try {
-            return CircuitsTest.exchange(port, "again\n");
+            return RoundTrip.viaPort(port, "again\n");
         } catch (Exception reset) {
             return ""; // ssh resets a -L connection whose channel was refused
         }

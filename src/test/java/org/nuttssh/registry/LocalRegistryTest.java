@@ -3,11 +3,11 @@ package org.nuttssh.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+
+import org.nuttssh.testing.Records;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,12 +15,8 @@ class LocalRegistryTest {
 
     private final LocalRegistry registry = new LocalRegistry();
 
-    static ListenerRecord record(String id, String hostname, List<String> aliases, Integer... ports) {
-        TreeMap<Integer, String> portMap = new TreeMap<>();
-        for (Integer port : ports) {
-            portMap.put(port, "localhost");
-        }
-        return new ListenerRecord(id, new NodeId("node-a"), hostname, aliases, portMap, "127.0.0.1:1", Instant.EPOCH, 0);
+    private static ListenerRecord record(String id, String hostname, List<String> aliases, int... ports) {
+        return Records.listener(id, new NodeId("node-a"), hostname).aliases(aliases).ports(ports).build();
     }
 
     private Optional<String> resolve(String name, int index) {

@@ -17,6 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import org.nuttssh.Relay;
+import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.config.Limit;
+import org.nuttssh.config.Limits;
+import org.nuttssh.config.RelayConfig;
+import org.nuttssh.testing.Await;
+import org.nuttssh.testing.KeyPairs;
+import org.nuttssh.testing.LogCapture;
+import org.nuttssh.testing.MinaLogin;
+
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.ClientChannel;
@@ -24,7 +34,6 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
-import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.ConnectionService;
@@ -62,7 +71,7 @@ class HostileRequestsTest {
     @TempDir
     Path dir;
 
-    private final KeyPair key = generate();
+    private final KeyPair key = KeyPairs.ed25519();
     private final List<AutoCloseable> closing = new ArrayList<>();
     private Relay relay;
     private SshClient client;
@@ -91,14 +100,12 @@ class HostileRequestsTest {
                 + PublicKeyEntry.toString(key.getPublic()) + " all\n");
         RelayConfig config = RelayConfig.builder().bind("127.0.0.1").port(0).authorizedKeys(keys)
                 .limits(limits.apply(Limits.builder()).build()).build();
-        relay = Relay.start(config, KeyPairProvider.wrap(generate()), AuthorizedKeys.load(keys));
+        relay = Relay.start(config, KeyPairProvider.wrap(KeyPairs.ed25519()), AuthorizedKeys.load(keys));
     }
 
     private ClientSession login(String user) throws Exception {
-        ClientSession session = client.connect(user, "127.0.0.1", relay.port()).verify(TIMEOUT).getSession();
+        ClientSession session = MinaLogin.login(client, user, relay.port(), key, TIMEOUT);
         closing.add(session);
-        session.addPublicKeyIdentity(key);
-        session.auth().verify(TIMEOUT);
         return session;
     }
 
@@ -217,13 +224,5 @@ class HostileRequestsTest {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         return ((OutputStreamAppender<ILoggingEvent>) context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
                 .getAppender("STDERR")).getEncoder();
-    }
-
-    private static KeyPair generate() {
-        try {
-            return KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,13 +1,11 @@
 package org.nuttssh.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
@@ -48,34 +46,20 @@ public final class TestKeys {
     }
 
     private static synchronized String generate(String name) {
-        String[] args = switch (name) {
-            case "ed25519", "ed25519-b", "ed25519-c" -> new String[] {"-t", "ed25519"};
-            case "rsa" -> new String[] {"-t", "rsa", "-b", "2048"};
-            case "ecdsa256" -> new String[] {"-t", "ecdsa", "-b", "256"};
-            case "ecdsa384" -> new String[] {"-t", "ecdsa", "-b", "384"};
-            case "ecdsa521" -> new String[] {"-t", "ecdsa", "-b", "521"};
-            default -> throw new IllegalArgumentException("no test key " + name);
-        };
         try {
             if (dir == null) {
                 dir = Files.createTempDirectory("nuttssh-auth-keys");
                 dir.toFile().deleteOnExit();
             }
             Path file = dir.resolve(name);
-            String[] command = new String[args.length + 8];
-            command[0] = "/usr/bin/ssh-keygen";
-            command[1] = "-q";
-            command[2] = "-N";
-            command[3] = "";
-            command[4] = "-C";
-            command[5] = name + "@test";
-            command[6] = "-f";
-            command[7] = file.toString();
-            System.arraycopy(args, 0, command, 8, args.length);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("ssh-keygen failed for " + name + ": " + output);
+            String comment = name + "@test";
+            switch (name) {
+                case "ed25519", "ed25519-b", "ed25519-c" -> SshKeygen.generate(file, "ed25519", comment);
+                case "rsa" -> SshKeygen.generate(file, "rsa", 2048, comment);
+                case "ecdsa256" -> SshKeygen.generate(file, "ecdsa", 256, comment);
+                case "ecdsa384" -> SshKeygen.generate(file, "ecdsa", 384, comment);
+                case "ecdsa521" -> SshKeygen.generate(file, "ecdsa", 521, comment);
+                default -> throw new IllegalArgumentException("no test key " + name);
             }
             file.toFile().deleteOnExit();
             Path pub = dir.resolve(name + ".pub");

@@ -59,13 +59,14 @@ class KrlTest {
         Path device = keygen.key("device");
         Path laptop = keygen.key("laptop");
         RevokedKeys revoked = krl(ca, List.of("id: gw-0042",
-                "key: " + Files.readString(Path.of(device + ".pub")).strip(), "hash: " + fingerprint(laptop)));
+                "key: " + Files.readString(Path.of(device + ".pub")).strip(),
+                "hash: " + SshKeygen.fingerprint(laptop)));
         assertRevoked(revoked, certificate(ca, "gw-0042", 1), "key ID \"gw-0042\" revoked");
         assertEquals(Optional.empty(), revoked.revocation(certificate(ca, "gw-0043", 2)));
-        assertRevoked(revoked, publicKey(device), "key listed in the KRL");
+        assertRevoked(revoked, SshKeygen.publicKey(device), "key listed in the KRL");
         assertRevoked(revoked, certificateOf(device, ca, "x", 3), "its key listed in the KRL");
-        assertRevoked(revoked, publicKey(laptop), "its hash is listed");
-        assertEquals(Optional.empty(), revoked.revocation(publicKey(ca)));
+        assertRevoked(revoked, SshKeygen.publicKey(laptop), "its hash is listed");
+        assertEquals(Optional.empty(), revoked.revocation(SshKeygen.publicKey(ca)));
     }
 
     @Test
@@ -78,15 +79,15 @@ class KrlTest {
     @Test
     void aDamagedKrlRefusesEveryKey() throws Exception {
         Path file = dir.resolve("revoked.krl");
-        run(List.of("ssh-keygen", "-q", "-k", "-f", file.toString(), ca + ".pub"));
+        SshKeygen.krl(file, null, Path.of(ca + ".pub"));
         byte[] whole = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(whole, whole.length - 3));
         RevokedKeys revoked = RevokedKeys.load(file);
-        assertTrue(revoked.revocation(publicKey(otherCa)).orElseThrow().contains("cannot be read"));
+        assertTrue(revoked.revocation(SshKeygen.publicKey(otherCa)).orElseThrow().contains("cannot be read"));
 
         Files.write(file, whole);
         assertTrue(revoked.reloadIfChanged());
-        assertEquals(Optional.empty(), revoked.revocation(publicKey(otherCa)));
+        assertEquals(Optional.empty(), revoked.revocation(SshKeygen.publicKey(otherCa)));
     }
 
     @Test
@@ -124,14 +125,10 @@ class KrlTest {
         Path specFile = dir.resolve("spec");
         Files.writeString(specFile, String.join("\n", spec) + "\n", StandardCharsets.UTF_8);
         Path file = dir.resolve("revoked.krl");
-        List<String> command = new ArrayList<>(List.of("ssh-keygen", "-q", "-k", "-f", file.toString()));
-        if (caKey != null) {
-            command.addAll(List.of("-s", caKey + ".pub"));
-        }
-        command.add(specFile.toString());
-        run(command);
+        SshKeygen.krl(file, caKey, specFile);
         RevokedKeys revoked = RevokedKeys.load(file);
-        assertFalse(revoked.revocation(publicKey(otherCa)).map(r -> r.contains("cannot be read")).orElse(false));
+        assertFalse(revoked.revocation(SshKeygen.publicKey(otherCa)).map(r -> r.contains("cannot be read"))
+                .orElse(false));
         return revoked;
     }
 
@@ -140,18 +137,6 @@ class KrlTest {
     }
 
     private PublicKey certificateOf(Path key, Path caKey, String id, long serial) throws Exception {
-        return keygen.certify(key, caKey, id, "-n", id, "-z", String.valueOf(serial));
-    }
-
-    private static PublicKey publicKey(Path key) throws Exception {
-        return SshKeygen.publicKey(key);
-    }
-
-    private static String fingerprint(Path key) throws Exception {
-        return SshKeygen.fingerprint(key);
-    }
-
-    private static void run(List<String> command) throws Exception {
-        SshKeygen.run(command);
+        return SshKeygen.certificate(key, caKey, id, "-n", id, "-z", String.valueOf(serial));
     }
 }

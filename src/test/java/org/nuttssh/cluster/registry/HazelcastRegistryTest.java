@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.Await;
+import org.nuttssh.testing.Records;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -87,8 +89,7 @@ class HazelcastRegistryTest {
     }
 
     private static ListenerRecord record(String id, NodeId node, String name, long sequence) {
-        return new ListenerRecord(id, node, name, List.of(), new TreeMap<>(Map.of(22, "localhost")), "10.0.0.1:1",
-                Instant.now(), sequence);
+        return Records.listener(id, node, name).sequence(sequence).build();
     }
 
     private Optional<String> resolve(String name) {

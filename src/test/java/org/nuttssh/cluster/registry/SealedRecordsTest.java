@@ -10,13 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.Records;
 
 /** What a holder of the map but not of the secret can do to a sealed record: nothing that opens. */
 class SealedRecordsTest {
@@ -34,8 +33,8 @@ class SealedRecordsTest {
     }
 
     private static ListenerRecord record(String id, NodeId node, String name) {
-        return new ListenerRecord(id, node, name, List.of("alias"), new TreeMap<>(Map.of(22, "localhost")),
-                "10.0.0.1:1", Instant.ofEpochMilli(1_700_000_000_000L), 7);
+        return Records.listener(id, node, name).aliases(List.of("alias"))
+                .connectedAt(Instant.ofEpochMilli(1_700_000_000_000L)).sequence(7).build();
     }
 
     @Test

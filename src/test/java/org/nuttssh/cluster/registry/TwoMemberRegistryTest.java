@@ -3,12 +3,15 @@ package org.nuttssh.cluster.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
+
+import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.Await;
+import org.nuttssh.testing.Records;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,8 +75,7 @@ class TwoMemberRegistryTest {
     }
 
     private static ListenerRecord record(NodeId node, int n) {
-        return new ListenerRecord(node.shortId() + "-" + n, node, node.shortId() + "-gw" + n, List.of(),
-                new TreeMap<>(Map.of(22, "localhost")), "10.0.0.1:1", Instant.EPOCH, 0);
+        return Records.listener(node.shortId() + "-" + n, node, node.shortId() + "-gw" + n).build();
     }
 
     @Test

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+
+import org.nuttssh.config.StartupException;
+import org.nuttssh.testing.SshKeygen;
 
 import org.apache.sshd.common.keyprovider.HostKeyCertificateProvider;
 import org.junit.jupiter.api.Test;
@@ -51,28 +51,13 @@ class HostKeysTest {
     }
 
     private Path key(String name) throws Exception {
-        Path key = dir.resolve(name);
-        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
-        return key;
+        return new SshKeygen(dir).key(name);
     }
 
+    /** A certificate for relay.example.org; {@code -h} makes it a host's. */
     private void sign(Path key, String... type) throws Exception {
-        Path ca = dir.resolve("ca");
-        if (!ca.toFile().exists()) {
-            key("ca");
-        }
-        List<String> command = new ArrayList<>(List.of("ssh-keygen", "-q", "-s", ca.toString(), "-I",
-                "relay", "-n", "relay.example.org"));
-        command.addAll(List.of(type));
-        command.add(key + ".pub");
-        run(command);
-    }
-
-    private static void run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new AssertionError(command + " failed: " + output);
-        }
+        List<String> options = new ArrayList<>(List.of("-n", "relay.example.org"));
+        options.addAll(List.of(type));
+        SshKeygen.certify(key, key("ca"), "relay", options.toArray(String[]::new));
     }
 }

@@ -16,10 +16,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.nuttssh.Relay;
+import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.config.RelayConfig;
+import org.nuttssh.config.SshAlgorithms;
+import org.nuttssh.testing.KeyPairs;
+import org.nuttssh.testing.MinaLogin;
+
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -44,7 +50,7 @@ class RelayServerSessionTest {
     @TempDir
     Path dir;
 
-    private final KeyPair key = generate();
+    private final KeyPair key = KeyPairs.ed25519();
     private Relay relay;
     private SshClient client;
 
@@ -53,7 +59,7 @@ class RelayServerSessionTest {
         Path keys = dir.resolve("authorized_keys");
         Files.writeString(keys, "access=\"initiate\" " + PublicKeyEntry.toString(key.getPublic()) + "\n");
         relay = Relay.start(RelayConfig.builder().bind("127.0.0.1").port(0).authorizedKeys(keys).build(),
-                KeyPairProvider.wrap(generate()), AuthorizedKeys.load(keys));
+                KeyPairProvider.wrap(KeyPairs.ed25519()), AuthorizedKeys.load(keys));
         client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier((session, address, serverKey) -> true);
     }
@@ -66,10 +72,7 @@ class RelayServerSessionTest {
 
     private ClientSession login() throws Exception {
         client.start();
-        ClientSession session = client.connect("alice", "127.0.0.1", relay.port()).verify(TIMEOUT).getSession();
-        session.addPublicKeyIdentity(key);
-        session.auth().verify(TIMEOUT);
-        return session;
+        return MinaLogin.login(client, "alice", relay.port(), key, TIMEOUT);
     }
 
     @Test
@@ -118,13 +121,5 @@ class RelayServerSessionTest {
             line.append((char) c);
         }
         return line.toString().strip();
-    }
-
-    private static KeyPair generate() {
-        try {
-            return KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
