@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +83,9 @@ class ClusterPauseTest {
         assertFalse(nodes.log(1).contains("holds no such client"), "node 1 removed one of its own listeners:\n"
                 + nodes.log(1));
         assertTrue(nodes.whoamiNode(1).matches(".*\\(merges [1-9]\\d*, registry resyncs [1-9]\\d*\\).*"),
-                "node 1 merged back and repaired its registry: " + nodes.whoamiNode(1));
+                "node 1 merged back and repaired its registry: " + nodes.whoamiNode(1) + "\nnode 1's cluster log:\n"
+                        + nodes.log(1).lines().filter(line -> line.contains("cluster") || line.contains("registry")
+                                || line.contains("merge") || line.contains("node ")).collect(Collectors.joining("\n")));
     }
 
     @Test

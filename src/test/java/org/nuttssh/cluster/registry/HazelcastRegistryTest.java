@@ -132,6 +132,21 @@ class HazelcastRegistryTest {
     }
 
     @Test
+    void aProofThatBringsUnmirroredRecordsCountsAsARepair() {
+        members.remove(OTHER);
+        map.set(K_OTHER_1, codec.encode(record("other-1", OTHER, "gw2", 5), 1));
+        Await.holds("an unproven member's client not mirrored", Duration.ofMillis(300),
+                () -> resolve("gw2").isEmpty());
+
+        members.add(OTHER);
+        assertTrue(registry.proven(OTHER), "its slice was out of step");
+        assertEquals(Optional.of("other-1"), resolve("gw2"));
+        assertEquals(1, registry.repairs().repairs(), "counted as the log line says");
+        assertTrue(!registry.proven(OTHER), "nothing new the second time");
+        assertEquals(1, registry.repairs().repairs());
+    }
+
+    @Test
     void aResyncMirrorsWhatNoEventAnnounced() {
         registry.close();
         map.set(K_OTHER_2, codec.encode(record("other-2", OTHER, "quiet", 7), 1));
