@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.nuttssh.auth.dns.HostName;
 import org.nuttssh.auth.files.DisplayPath;
 import org.nuttssh.auth.patterns.HostPatternList;
+import org.nuttssh.registry.ClientName;
 
 /**
  * One line of authorized_keys: a public key with the options Nuttssh understands.
@@ -57,9 +58,10 @@ public record AuthorizedKey(PublicKey key, String fingerprint, Set<Access> acces
         return access.contains(a);
     }
 
-    /** Whether this line gives {@code name}, as its hostname= or one of its alias=. */
+    /** Whether this line gives {@code name}, in any case, as its hostname= or one of its alias=. */
     public boolean gives(String name) {
-        return name.equals(hostname) || aliases.contains(name);
+        return (hostname != null && ClientName.same(name, hostname))
+                || aliases.stream().anyMatch(alias -> ClientName.same(name, alias));
     }
 
     /** Whether the client passes every {@code from=} list of this line; true when there is none. */
