@@ -62,6 +62,31 @@ class NameOwnershipTest {
     }
 
     @Test
+    void aCertAuthorityLinesNamesBelongToItsCertificates() throws Exception {
+        String ca = TestKeys.line("ed25519");
+        NameOwnership names = ownership(true,
+                "cert-authority,access=\"listen\",names=\"gw-*\" " + ca,
+                "cert-authority,access=\"initiate\",access=\"listen\",principals=\"ops\" " + ca,
+                "access=\"listen\" " + TestKeys.line("ed25519-b"),
+                "cert-authority,access=\"listen\" " + TestKeys.line("ed25519-c"),
+                "cert-authority,access=\"initiate\",names=\"ops-*\" " + TestKeys.line("rsa"));
+
+        for (String name : List.of("gw-0042", "GW-0042")) {
+            assertEquals(Optional.of("the name '" + name + "' belongs to the certificates of the CA of "
+                    + dir.resolve("authorized_keys") + ":1 names=\"gw-*\" (cert-authority names=; reserved-names)"),
+                    names.refusal(name, line(3)), "a plain key");
+        }
+        assertTrue(names.refusal("gw-0042", line(4)).isPresent(), "a certificate of another CA");
+        assertEquals(Optional.empty(), names.refusal("gw-0042", line(1)));
+        assertEquals(Optional.empty(), names.refusal("gw-0042", line(2)), "another line of the same CA");
+        assertEquals(Optional.empty(), names.refusal("office", line(3)), "what the CA does not grant stays free");
+        assertEquals(Optional.empty(), names.refusal("ops-1", line(3)),
+                "a CA line that may not listen grants no name to listen under");
+        assertEquals(Optional.empty(), names.refusal("anything", line(3)),
+                "a CA line without names= claims nothing for its certificates alone");
+    }
+
+    @Test
     void withoutReservedNamesOnlyTheLinesOwnRulesApply() throws Exception {
         NameOwnership names = ownership(false,
                 "cert-authority,access=\"listen\",names=\"gw-*\" " + TestKeys.line("ed25519"),

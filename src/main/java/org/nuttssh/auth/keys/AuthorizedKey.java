@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.nuttssh.auth.dns.HostName;
 import org.nuttssh.auth.files.DisplayPath;
 import org.nuttssh.auth.patterns.HostPatternList;
@@ -62,6 +63,11 @@ public record AuthorizedKey(PublicKey key, String fingerprint, Set<Access> acces
     public boolean gives(String name) {
         return (hostname != null && ClientName.same(name, hostname))
                 || aliases.stream().anyMatch(alias -> ClientName.same(name, alias));
+    }
+
+    /** Whether this and {@code other} are both cert-authority lines of one CA key. */
+    public boolean sameAuthority(AuthorizedKey other) {
+        return certAuthority && other.certAuthority && KeyUtils.compareKeys(key, other.key);
     }
 
     /** Whether the client passes every {@code from=} list of this line; true when there is none. */

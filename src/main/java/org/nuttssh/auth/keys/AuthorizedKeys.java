@@ -121,6 +121,16 @@ public final class AuthorizedKeys {
         return current.byName().getOrDefault(ClientName.fold(name), List.of());
     }
 
+    /**
+     * The cert-authority lines that let their certificates listen under {@code name}: access="listen" and a names=
+     * pattern it matches, in file order. A CA line without names= grants whatever its certificates name, so it claims
+     * no name for them alone.
+     */
+    public List<AuthorizedKey> authoritiesGranting(String name) {
+        return current.entries().stream().filter(e -> e.certAuthority() && e.has(Access.LISTEN)
+                && !e.permits().names().isEmpty() && e.permits().mayListenAs(name)).toList();
+    }
+
     public Path file() {
         return file;
     }
