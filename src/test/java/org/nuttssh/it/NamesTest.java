@@ -158,6 +158,31 @@ class NamesTest {
     }
 
     @Test
+    void listShowsAKeyNarrowedByPermitOpenOnlyWhatItMayOpen() throws Exception {
+        relay.start("access=\"listen\" {gw}", "access=\"initiate\",permitopen=\"GW-A:22\" {support}",
+                "access=\"initiate\" {alice}");
+        relay.listener("gw", "gw-a", "gw-a", "22:localhost:" + echo.port(), "5900:localhost:" + echo.port());
+        relay.listener("gw", "gw-b", "gw-b", "22:localhost:" + echo.port());
+
+        SshProcess list = relay.run(relay.ssh("relay-support", "list"));
+        assertEquals(0, list.process().exitValue(), list.stderr());
+        assertEquals(2, list.stdout().lines().count(), list.stdout());
+        assertTrue(list.stdout().lines().anyMatch(l -> l.matches("gw-a +127\\.0\\.0\\.1:\\d+ +- +22")),
+                "only the name and port it may open: " + list.stdout());
+        assertEquals("no listening clients\n", relay.run(relay.ssh("relay-support", "list", "gw-b")).stdout());
+        SshProcess counts = relay.run(relay.ssh("relay-support", "list", "-c"));
+        assertTrue(counts.stdout().lines().anyMatch(l -> l.matches("total +1")), counts.stdout());
+        SshProcess verbose = relay.run(relay.ssh("relay-support", "list", "-v"));
+        assertEquals(1, verbose.process().exitValue(), "list -v stays admin-only: " + verbose.stdout());
+
+        SshProcess everything = relay.run(relay.ssh("relay-alice", "list"));
+        assertTrue(everything.stdout().lines().anyMatch(l -> l.matches("gw-a .* 22,5900")), everything.stdout());
+        assertTrue(everything.stdout().lines().anyMatch(l -> l.startsWith("gw-b ")), everything.stdout());
+        SshProcess allCounted = relay.run(relay.ssh("relay-alice", "list", "-c"));
+        assertTrue(allCounted.stdout().lines().anyMatch(l -> l.matches("total +2")), allCounted.stdout());
+    }
+
+    @Test
     void permitListenLimitsTheVirtualPorts() throws Exception {
         relay.start("access=\"listen\",permitlisten=\"22,localhost:80\" {gw}");
 

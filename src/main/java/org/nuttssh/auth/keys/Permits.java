@@ -32,6 +32,11 @@ public record Permits(List<String> names, List<ForwardPermit> open, List<Forward
         return open.isEmpty() || open.stream().anyMatch(permit -> permit.allowsOpen(name, port));
     }
 
+    /** Whether the key is narrowed by {@code permitopen=}, so that it may not reach every client. */
+    public boolean narrowsOpen() {
+        return !open.isEmpty();
+    }
+
     public boolean mayListen(String bindHost, int port) {
         return listen.isEmpty() || listen.stream().anyMatch(permit -> permit.allowsListen(bindHost, port));
     }
