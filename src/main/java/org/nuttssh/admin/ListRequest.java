@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import org.nuttssh.registry.ClientName;
 import org.nuttssh.registry.Listing;
-import org.nuttssh.text.Glob;
 import org.nuttssh.text.Printable;
 
 /**
@@ -13,7 +12,7 @@ import org.nuttssh.text.Printable;
  * by a count per node; the two do not combine, as counts have no per-client columns. The pattern narrows either to
  * the clients with a name (hostname or alias) matching it.
  *
- * @param pattern a {@code *}/{@code ?} glob, matched case-sensitively like the names themselves; null for every
+ * @param pattern a {@code *}/{@code ?} glob, matched case-insensitively like the names themselves; null for every
  *                client
  */
 record ListRequest(boolean verbose, boolean counts, String pattern) {
@@ -62,7 +61,7 @@ record ListRequest(boolean verbose, boolean counts, String pattern) {
 
     /** Whether this listing is asked for: every one without a pattern, else those with a name matching it. */
     boolean selects(Listing listing) {
-        return pattern == null || listing.record().names().stream().anyMatch(name -> Glob.matches(pattern, name));
+        return pattern == null || listing.record().names().stream().anyMatch(name -> ClientName.matches(pattern, name));
     }
 
     /** The command as the permission message names it. */

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * written asynchronously, so a long listing never blocks a MINA thread; exit codes follow the shell convention:
  * 0 done, 1 not allowed or failed, 2 usage.
  *
- * <p>{@code whoami} is for every key; {@code list}, {@code list -c} and {@code list PATTERN} for initiate or admin;
- * {@code list -v}, {@code circuits} and {@code kick NAME[~N]} for admin, and they cover every node of a cluster.
+ * <p>{@code whoami} is for every key; {@code list}, {@code list -c} and {@code list PATTERN} for initiate or admin,
+ * showing a key narrowed by {@code permitopen=} only what it may reach ({@link Reachable}); {@code list -v},
+ * {@code circuits} and {@code kick NAME[~N]} for admin, and they cover every node of a cluster.
  */
 public final class RelayCommand implements AsyncCommand {
 
@@ -118,7 +119,7 @@ public final class RelayCommand implements AsyncCommand {
             return denied(request.command(), "access=\"initiate\" or access=\"admin\"");
         }
         return registry.list().thenApply(all -> {
-            List<Listing> listings = selected(all, request);
+            List<Listing> listings = selected(Reachable.by(caller, all), request);
             return new Outcome(request.counts()
                     ? CountTable.render(listings, fleet.view().members())
                     : ListingTable.render(listings, fleet.spansNodes()), "", EXIT_OK);

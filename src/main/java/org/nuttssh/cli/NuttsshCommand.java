@@ -138,8 +138,9 @@ final class NuttsshCommand implements Callable<Integer> {
 
     @Option(names = "--reserved-names", arity = "0..1", paramLabel = "BOOL", defaultValue = "true",
             fallbackValue = "true",
-            description = "A name given by hostname= or alias= in authorized_keys belongs to the lines that give it: "
-                    + "no other key may listen under it (default: ${DEFAULT-VALUE}).")
+            description = "A name given by hostname= or alias= in authorized_keys belongs to the lines that give it, "
+                    + "and a name a cert-authority line's names= grants to that CA's certificates: no other key may "
+                    + "listen under it, in any case (default: ${DEFAULT-VALUE}).")
     boolean reservedNames;
 
     @Option(names = "--metrics-port", paramLabel = "N",

@@ -22,7 +22,8 @@ import org.nuttssh.net.Ports;
  * @param proxyProtocol     every connection starts with a PROXY v1/v2 header naming the real client
  * @param proxyProtocolFrom the proxies whose headers are trusted (required with, and only with, proxyProtocol);
  *                          connections from any other peer are dropped
- * @param reservedNames     names given by hostname= or alias= belong to the key lines that give them
+ * @param reservedNames     names given by hostname= or alias= belong to the key lines that give them, and names a
+ *                          cert-authority line's names= grants to that CA's certificates
  * @param cluster           how to join a cluster, or null for a single node (no Hazelcast at all)
  * @param algorithms        the SSH ciphers, MACs, key exchanges and host key signatures
  * @param limits            caps on connections, attempts, listeners and circuits

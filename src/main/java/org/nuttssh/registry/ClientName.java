@@ -1,7 +1,10 @@
 package org.nuttssh.registry;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
+
+import org.nuttssh.text.Glob;
 
 /**
  * What a client name may be: 1 to {@value #MAX_BYTES} bytes of ASCII letters, digits, {@code -}, {@code _} and
@@ -9,6 +12,10 @@ import java.util.Optional;
  * ambiguous ({@code ~} is the {@code NAME~N} index, {@code :} the {@code NAME:PORT} separator, space the end of a
  * word) or unsafe to print. The rule holds for the SSH user name a listening client goes by, for {@code hostname=}
  * and {@code alias=}, and for the names initiators ask for.
+ *
+ * <p>Names are case-insensitive, as host names are in DNS and in OpenSSH (which lower-cases the host of
+ * {@code ssh -J relay GW-Office} before it asks for {@code -W gw-office:22}): wherever two names are compared or a
+ * name is looked up, it is in its {@link #fold folded} form; a name is kept and shown as it was written.
  */
 public final class ClientName {
 
@@ -41,6 +48,21 @@ public final class ClientName {
 
     public static boolean isValid(String name) {
         return problem(name).isEmpty();
+    }
+
+    /** The form names are compared and indexed in: {@code GW-Office} and {@code gw-office} are one name. */
+    public static String fold(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether {@code a} and {@code b} are the same name, whatever their case. */
+    public static boolean same(String a, String b) {
+        return fold(a).equals(fold(b));
+    }
+
+    /** Whether {@code name} matches the {@code *}/{@code ?} {@code pattern} ({@code names=}, {@code list PATTERN}). */
+    public static boolean matches(String pattern, String name) {
+        return Glob.matches(fold(pattern), fold(name));
     }
 
     private static boolean isNameChar(char c) {

@@ -31,12 +31,15 @@ public record ListenerRecord(String id, NodeId node, String hostname, List<Strin
         connectedAt = connectedAt.truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** The hostname first, then the aliases, without duplicates. */
+    /**
+     * The hostname first, then the aliases, each as written, without duplicates: an alias that is the hostname or an
+     * earlier alias in another case ({@link ClientName#same}) is the same name.
+     */
     public List<String> names() {
         List<String> names = new ArrayList<>(1 + aliases.size());
         names.add(hostname);
         for (String alias : aliases) {
-            if (!names.contains(alias)) {
+            if (names.stream().noneMatch(name -> ClientName.same(name, alias))) {
                 names.add(alias);
             }
         }

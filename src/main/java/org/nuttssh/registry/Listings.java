@@ -12,26 +12,28 @@ public final class Listings {
     }
 
     /**
-     * @param clientsByName every name with its clients, newest first
-     * @return one row per client, sorted by connect name (so {@code gw1} precedes {@code gw1~1})
+     * @param clientsByName every {@link ClientName#fold folded} name with its clients, newest first
+     * @return one row per client, its names as the client's record writes them, sorted by connect name regardless
+     *         of case (so {@code gw1} precedes {@code gw1~1})
      */
     public static List<Listing> of(Map<String, List<ListenerRecord>> clientsByName) {
         List<Listing> rows = new ArrayList<>();
         clientsByName.forEach((name, clients) -> {
             for (int index = 0; index < clients.size(); index++) {
                 ListenerRecord client = clients.get(index);
-                if (client.hostname().equals(name)) {
-                    List<String> aliasNames = client.aliases().stream()
-                            .filter(alias -> !alias.equals(name))
-                            .map(alias -> ConnectName.format(alias, indexOf(clientsByName.get(alias), client)))
+                List<String> names = client.names();
+                if (ClientName.fold(client.hostname()).equals(name)) {
+                    List<String> aliasNames = names.subList(1, names.size()).stream()
+                            .map(alias -> ConnectName.format(alias,
+                                    indexOf(clientsByName.get(ClientName.fold(alias)), client)))
                             .toList();
-                    rows.add(new Listing(client, ConnectName.format(name, index), aliasNames));
+                    rows.add(new Listing(client, ConnectName.format(client.hostname(), index), aliasNames));
                 }
             }
         });
-        rows.sort(Comparator.comparing((Listing row) -> row.record().hostname())
+        rows.sort(Comparator.comparing((Listing row) -> ClientName.fold(row.record().hostname()))
                 .thenComparing(row -> row.connectName().length())
-                .thenComparing(Listing::connectName));
+                .thenComparing(row -> ClientName.fold(row.connectName())));
         return rows;
     }
 

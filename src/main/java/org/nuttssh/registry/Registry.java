@@ -19,7 +19,10 @@ public interface Registry {
     /** Removes the client with this id from all its names; unknown ids are ignored. */
     CompletionStage<Void> unregister(String id);
 
-    /** The client reached as {@code name~index}: index 0 is the newest client holding that name. */
+    /**
+     * The client reached as {@code name~index}: index 0 is the newest client holding that name, in any case
+     * ({@link ClientName#fold}).
+     */
     CompletionStage<Optional<ListenerRecord>> resolve(String name, int index);
 
     /** Every listening client once, under its hostname, newest first per name. */

@@ -327,7 +327,7 @@ public final class SshService implements AutoCloseable {
         ClientConnection client = ClientConnection.of(channel.getServerSession());
         Caller caller = new Caller(client.name(), client.aliases(), client.access(), client.address(),
                 client.key().fingerprint(), NegotiatedTransport.of(channel.getServerSession()),
-                client.certificate().map(UserCertificate::describe).orElse(null));
+                client.certificate().map(UserCertificate::describe).orElse(null), client.key().permits());
         return new RelayCommand(commandLine, caller, registry, fleet);
     }
 

@@ -3,7 +3,8 @@ package org.nuttssh.text;
 /**
  * The {@code *}/{@code ?} wildcard match the relay uses wherever a person writes a pattern: host patterns in
  * {@code from=}, {@code names=} and {@code permitopen=} in authorized_keys, and {@code list PATTERN}. It compares
- * characters exactly; a caller that wants case-insensitive matching (DNS names) lower-cases both sides first.
+ * characters exactly; a caller that wants case-insensitive matching (DNS names, client names) lower-cases both sides
+ * first.
  */
 public final class Glob {
 

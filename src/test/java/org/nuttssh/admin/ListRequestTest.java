@@ -65,15 +65,16 @@ class ListRequestTest {
     }
 
     @Test
-    void aPatternSelectsClientsByHostnameOrAliasCaseSensitively() {
+    void aPatternSelectsClientsByHostnameOrAliasInAnyCase() {
         ListenerRecord gw = record("c1", NODE_A, "gw-1", List.of("office"));
         ListenerRecord db = record("c2", NODE_B, "db-1", List.of("gw-backup"));
         ListenerRecord other = record("c3", NODE_A, "GW-2", List.of());
         List<Listing> listings = List.of(listing(gw), listing(db), listing(other));
 
-        assertEquals(List.of("gw-1", "db-1"), select("gw-*", listings));
-        assertEquals(List.of("gw-1"), select("off?ce", listings));
-        assertEquals(List.of("GW-2"), select("GW-*", listings));
+        assertEquals(List.of("gw-1", "db-1", "GW-2"), select("gw-*", listings));
+        assertEquals(List.of("gw-1"), select("OFF?CE", listings));
+        assertEquals(List.of("gw-1", "db-1", "GW-2"), select("GW-*", listings));
+        assertEquals(List.of("GW-2"), select("gw-2", listings));
         assertEquals(List.of(), select("gw", listings));
         assertEquals(List.of("gw-1", "db-1", "GW-2"), select(null, listings));
     }

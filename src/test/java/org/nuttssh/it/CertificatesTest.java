@@ -89,6 +89,25 @@ class CertificatesTest {
     }
 
     @Test
+    void theNamesACaLineGrantsBelongToItsCertificates() throws Exception {
+        relay.start("cert-authority,access=\"listen\",names=\"gw-*\" {fleetca}", "access=\"listen\" {laptop}",
+                "access=\"initiate\" {alice}");
+        try (LogCapture log = new LogCapture("org.nuttssh.ssh")) {
+            assertCannotListen("laptop", "gw-0042");
+            assertCannotListen("laptop", "GW-0042");
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains("the name 'gw-0042' belongs to the"
+                    + " certificates of the CA of " + relay.dir().resolve("authorized_keys") + ":1 names=\"gw-*\""
+                    + " (cert-authority names=; reserved-names)")), log.lines()::toString);
+        }
+        relay.listener("laptop", "laptop-1", "laptop-1", "22:localhost:" + echo.port());
+
+        relay.certify("gw42", relay.key("fleetca"), "-n", "gw-0042");
+        relay.listener("gw42", "gw-0042", "gw-0042", "22:localhost:" + echo.port());
+        SshProcess circuit = relay.run(relay.ssh("-W", "GW-0042:22", "relay-alice"));
+        assertTrue(circuit.stdout().startsWith("echo"), circuit.stderr());
+    }
+
+    @Test
     void everyRefusalHasItsReason() throws Exception {
         relay.start("cert-authority,access=\"listen\" {rsaca}",
                 "cert-authority,access=\"admin\",principals=\"ops-team\" {ecdsaca}",

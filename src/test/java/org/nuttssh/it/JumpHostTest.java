@@ -29,20 +29,34 @@ class JumpHostTest {
     @BeforeEach
     void start() throws Exception {
         assumeTrue(Files.isExecutable(SSHD) || System.getenv("CI") != null, "openssh-server is not installed");
-        relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}");
+        relay.start("access=\"listen\" {gw}", "access=\"initiate\" {alice}",
+                "access=\"listen\",hostname=\"GW-Office\" {office}");
     }
 
     @Test
     void jumpThroughRelayLogsIntoSshdBehindListener() throws Exception {
-        int sshdPort = startSshd(relay.publicKey("alice"));
-        relay.listener("gw", "gw1", "gw1", "22:localhost:" + sshdPort);
+        assertJumpsBehind("gw", "gw1", "gw1");
+    }
 
-        String user = System.getProperty("user.name");
+    /** OpenSSH lower-cases the host of {@code ssh -J relay GW-Office} and asks the relay for {@code gw-office:22}. */
+    @Test
+    void jumpToANameInCapitalsReachesTheKeyThatGivesIt() throws Exception {
+        assertJumpsBehind("office", "office", "GW-Office");
+    }
+
+    /**
+     * Starts an sshd behind a listening client (the role's key, logged in as {@code user}, registered as
+     * {@code name}) and logs in to it with {@code ssh -J relay name}.
+     */
+    private void assertJumpsBehind(String role, String user, String name) throws Exception {
+        int sshdPort = startSshd(relay.publicKey("alice"));
+        relay.listener(role, user, name, "22:localhost:" + sshdPort);
+
         SshProcess jump = relay.run(relay.ssh("-J", "relay-alice", "-i", relay.key("alice").toString(),
-                "-l", user, "gw1", "echo", "logged-in-behind-the-relay"));
+                "-l", System.getProperty("user.name"), name, "echo", "logged-in-behind-" + name));
 
         assertEquals(0, jump.process().exitValue(), jump.stderr());
-        assertEquals("logged-in-behind-the-relay\n", jump.stdout());
+        assertEquals("logged-in-behind-" + name + "\n", jump.stdout());
     }
 
     /** A throwaway sshd on a loopback port that lets {@code authorizedKey} in as the current user. */

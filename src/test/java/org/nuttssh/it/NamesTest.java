@@ -79,6 +79,33 @@ class NamesTest {
     }
 
     @Test
+    void aNameIsOneNameInEveryCase() throws Exception {
+        TcpTarget laptopTarget = relay.target("laptop", TcpTarget.Mode.ECHO);
+        relay.start("access=\"listen\",hostname=\"GW-Office\" {office}", "access=\"listen\" {laptop}",
+                "access=\"initiate\" {alice}");
+        try (LogCapture log = new LogCapture(SSH_PACKAGE)) {
+            for (String stolen : List.of("gw-office", "GW-OFFICE")) {
+                SshProcess laptop = relay.run(listen(stolen, "relay-laptop", "22:localhost:" + laptopTarget.port()));
+                assertNotEquals(0, laptop.process().exitValue(), stolen);
+                assertTrue(laptop.stderr().contains("remote port forwarding failed for listen port 22"),
+                        laptop.stderr());
+                assertTrue(log.lines().stream().anyMatch(l -> l.contains("the name '" + stolen + "' belongs to the"
+                        + " key of " + relay.dir().resolve("authorized_keys") + ":1 (hostname=/alias=;"
+                        + " reserved-names)")), log.lines()::toString);
+            }
+        }
+        assertTrue(relay.newestRecord("gw-office").isEmpty());
+
+        relay.listener("office", "office", "GW-Office", "22:localhost:" + echo.port());
+        for (String target : List.of("gw-office:22", "GW-OFFICE:22", "GW-Office:22")) {
+            assertEquals("echo\n", relay.run(relay.ssh("-W", target, "relay-alice")).stdout(), target);
+        }
+        SshProcess list = relay.run(relay.ssh("relay-alice", "list", "gw-off*"));
+        assertTrue(list.stdout().lines().anyMatch(l -> l.startsWith("GW-Office ")),
+                "listed as the key writes it, found by a pattern in any case: " + list.stdout());
+    }
+
+    @Test
     void reservedNamesCanBeTurnedOff() throws Exception {
         relay.configure(config -> config.reservedNames(false));
         relay.start("access=\"listen\",hostname=\"gw-office\" {office}", "access=\"listen\" {thief}");
@@ -104,7 +131,8 @@ class NamesTest {
 
         relay.listener("gw", "gw-7", "gw-7", "22:localhost:" + echo.port());
         relay.listener("gw", "printer2", "printer2", "22:localhost:" + echo.port());
-        for (String user : List.of("office", "printer", "GW-7")) {
+        relay.listener("gw", "GW-8", "gw-8", "22:localhost:" + echo.port());
+        for (String user : List.of("office", "printer", "gw7")) {
             SshProcess refused = relay.run(listen(user, "relay-gw", "22:localhost:1"));
             assertTrue(refused.stderr().contains("remote port forwarding failed"), user + ": " + refused.stderr());
         }
@@ -127,6 +155,31 @@ class NamesTest {
             assertTrue(refused.stderr().contains("permitopen=\"gw1:22,gw2:*\""), refused.stderr());
         }
         assertEquals(2, relay.server().statistics().circuitRefusals().get(RefusalReason.PROHIBITED));
+    }
+
+    @Test
+    void listShowsAKeyNarrowedByPermitOpenOnlyWhatItMayOpen() throws Exception {
+        relay.start("access=\"listen\" {gw}", "access=\"initiate\",permitopen=\"GW-A:22\" {support}",
+                "access=\"initiate\" {alice}");
+        relay.listener("gw", "gw-a", "gw-a", "22:localhost:" + echo.port(), "5900:localhost:" + echo.port());
+        relay.listener("gw", "gw-b", "gw-b", "22:localhost:" + echo.port());
+
+        SshProcess list = relay.run(relay.ssh("relay-support", "list"));
+        assertEquals(0, list.process().exitValue(), list.stderr());
+        assertEquals(2, list.stdout().lines().count(), list.stdout());
+        assertTrue(list.stdout().lines().anyMatch(l -> l.matches("gw-a +127\\.0\\.0\\.1:\\d+ +- +22")),
+                "only the name and port it may open: " + list.stdout());
+        assertEquals("no listening clients\n", relay.run(relay.ssh("relay-support", "list", "gw-b")).stdout());
+        SshProcess counts = relay.run(relay.ssh("relay-support", "list", "-c"));
+        assertTrue(counts.stdout().lines().anyMatch(l -> l.matches("total +1")), counts.stdout());
+        SshProcess verbose = relay.run(relay.ssh("relay-support", "list", "-v"));
+        assertEquals(1, verbose.process().exitValue(), "list -v stays admin-only: " + verbose.stdout());
+
+        SshProcess everything = relay.run(relay.ssh("relay-alice", "list"));
+        assertTrue(everything.stdout().lines().anyMatch(l -> l.matches("gw-a .* 22,5900")), everything.stdout());
+        assertTrue(everything.stdout().lines().anyMatch(l -> l.startsWith("gw-b ")), everything.stdout());
+        SshProcess allCounted = relay.run(relay.ssh("relay-alice", "list", "-c"));
+        assertTrue(allCounted.stdout().lines().anyMatch(l -> l.matches("total +2")), allCounted.stdout());
     }
 
     @Test

@@ -76,6 +76,38 @@ class LocalRegistryTest {
     }
 
     @Test
+    void namesResolveInAnyCaseAndShareOneNewestFirstOrder() {
+        registry.register(record("a", "GW-Office", List.of(), 22));
+        registry.register(record("b", "gw-office", List.of(), 22));
+
+        assertEquals(Optional.of("b"), resolve("GW-OFFICE", 0));
+        assertEquals(Optional.of("a"), resolve("gw-office", 1));
+        assertEquals(Optional.empty(), resolve("Gw-Office", 2));
+        assertEquals(1, registry.names(), "one name, whatever its case");
+        List<Listing> rows = registry.list().toCompletableFuture().join();
+        assertEquals(List.of("gw-office", "GW-Office~1"), rows.stream().map(Listing::connectName).toList(),
+                "each row as its client wrote the name, numbered together");
+
+        registry.unregister("b");
+        assertEquals(Optional.of("a"), resolve("gw-office", 0));
+        registry.unregister("a");
+        assertEquals(0, registry.names());
+    }
+
+    @Test
+    void anAliasThatIsTheHostnameInAnotherCaseIsOneName() {
+        registry.register(record("a", "Office", List.of("office", "Printer", "PRINTER"), 22));
+        registry.register(record("b", "printer", List.of(), 22));
+
+        assertEquals(List.of("Office", "Printer"), registry.resolve("office", 0).toCompletableFuture().join()
+                .orElseThrow().names());
+        List<Listing> rows = registry.list().toCompletableFuture().join();
+        assertEquals(List.of("Office", "printer"), rows.stream().map(Listing::connectName).toList());
+        assertEquals(List.of("Printer~1"), rows.get(0).aliasNames());
+        assertEquals(2, registry.names());
+    }
+
+    @Test
     void listSortsIndexesNumerically() {
         for (int i = 0; i < 12; i++) {
             registry.register(record("id" + i, "gw", List.of(), 22));

@@ -9,9 +9,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.nuttssh.auth.dns.HostName;
 import org.nuttssh.auth.files.DisplayPath;
 import org.nuttssh.auth.patterns.HostPatternList;
+import org.nuttssh.registry.ClientName;
 
 /**
  * One line of authorized_keys: a public key with the options Nuttssh understands.
@@ -57,9 +59,15 @@ public record AuthorizedKey(PublicKey key, String fingerprint, Set<Access> acces
         return access.contains(a);
     }
 
-    /** Whether this line gives {@code name}, as its hostname= or one of its alias=. */
+    /** Whether this line gives {@code name}, in any case, as its hostname= or one of its alias=. */
     public boolean gives(String name) {
-        return name.equals(hostname) || aliases.contains(name);
+        return (hostname != null && ClientName.same(name, hostname))
+                || aliases.stream().anyMatch(alias -> ClientName.same(name, alias));
+    }
+
+    /** Whether this and {@code other} are both cert-authority lines of one CA key. */
+    public boolean sameAuthority(AuthorizedKey other) {
+        return certAuthority && other.certAuthority && KeyUtils.compareKeys(key, other.key);
     }
 
     /** Whether the client passes every {@code from=} list of this line; true when there is none. */

@@ -12,9 +12,11 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -23,6 +25,7 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.nuttssh.auth.files.DisplayPath;
 import org.nuttssh.auth.files.FilePolling;
 import org.nuttssh.auth.files.FileStamp;
+import org.nuttssh.registry.ClientName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +42,10 @@ public final class AuthorizedKeys {
     /** Far beyond any real authorized_keys; guards against pointing Nuttssh at a disk image by mistake. */
     static final long MAX_BYTES = 16L * 1024 * 1024;
 
-    /** @param byName the lines giving each name (as hostname= or alias=), for names reserved to them */
+    /**
+     * @param byName the lines giving each {@link ClientName#fold folded} name (as hostname= or alias=), for names
+     *               reserved to them
+     */
     private record Snapshot(FileStamp stamp, List<AuthorizedKey> entries, Map<String, List<AuthorizedKey>> byName) {
 
         Snapshot(FileStamp stamp, List<AuthorizedKey> entries) {
@@ -49,14 +55,12 @@ public final class AuthorizedKeys {
         private static Map<String, List<AuthorizedKey>> byName(List<AuthorizedKey> entries) {
             Map<String, List<AuthorizedKey>> byName = new HashMap<>();
             for (AuthorizedKey entry : entries) {
+                Set<String> given = new LinkedHashSet<>();
                 if (entry.hostname() != null) {
-                    byName.computeIfAbsent(entry.hostname(), name -> new ArrayList<>()).add(entry);
+                    given.add(ClientName.fold(entry.hostname()));
                 }
-                for (String alias : entry.aliases()) {
-                    if (!alias.equals(entry.hostname())) {
-                        byName.computeIfAbsent(alias, name -> new ArrayList<>()).add(entry);
-                    }
-                }
+                entry.aliases().forEach(alias -> given.add(ClientName.fold(alias)));
+                given.forEach(name -> byName.computeIfAbsent(name, n -> new ArrayList<>()).add(entry));
             }
             return byName;
         }
@@ -109,9 +113,22 @@ public final class AuthorizedKeys {
                 .toList();
     }
 
-    /** The lines that give {@code name} as their hostname= or an alias=, in file order; empty if none does. */
+    /**
+     * The lines that give {@code name}, in any case, as their hostname= or an alias=, in file order; empty if none
+     * does.
+     */
     public List<AuthorizedKey> linesGiving(String name) {
-        return current.byName().getOrDefault(name, List.of());
+        return current.byName().getOrDefault(ClientName.fold(name), List.of());
+    }
+
+    /**
+     * The cert-authority lines that let their certificates listen under {@code name}: access="listen" and a names=
+     * pattern it matches, in file order. A CA line without names= grants whatever its certificates name, so it claims
+     * no name for them alone.
+     */
+    public List<AuthorizedKey> authoritiesGranting(String name) {
+        return current.entries().stream().filter(e -> e.certAuthority() && e.has(Access.LISTEN)
+                && !e.permits().names().isEmpty() && e.permits().mayListenAs(name)).toList();
     }
 
     public Path file() {

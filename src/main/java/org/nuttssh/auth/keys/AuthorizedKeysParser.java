@@ -6,15 +6,18 @@ import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.nuttssh.auth.files.DisplayPath;
 import org.nuttssh.auth.patterns.HostPatternList;
 import org.nuttssh.registry.ClientName;
 
@@ -41,10 +44,15 @@ final class AuthorizedKeysParser {
     private AuthorizedKeysParser() {
     }
 
+    /** A name a usable line gives by hostname= or alias=, as that line writes it. */
+    private record GivenName(String option, String spelling, int line) {
+    }
+
     static ParseResult parse(Path file, String text) {
         List<AuthorizedKey> keys = new ArrayList<>();
         List<LineProblem> warnings = new ArrayList<>();
         List<LineProblem> malformed = new ArrayList<>();
+        Map<String, GivenName> givenNames = new HashMap<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
@@ -58,7 +66,9 @@ final class AuthorizedKeysParser {
             int lineNumber = i + 1;
             List<String> lineWarnings = new ArrayList<>();
             try {
-                keys.add(entry(file, lineNumber, KeyLine.parse(line), lineWarnings));
+                AuthorizedKey key = entry(file, lineNumber, KeyLine.parse(line), lineWarnings);
+                claimNames(key, givenNames);
+                keys.add(key);
                 lineWarnings.forEach(w -> warnings.add(new LineProblem(file, lineNumber, w)));
             } catch (MalformedLineException e) {
                 // Warnings about a skipped line would only distract from the reason it was skipped.
@@ -66,6 +76,35 @@ final class AuthorizedKeysParser {
             }
         }
         return new ParseResult(keys, warnings, malformed);
+    }
+
+    /**
+     * Records the names {@code key} gives, unless it or an earlier line gives one of them spelt in another case: names
+     * compare case-insensitively, so {@code GW-Office} and {@code gw-office} are one name, and two spellings of it are
+     * a mistake to fix rather than a choice for the relay to guess at. Lines giving the same spelling share the name,
+     * as before.
+     */
+    private static void claimNames(AuthorizedKey key, Map<String, GivenName> givenNames)
+            throws MalformedLineException {
+        List<GivenName> given = new ArrayList<>();
+        if (key.hostname() != null) {
+            given.add(new GivenName("hostname", key.hostname(), key.line()));
+        }
+        key.aliases().forEach(alias -> given.add(new GivenName("alias", alias, key.line())));
+        Map<String, GivenName> claimed = new HashMap<>();
+        for (GivenName name : given) {
+            String folded = ClientName.fold(name.spelling());
+            GivenName earlier = claimed.getOrDefault(folded, givenNames.get(folded));
+            if (earlier != null && !earlier.spelling().equals(name.spelling())) {
+                String where = earlier.line() == key.line() ? "on the same line"
+                        : "of " + DisplayPath.of(key.file()) + ":" + earlier.line();
+                throw new MalformedLineException(name.option() + "=\"" + name.spelling() + "\" differs only in case"
+                        + " from " + earlier.option() + "=\"" + earlier.spelling() + "\" " + where + "; names are"
+                        + " case-insensitive, so write a name the same way wherever it is given");
+            }
+            claimed.putIfAbsent(folded, name);
+        }
+        claimed.forEach(givenNames::putIfAbsent);
     }
 
     private static AuthorizedKey entry(Path file, int line, KeyLine parts, List<String> warnings)

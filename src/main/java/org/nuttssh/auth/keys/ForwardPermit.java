@@ -12,7 +12,7 @@ import org.nuttssh.text.Glob;
 /**
  * One entry of {@code permitopen="NAME:PORT,..."} or {@code permitlisten="[HOST:]PORT,..."}, with OpenSSH's meaning
  * put in the relay's terms: permitopen names the listening clients (and ports) an initiator may reach, literally,
- * without patterns; permitlisten the virtual ports a listening client may register, optionally with a pattern for
+ * without patterns, in any case like every name; permitlisten the virtual ports a listening client may register, optionally with a pattern for
  * the bind host its {@code ssh -R} sends ({@code localhost} when none is given). {@code *} as the port means any.
  *
  * @param host the client name (permitopen), a {@code *}/{@code ?} pattern (permitlisten), or null for any host
@@ -24,7 +24,7 @@ public record ForwardPermit(String host, int port) {
 
     /** Whether an initiator may open a circuit to the client called {@code name} on {@code toPort}. */
     boolean allowsOpen(String name, int toPort) {
-        return host.equals(name) && allowsPort(toPort);
+        return ClientName.same(host, name) && allowsPort(toPort);
     }
 
     /** Whether a listening client may register {@code onPort} with the bind host it sent. */

@@ -3,14 +3,14 @@ package org.nuttssh.auth.keys;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.nuttssh.text.Glob;
+import org.nuttssh.registry.ClientName;
 
 /**
  * What a key line narrows beyond its access= levels, each list empty when the line does not narrow it.
  *
  * @param names  {@code names="GLOB,..."}: the names the key may listen as, {@code *}/{@code ?} patterns matched
- *               case-sensitively like the names themselves; repeated options add patterns
- * @param open   {@code permitopen=}: the clients and ports the key may open circuits to
+ *               case-insensitively like the names themselves; repeated options add patterns
+ * @param open   {@code permitopen=}: the clients (names in any case) and ports the key may open circuits to
  * @param listen {@code permitlisten=}: the virtual ports (and bind hosts) the key may listen on
  */
 public record Permits(List<String> names, List<ForwardPermit> open, List<ForwardPermit> listen) {
@@ -24,11 +24,17 @@ public record Permits(List<String> names, List<ForwardPermit> open, List<Forward
     }
 
     public boolean mayListenAs(String name) {
-        return names.isEmpty() || names.stream().anyMatch(pattern -> Glob.matches(pattern, name));
+        return names.isEmpty() || names.stream().anyMatch(pattern -> ClientName.matches(pattern, name));
     }
 
+    /** Whether the key may open a circuit to {@code name} (a bare name, without {@code ~N}) on {@code port}. */
     public boolean mayOpen(String name, int port) {
         return open.isEmpty() || open.stream().anyMatch(permit -> permit.allowsOpen(name, port));
+    }
+
+    /** Whether the key is narrowed by {@code permitopen=}, so that it may not reach every client. */
+    public boolean narrowsOpen() {
+        return !open.isEmpty();
     }
 
     public boolean mayListen(String bindHost, int port) {

@@ -140,9 +140,10 @@ class AuthorizedKeysParserTest {
         Permits permits = key.permits();
         assertEquals(List.of("gw-*", "office?"), permits.names());
         assertTrue(permits.mayListenAs("gw-7") && permits.mayListenAs("office2"));
-        assertFalse(permits.mayListenAs("GW-7") || permits.mayListenAs("office") || permits.mayListenAs("gw"),
-                "patterns match whole names, case-sensitively");
+        assertTrue(permits.mayListenAs("GW-7") && permits.mayListenAs("Office2"), "names are case-insensitive");
+        assertFalse(permits.mayListenAs("office") || permits.mayListenAs("gw"), "patterns match whole names");
         assertTrue(permits.mayOpen("gw1", 22) && permits.mayOpen("gw2", 8080));
+        assertTrue(permits.mayOpen("GW1", 22) && permits.mayOpen("Gw2", 8080), "names are case-insensitive");
         assertFalse(permits.mayOpen("gw1", 80) || permits.mayOpen("gw3", 22));
         assertTrue(permits.mayListen("localhost", 22) && permits.mayListen("", 22), "a bare port: any bind host");
         assertTrue(permits.mayListen("LOCALHOST", 80) && permits.mayListen("::1", 9));
@@ -228,6 +229,11 @@ class AuthorizedKeysParserTest {
                 Arguments.of("names=\"gw-*\",hostname=\"office\" " + ed,
                         "the line gives the name 'office', which its names=\"gw-*\" does not allow"),
                 Arguments.of("names=\"gw-*\",hostname=\"gw-1\",alias=\"x\" " + ed, "gives the name 'x'"),
+                Arguments.of("hostname=\"GW-1\",alias=\"gw-1\" " + ed, "alias=\"gw-1\" differs only in case from"
+                        + " hostname=\"GW-1\" on the same line; names are case-insensitive, so write a name the same"
+                        + " way wherever it is given"),
+                Arguments.of("alias=\"Office\",alias=\"office\" " + ed,
+                        "alias=\"office\" differs only in case from alias=\"Office\" on the same line"),
                 Arguments.of("permitopen=\"gw1\" " + ed, "permitopen=\"gw1\": 'gw1' has no port"),
                 Arguments.of("permitopen=\"gw1:0\" " + ed, "port '0' is not 1-65535 or *"),
                 Arguments.of("permitopen=\"*:22\" " + ed, "the name '*' has '*' at position 1"),
@@ -284,6 +290,23 @@ class AuthorizedKeysParserTest {
         assertEquals("listen", keys.get(0).describeAccess());
         assertEquals("initiate", keys.get(2).describeAccess());
         assertEquals(3, keys.get(2).line());
+    }
+
+    @Test
+    void linesGivingOneNameInTwoCasesAreAnErrorNamingBoth() {
+        ParseResult result = parse("access=\"listen\",hostname=\"GW-Office\",alias=\"printer\" "
+                + TestKeys.line("ed25519") + "\n"
+                + "access=\"listen\",alias=\"gw-office\" " + TestKeys.line("rsa") + "\n"
+                + "access=\"listen\",alias=\"GW-Office\" " + TestKeys.line("ecdsa256") + "\n"
+                + "access=\"listen\",hostname=\"Printer\" " + TestKeys.line("ed25519-b") + "\n");
+
+        assertEquals(List.of(1, 3), result.keys().stream().map(AuthorizedKey::line).toList(),
+                "the same spelling on two lines is shared, as before");
+        assertEquals(List.of("./keys:2: alias=\"gw-office\" differs only in case from hostname=\"GW-Office\" of"
+                        + " ./keys:1; names are case-insensitive, so write a name the same way wherever it is given",
+                "./keys:4: hostname=\"Printer\" differs only in case from alias=\"printer\" of ./keys:1; names are"
+                        + " case-insensitive, so write a name the same way wherever it is given"),
+                result.malformed().stream().map(LineProblem::message).toList());
     }
 
     @Test
