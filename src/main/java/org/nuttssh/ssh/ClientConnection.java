@@ -130,15 +130,15 @@ final class ClientConnection implements ListeningClient {
 
     /** Disconnects it at its certificate's expiry, through {@code scheduler}; nothing for a plain key. */
     void disconnectAtExpiry(ScheduledExecutorService scheduler) {
-        Instant end = certificate == null ? null : certificate.validBefore();
-        if (end == null) {
+        Optional<Duration> left = certificate == null ? Optional.empty() : certificate.timeLeft(Instant.now());
+        if (left.isEmpty()) {
             return;
         }
-        long delay = Math.max(0, Duration.between(Instant.now(), end).toMillis());
+        Instant end = certificate.validBefore();
         expiry = scheduler.schedule(() -> {
             log.info("certificate expired: {} ({}) at {}; disconnecting", describe(), identity(), end);
             disconnect("your certificate expired at " + end);
-        }, delay, TimeUnit.MILLISECONDS);
+        }, left.get().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** For logs: {@code name@address}. */

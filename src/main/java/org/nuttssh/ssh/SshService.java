@@ -114,6 +114,11 @@ public final class SshService implements AutoCloseable {
     private final RevokedKeys revokedKeys;
     private final RelaySshServer sshd;
     private final ScheduledExecutorService scheduler;
+    /**
+     * Follows authorized_keys and revoked-keys, apart from {@link #scheduler}: reading and applying a large file
+     * (a 64 MiB KRL) takes a while, and the keepalives and expiry timers on the scheduler must not wait for it.
+     */
+    private final ScheduledExecutorService files;
     private final ExecutorService dnsExecutor;
     private final ConnectedClients clients = new ConnectedClients();
     private final KeyAuthenticator authenticator;
@@ -133,6 +138,7 @@ public final class SshService implements AutoCloseable {
         this.refusals = refusals;
         this.authorizedKeys = authorizedKeys;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("nuttssh-timer"));
+        this.files = Executors.newSingleThreadScheduledExecutor(daemon("nuttssh-files"));
         this.dnsExecutor = new ThreadPoolExecutor(DNS_THREADS, DNS_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(DNS_QUEUE), daemon("nuttssh-dns"));
         Limits limits = config.limits();
@@ -252,9 +258,9 @@ public final class SshService implements AutoCloseable {
         }
         Revocation revocation = new Revocation(clients, authenticator);
         authorizedKeys.addChangeListener(keys -> revocation.recheck(keys.file()));
-        authorizedKeys.startWatching(scheduler, AUTHORIZED_KEYS_POLL);
+        authorizedKeys.startWatching(files, AUTHORIZED_KEYS_POLL);
         revokedKeys.addChangeListener(() -> revocation.recheck(revokedKeys.file()));
-        revokedKeys.startWatching(scheduler, AUTHORIZED_KEYS_POLL);
+        revokedKeys.startWatching(files, AUTHORIZED_KEYS_POLL);
     }
 
     /** The bound port; differs from the configured one when that was 0. */
@@ -318,6 +324,7 @@ public final class SshService implements AutoCloseable {
             }
         } finally {
             scheduler.shutdownNow();
+            files.shutdownNow();
             dnsExecutor.shutdownNow();
             memory.close();
         }

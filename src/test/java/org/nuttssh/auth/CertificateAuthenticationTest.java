@@ -14,6 +14,8 @@ import org.apache.sshd.server.session.ServerSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nuttssh.auth.certificates.CertificateRefusal;
 import org.nuttssh.auth.keys.Access;
 import org.nuttssh.auth.keys.AuthorizedKeys;
@@ -24,7 +26,8 @@ import org.nuttssh.testing.SshKeygen;
 /**
  * The authenticator's side of certificates, in-process with certificates from {@code ssh-keygen}: what the real
  * OpenSSH client never sends (a host certificate as a user's), which lines admit certificates and which keys, and
- * {@code source-address} judged against the client address the relay uses for {@code from=}.
+ * {@code source-address} judged against the client address the relay uses for {@code from=}, validity as sshd judges
+ * it.
  */
 class CertificateAuthenticationTest {
 
@@ -112,6 +115,31 @@ class CertificateAuthenticationTest {
         Files.delete(revokedFile);
         assertFalse(revoked.reloadIfChanged());
         assertTrue(authenticator.admits(otherSession, other).admitted(), "still admitted by the last list read");
+    }
+
+    /**
+     * Validity is two unsigned 64-bit second counts, and every pair {@code ssh-keygen -V} writes is judged as sshd
+     * judges it: up to "forever" (2^64 - 1), and past what Java's {@code Instant} holds.
+     */
+    @ParameterizedTest(name = "-V {0}: valid {1}")
+    @CsvSource({
+        "always:forever, true",
+        "20200101:0x7ffffffffffffff0, true",
+        "always:0x7fffffffffffffff, true", // Long.MAX_VALUE
+        "-1m:0x8000000000000000, true", // 2^63, negative as a long
+        "always:0xfffffffffffffffe, true",
+        "-1m:0x0030000000000000, true", // an Instant, but more milliseconds away than a long holds
+        "-1m:0x7fffffffffffff, true",
+        "always:0x1, false", // one second after the epoch
+        "0x7ffffffffffffff0:forever, false", // not yet valid, for a long while
+        "0x8000000000000000:forever, false",
+        "0xfffffffffffffffe:forever, false",
+    })
+    void everyValidityIsJudgedAsSshdJudgesIt(String validity, boolean valid) throws Exception {
+        KeyAuthenticator authenticator = authenticator(RevokedKeys.load(null), "cert-authority,access=\"listen\" {ca}");
+        PublicKey certificate = SshKeygen.certificate(device, ca, "gw", "-n", "gw", "-V", validity);
+        assertEquals(valid, authenticator.authenticate("gw", certificate, session()));
+        assertEquals(valid ? 0 : 1, authenticator.certificateRefusals().get(CertificateRefusal.VALIDITY));
     }
 
     private static ServerSession session() {

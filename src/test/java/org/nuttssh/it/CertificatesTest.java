@@ -215,6 +215,21 @@ class CertificatesTest {
         relay.awaitGone("brief");
     }
 
+    /** Every 64-bit validity OpenSSH's sshd accepts: "forever", and far timestamps written in hex. */
+    @Test
+    void farAndEndlessValiditiesLogIn() throws Exception {
+        relay.start("cert-authority,access=\"listen\" {ca}");
+        for (String validity : List.of("20200101:0x7ffffffffffffff0", "always:forever", "-1m:0x7fffffffffffffff",
+                "-1m:0x8000000000000000", "-1m:0x0100000000000000", "-1m:0x0020000000000000", "-1m:0x0030000000000000")) {
+            String role = "valid" + validity.hashCode();
+            relay.certify(role, relay.key("ca"), "-n", role, "-V", validity);
+            SshProcess whoami = relay.run(relay.ssh("relay-" + role, "whoami"));
+            assertEquals(0, whoami.process().exitValue(), validity + ": " + whoami.stderr());
+            SshProcess listener = relay.listener(role, role, role, "22:localhost:" + echo.port());
+            assertTrue(listener.isAlive(), validity + ": " + listener.stderr());
+        }
+    }
+
     @Test
     void expiryCanBeLeftToOpenSsh() throws Exception {
         relay.configure(c -> c.certificates(new CertificateConfig(null, false, null)));

@@ -3,13 +3,26 @@ package org.nuttssh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.nuttssh.auth.revocation.RevokedKeys;
+import org.nuttssh.config.CertificateConfig;
 import org.nuttssh.testing.FreePorts;
+import org.nuttssh.testing.LogCapture;
+import org.nuttssh.testing.SshKeygen;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Editing authorized_keys reaches sessions already logged in: removed keys are cut off, shrunk rights shrink. */
+/**
+ * Editing authorized_keys or revoked-keys reaches sessions already logged in: removed or revoked keys are cut off,
+ * shrunk rights shrink.
+ */
 class RevocationTest {
 
     @RegisterExtension
@@ -79,6 +92,37 @@ class RevocationTest {
 
         RelayFixture.await("the new alias", () -> relay.newestRecord("office").isPresent());
         assertTrue(relay.newestRecord("gw1").isPresent());
+    }
+
+    /** The operator's recipe for a lost device whose CA is not at hand: {@code ssh-keygen -k -s none}. */
+    @Test
+    void aSerialRevokedForAnyCaDisconnectsItsDeviceAndNobodyElse() throws Exception {
+        Path revoked = relay.dir().resolve("revoked.krl");
+        SshKeygen.krl(revoked, null);
+        relay.configure(c -> c.certificates(new CertificateConfig(revoked, true, null)));
+        relay.start("cert-authority,access=\"listen\" {ca}", "access=\"listen\" {plain}");
+        relay.certify("gw42", relay.key("ca"), "-n", "gw42", "-z", "42");
+        relay.certify("gw43", relay.key("ca"), "-n", "gw43", "-z", "43");
+        SshProcess device = relay.listener("gw42", "gw42", "gw42", "22:localhost:" + echo.port());
+
+        try (LogCapture log = new LogCapture(RevokedKeys.class)) {
+            Path spec = relay.dir().resolve("spec");
+            Files.writeString(spec, "serial: 42\n", StandardCharsets.UTF_8);
+            SshKeygen.krlForAnyCa(revoked, false, spec);
+            assertEquals(255, device.waitFor(RelayFixture.TIMEOUT), "ssh ends when the relay disconnects it");
+            assertTrue(device.stderr().contains("your key or certificate was revoked"), device.stderr());
+            relay.awaitGone("gw42");
+            // Read on a thread of its own: a large file must not hold up the timer that keeps clients alive.
+            ILoggingEvent reload = log.events().stream()
+                    .filter(event -> event.getFormattedMessage().startsWith("reloaded revoked-keys")).findFirst()
+                    .orElseThrow(() -> new AssertionError(log.lines()));
+            assertEquals("nuttssh-files", reload.getThreadName(), reload.getFormattedMessage());
+        }
+        assertEquals(255, relay.run(relay.ssh("relay-gw42", "whoami")).process().exitValue());
+        for (String other : new String[] {"gw43", "plain"}) {
+            SshProcess whoami = relay.run(relay.ssh("relay-" + other, "whoami"));
+            assertEquals(0, whoami.process().exitValue(), other + ": " + whoami.stderr());
+        }
     }
 
     private static String exchange(int port) {

@@ -90,15 +90,36 @@ public final class SshKeygen {
      * public keys) name. Without {@code ca} (null) it has no {@code -s}, and serials and key IDs cannot be revoked.
      */
     public static void krl(Path krl, Path ca, Path... inputs) throws IOException, InterruptedException {
-        krl(krl, false, ca, inputs);
+        krl(krl, false, caOption(ca), inputs);
     }
 
     /** {@code ssh-keygen -q -k -u -f KRL -s CA.pub INPUTS}: {@link #krl}, added to the KRL already there. */
     public static void updateKrl(Path krl, Path ca, Path... inputs) throws IOException, InterruptedException {
-        krl(krl, true, ca, inputs);
+        krl(krl, true, caOption(ca), inputs);
     }
 
-    private static void krl(Path krl, boolean update, Path ca, Path... inputs)
+    /**
+     * {@code ssh-keygen -q -k [-u] -f KRL -s none INPUTS}: serials and key IDs in the inputs are revoked under any CA
+     * (OpenSSH's wildcard CA); with {@code update}, added to the KRL already there.
+     */
+    public static void krlForAnyCa(Path krl, boolean update, Path... inputs) throws IOException, InterruptedException {
+        krl(krl, update, "none", inputs);
+    }
+
+    /**
+     * {@code ssh-keygen -Q -f KRL key.pub}: whether OpenSSH refuses the key, by the exit status: 1 when the KRL
+     * revokes it, 255 when the KRL cannot be read, in which case sshd refuses every key.
+     */
+    public static boolean refusedBy(Path krl, Path publicKeyFile) throws IOException, InterruptedException {
+        return run(List.of("ssh-keygen", "-Q", "-f", krl.toString(), publicKeyFile.toString()), 255).exit() != 0;
+    }
+
+    private static String caOption(Path ca) {
+        return ca == null ? null : ca + ".pub";
+    }
+
+    /** @param ca the argument of {@code -s}, or null for none */
+    private static void krl(Path krl, boolean update, String ca, Path... inputs)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("ssh-keygen", "-q", "-k"));
         if (update) {
@@ -106,7 +127,7 @@ public final class SshKeygen {
         }
         command.addAll(List.of("-f", krl.toString()));
         if (ca != null) {
-            command.addAll(List.of("-s", ca + ".pub"));
+            command.addAll(List.of("-s", ca));
         }
         for (Path input : inputs) {
             command.add(input.toString());
@@ -124,15 +145,24 @@ public final class SshKeygen {
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new AssertionError(command + " failed: " + output);
-        }
-        return output;
+        return run(command, 0).output();
     }
 
-    private static PublicKey read(Path file) throws IOException {
+    private record Ran(int exit, String output) {
+    }
+
+    /** Runs {@code command}; an exit status above {@code highestExit} fails the test. */
+    private static Ran run(List<String> command, int highestExit) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() > highestExit) {
+            throw new AssertionError(command + " failed: " + output);
+        }
+        return new Ran(process.exitValue(), output);
+    }
+
+    /** A {@code .pub} file: a public key or a certificate, as MINA reads it. */
+    public static PublicKey read(Path file) throws IOException {
         try {
             return PublicKeyEntry.parsePublicKeyEntry(Files.readString(file).strip())
                     .resolvePublicKey(null, null, PublicKeyEntryResolver.FAILING);

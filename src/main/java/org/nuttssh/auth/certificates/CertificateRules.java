@@ -38,7 +38,8 @@ public final class CertificateRules {
         }
         if (now != null && !OpenSshCertificate.isValidAt(certificate, now)) {
             return refuse(CertificateRefusal.VALIDITY, "outside its validity ("
-                    + Instant.ofEpochSecond(certificate.getValidAfter()) + " to " + validBefore(certificate) + ")");
+                    + UserCertificate.describeTime(certificate.getValidAfter()) + " to "
+                    + UserCertificate.describeTime(certificate.getValidBefore()) + ")");
         }
         Collection<String> principals = certificate.getPrincipals();
         if (principals.isEmpty()) {
@@ -77,11 +78,6 @@ public final class CertificateRules {
             }
         }
         return false;
-    }
-
-    private static String validBefore(OpenSshCertificate certificate) {
-        Instant expiry = UserCertificate.of(certificate).validBefore();
-        return expiry == null ? "forever" : expiry.toString();
     }
 
     private static Optional<Refusal> refuse(CertificateRefusal reason, String message) {

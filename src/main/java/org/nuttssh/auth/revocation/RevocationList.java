@@ -9,6 +9,15 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 /** One reading of a revoked-keys file: a KRL or a list of public keys. */
 interface RevocationList {
 
+    /**
+     * Revocations one file may hold: in a KRL serials, serial ranges, runs of set bits in serial bitmaps, key IDs,
+     * keys and key hashes; in a list, keys; duplicates included. Each costs at most 56 bytes of heap once read (a
+     * SHA-256 in a sorted array, or a range of two longs), so the largest list holds some 15 MB, twice while a
+     * reload replaces it, well within the default 256 MB max-memory. ssh-keygen packs serials into ranges and
+     * bitmaps, so that is still a quarter of a million keys or key IDs revoked one by one.
+     */
+    int MAX_ENTRIES = 1 << 18;
+
     /** Why {@code plainKey} (a key, not a certificate) is revoked, or empty if it is not. */
     Optional<String> revokesKey(byte[] plainKeyBlob);
 

@@ -1,7 +1,7 @@
 package org.nuttssh.auth.revocation;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,8 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class RevokedKeys {
     private static final Logger log = LoggerFactory.getLogger(RevokedKeys.class);
 
-    /** Far beyond a KRL for a large fleet (ssh-keygen packs serials into ranges and bitmaps); guards memory. */
-    static final long MAX_BYTES = 64L * 1024 * 1024;
+    /**
+     * Far beyond a KRL for a large fleet (ssh-keygen packs serials into ranges and bitmaps; a quarter of a million
+     * key hashes take 9 MB). The file is read whole before it is parsed, so this bounds that copy; what is kept of
+     * it is bounded by {@link RevocationList#MAX_ENTRIES}.
+     */
+    static final int MAX_BYTES = 64 * 1024 * 1024;
 
     /**
      * @param list       the revocations last read from the file (empty before any read succeeded)
@@ -60,7 +64,7 @@ public final class RevokedKeys {
             return new RevokedKeys(null, null);
         }
         RevokedKeys keys = new RevokedKeys(file, null);
-        keys.current = keys.read(PublicKeyList.parse(""));
+        keys.current = keys.read(PublicKeyList.parse(new byte[0]));
         keys.report(null);
         return keys;
     }
@@ -181,14 +185,19 @@ public final class RevokedKeys {
                 return new State(stamp, last, "not a regular file");
             }
             if (attributes.size() > MAX_BYTES) {
-                return new State(stamp, last, attributes.size() + " bytes, more than the " + MAX_BYTES
-                        + " a revocation list could sensibly need");
+                return new State(stamp, last, tooLarge(attributes.size() + " bytes"));
             }
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_BYTES + 1); // it may have grown since it was looked at
+            }
+            if (bytes.length > MAX_BYTES) {
+                return new State(stamp, last, tooLarge("more than " + MAX_BYTES + " bytes"));
+            }
             if (Krl.looksLikeKrl(bytes)) {
-                return new State(stamp, Krl.parse(bytes), null);
+                return new State(stamp, KrlParser.parse(bytes), null);
             }
-            return new State(stamp, PublicKeyList.parse(new String(bytes, StandardCharsets.UTF_8)), null);
+            return new State(stamp, PublicKeyList.parse(bytes), null);
         } catch (NoSuchFileException e) {
             return new State(null, last, "file not found");
         } catch (AccessDeniedException e) {
@@ -199,5 +208,9 @@ public final class RevokedKeys {
             return new State(stamp, last, "expected a KRL made by ssh-keygen -k, or public keys one a line: "
                     + e.getMessage());
         }
+    }
+
+    private static String tooLarge(String size) {
+        return size + " (expected: at most " + MAX_BYTES + " bytes, far more than a fleet's revocations need)";
     }
 }

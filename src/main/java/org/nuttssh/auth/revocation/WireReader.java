@@ -47,6 +47,17 @@ final class WireReader {
         return bytes;
     }
 
+    /** A string that holds no NUL byte, as OpenSSH reads names and key IDs (into C strings). */
+    byte[] cstring(String name) throws KrlFormatException {
+        byte[] bytes = string();
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new KrlFormatException(name + " holds a NUL byte (expected: none; OpenSSH refuses it)");
+            }
+        }
+        return bytes;
+    }
+
     /** A string read as a reader of its own, which must be read to its end. */
     WireReader section(String name) throws KrlFormatException {
         int length = length();

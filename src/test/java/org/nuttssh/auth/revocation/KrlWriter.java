@@ -30,7 +30,7 @@ final class KrlWriter {
         return section(Krl.SECTION_EXTENSION, data.toByteArray());
     }
 
-    /** A certificates section without a CA key that revokes a serial, which OpenSSH does not allow. */
+    /** A certificates section for any CA (no CA key, as ssh-keygen -k -s none writes) revoking {@code serial}. */
     KrlWriter anyCaSerials(long serial) {
         return certificates(new byte[0], Krl.CERT_SERIAL_LIST, uint64(serial));
     }
