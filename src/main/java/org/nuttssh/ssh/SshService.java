@@ -6,12 +6,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -34,6 +32,7 @@ import org.nuttssh.admin.RelayCommand;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.auth.certificates.UserCertificate;
+import org.nuttssh.auth.dns.ReverseLookups;
 import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.auth.revocation.RevokedKeys;
 import org.nuttssh.circuit.OpenCircuit;
@@ -91,14 +90,6 @@ public final class SshService implements AutoCloseable {
     private static final int ACCEPT_BACKLOG = 4096;
     /** How often authorized_keys and revoked-keys are checked for changes; edits take effect within this time. */
     private static final Duration AUTHORIZED_KEYS_POLL = Duration.ofSeconds(1);
-    /** Reverse lookups wait on the network, not the CPU: a few threads keep one slow answer from holding up others. */
-    private static final int DNS_THREADS = 4;
-    /**
-     * Lookups waiting for a thread. At a slow resolver's pace a lookup further back would finish after its client
-     * has authenticated (a name still unknown then fails closed) or given up, so a longer queue would only hold
-     * memory; a lookup that finds it full leaves the name unknown.
-     */
-    private static final int DNS_QUEUE = 256;
     /** How often a draining node looks for finished circuits and idle clients. */
     private static final Duration DRAIN_POLL = Duration.ofMillis(100);
     /** After the grace period, how long closed circuits get to write their audit records. */
@@ -133,8 +124,7 @@ public final class SshService implements AutoCloseable {
         this.refusals = refusals;
         this.authorizedKeys = authorizedKeys;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("nuttssh-timer"));
-        this.dnsExecutor = new ThreadPoolExecutor(DNS_THREADS, DNS_THREADS, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(DNS_QUEUE), daemon("nuttssh-dns"));
+        this.dnsExecutor = ReverseLookups.threads();
         Limits limits = config.limits();
         this.memory = MemoryGuard.start(limits.maxMemory());
         this.revokedKeys = RevokedKeys.load(config.certificates().revokedKeys());
