@@ -72,7 +72,7 @@ public final class HostNameLookup {
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             report(cause instanceof RejectedExecutionException
-                    ? "was not made: too many lookups are waiting" : "failed: " + cause);
+                    ? "was not made: " + cause.getMessage() : "failed: " + cause);
             return HostName.UNKNOWN;
         }
     }
