@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import org.nuttssh.auth.certificates.CertificateRefusal;
+import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.proxy.ProxyProtocolAcceptor;
 import org.nuttssh.testing.FreePorts;
 
@@ -132,6 +133,14 @@ class ProxyProtocolHaproxyTest {
 
         SshProcess after = relay.run(viaClientAddress(haproxy, "behind", "list"));
         assertEquals(0, after.process().exitValue(), "still serving: " + after.stderr());
+        // Dropped when accepted, before the relay's own counts saw them: they must not stay in those counts, where
+        // enough of them would make max-connections and max-startups refuse everyone.
+        RelayFixture.await("the dropped connections to leave the counts", () -> stats().connectionsOpen() == 0
+                && stats().connectionsUnauthenticated() == 0);
+    }
+
+    private RelayStatistics stats() {
+        return relay.server().statistics();
     }
 
     /** {@code ssh ... list} to {@code port} on 127.0.0.1 with the role's key, from {@link #CLIENT_ADDRESS}. */
