@@ -54,6 +54,7 @@ import org.nuttssh.registry.Registry;
 import org.nuttssh.ssh.admission.AttemptLimit;
 import org.nuttssh.ssh.admission.ConnectionGate;
 import org.nuttssh.ssh.admission.DisconnectReasons;
+import org.nuttssh.ssh.admission.SourcePenalties;
 import org.nuttssh.ssh.admission.StartupGate;
 import org.nuttssh.ssh.transport.FixedPoolIoServiceFactory;
 import org.nuttssh.ssh.transport.NegotiatedTransport;
@@ -111,6 +112,7 @@ public final class SshService implements AutoCloseable {
     private final AttemptLimit attempts;
     private final ConnectionGate gate;
     private final StartupGate startups;
+    private final SourcePenalties penalties;
     private final LocalNodeAdmin admin;
     private final MemoryGuard memory;
 
@@ -133,6 +135,7 @@ public final class SshService implements AutoCloseable {
         this.gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionRate(), memory, limitRefusals);
         this.startups = new StartupGate(limits.maxStartups(), limits.maxStartupsPerSource(), config.proxyProtocol(),
                 limitRefusals);
+        this.penalties = new SourcePenalties(config.perSourcePenalties(), config.proxyProtocol(), limitRefusals);
         this.admin = new LocalNodeAdmin(node, switchboard, clients);
         ForwardingPolicy policy = new ForwardingPolicy(new NameOwnership(authorizedKeys, config.reservedNames()),
                 memory, switchboard, limits.maxListenersPerClient(), refusals);
@@ -146,8 +149,10 @@ public final class SshService implements AutoCloseable {
             sshd.setHostKeyCertificateProvider(certificate);
         }
         if (config.proxyProtocol()) {
-            ProxyProtocolAcceptor acceptor = new ProxyProtocolAcceptor(config.proxyProtocolFrom(),
-                    startups::sourceKnown);
+            ProxyProtocolAcceptor acceptor = new ProxyProtocolAcceptor(config.proxyProtocolFrom(), session -> {
+                penalties.sourceKnown(session);
+                startups.sourceKnown(session);
+            });
             sshd.setServerProxyAcceptor(acceptor);
             sshd.addSessionListener(acceptor); // drops peers other than the trusted proxies
         }
@@ -197,7 +202,8 @@ public final class SshService implements AutoCloseable {
         // MINA's count only drops clients that try methods the relay does not offer.
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd,
                 limits.maxAuthAttempts() + AttemptLimit.REQUESTS_PER_ACCEPTED_KEY);
-        sshd.setSessionDisconnectHandler(new DisconnectReasons(limitRefusals));
+        sshd.setSessionDisconnectHandler(new DisconnectReasons(limitRefusals, penalties));
+        sshd.addSessionListener(penalties); // first: a penalised source's connection goes before it is counted
         sshd.addSessionListener(gate);
         sshd.addSessionListener(startups);
         sshd.addSessionListener(new SessionTracker(node, switchboard, clients, scheduler, config.keepAliveInterval(),
@@ -222,7 +228,7 @@ public final class SshService implements AutoCloseable {
 
     /** This node's counts, as the metrics read them. */
     public RelayStatistics statistics(Supplier<ClusterView> cluster) {
-        return new NodeStatistics(gate, startups, clients, switchboard, registry, attempts, refusals,
+        return new NodeStatistics(gate, startups, penalties, clients, switchboard, registry, attempts, refusals,
                 authenticator.certificateRefusals(), memory, cluster);
     }
 
