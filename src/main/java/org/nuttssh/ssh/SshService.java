@@ -13,7 +13,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.HostKeyCertificateProvider;
@@ -57,6 +56,7 @@ import org.nuttssh.ssh.admission.DisconnectReasons;
 import org.nuttssh.ssh.admission.SourcePenalties;
 import org.nuttssh.ssh.admission.StartupGate;
 import org.nuttssh.ssh.transport.FixedPoolIoServiceFactory;
+import org.nuttssh.ssh.transport.KeyExchanges;
 import org.nuttssh.ssh.transport.NegotiatedTransport;
 import org.nuttssh.ssh.transport.RelaySshServer;
 import org.slf4j.Logger;
@@ -160,8 +160,7 @@ public final class SshService implements AutoCloseable {
         SshAlgorithms algorithms = config.algorithms();
         sshd.setCipherFactories(new ArrayList<>(algorithms.ciphers()));
         sshd.setMacFactories(new ArrayList<>(algorithms.macs()));
-        sshd.setKeyExchangeFactories(
-                NamedFactory.setUpTransformedFactories(false, algorithms.keyExchanges(), ServerBuilder.DH2KEX));
+        sshd.setKeyExchangeFactories(KeyExchanges.of(algorithms.keyExchanges()));
         sshd.setSignatureFactories(new ArrayList<>(algorithms.hostKeyAlgorithms()));
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, RelayVersion.sshSoftwareVersion());
         // No compression: what a relay carries is mostly SSH already (ssh -J), which does not compress, and each
