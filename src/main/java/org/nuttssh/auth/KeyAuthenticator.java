@@ -27,6 +27,7 @@ import org.nuttssh.auth.dns.HostName;
 import org.nuttssh.auth.dns.HostNameLookup;
 import org.nuttssh.auth.dns.HostNameResolver;
 import org.nuttssh.auth.dns.ReverseDns;
+import org.nuttssh.auth.dns.ReverseLookups;
 import org.nuttssh.auth.files.DisplayPath;
 import org.nuttssh.auth.keys.Access;
 import org.nuttssh.auth.keys.AuthorizedKey;
@@ -81,8 +82,7 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
     private final Tally<CertificateRefusal> certificateRefusals = Tally.of(CertificateRefusal.class,
             CertificateRefusal::label);
     private final boolean useDns;
-    private final Executor dnsExecutor;
-    private final HostNameResolver resolver;
+    private final ReverseLookups lookups;
     private final Duration hostNameWait;
 
     public KeyAuthenticator(AuthorizedKeys keys, RevokedKeys revokedKeys, boolean useDns, Executor dnsExecutor) {
@@ -94,8 +94,8 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
         this.keys = Objects.requireNonNull(keys, "keys");
         this.revokedKeys = Objects.requireNonNull(revokedKeys, "revokedKeys");
         this.useDns = useDns;
-        this.dnsExecutor = useDns ? Objects.requireNonNull(dnsExecutor, "dnsExecutor") : dnsExecutor;
-        this.resolver = resolver;
+        this.lookups = new ReverseLookups(resolver,
+                useDns ? Objects.requireNonNull(dnsExecutor, "dnsExecutor") : dnsExecutor);
         this.hostNameWait = hostNameWait;
     }
 
@@ -295,11 +295,11 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
     /** The session's lookup for {@code address}; a new one if the address changed (a PROXY header arrived late). */
     private HostNameLookup lookup(Session session, IpAddress address) {
         HostNameLookup existing = session.computeAttributeIfAbsent(HOST_NAME_LOOKUP,
-                k -> HostNameLookup.start(address, resolver, dnsExecutor));
+                k -> lookups.start(address));
         if (existing.address().equals(address)) {
             return existing;
         }
-        HostNameLookup fresh = HostNameLookup.start(address, resolver, dnsExecutor);
+        HostNameLookup fresh = lookups.start(address);
         session.setAttribute(HOST_NAME_LOOKUP, fresh);
         return fresh;
     }

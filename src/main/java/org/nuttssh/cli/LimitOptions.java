@@ -1,10 +1,13 @@
 package org.nuttssh.cli;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.nuttssh.config.Limits;
 import org.nuttssh.config.MaxStartups;
 import org.nuttssh.config.MemorySize;
+import org.nuttssh.config.PerSourcePenalties;
 
 import picocli.CommandLine.Option;
 
@@ -70,6 +73,20 @@ final class LimitOptions {
                     + "circuits are refused (default: ${DEFAULT-VALUE}).")
     String maxMemory;
 
+    @Option(names = "--per-source-penalties", paramLabel = "off|KEY:TIME,...",
+            defaultValue = PerSourcePenalties.DEFAULT,
+            description = "Like OpenSSH's PerSourcePenalties: a connection that fails to log in (authfail), makes "
+                    + "a key exchange and no login attempt (noauth) or exceeds the login timeout (grace-exceeded) "
+                    + "adds that time to its source's penalty (an address, an IPv6 /64), which runs down as time "
+                    + "passes; above min, the source's connections are refused until it has run out; never above "
+                    + "max. Items override the default; off for none (default: ${DEFAULT-VALUE}).")
+    String perSourcePenalties;
+
+    @Option(names = "--per-source-penalty-exempt", paramLabel = "CIDR[,CIDR...]", split = ",",
+            description = "Addresses or CIDR blocks never penalised, e.g. a NAT gateway in front of many clients "
+                    + "(default: none).")
+    List<String> perSourcePenaltyExempt = new ArrayList<>();
+
     /** The limits, checked; throws a {@code SettingException} naming the setting that is wrong. */
     Limits limits() {
         return Limits.builder().maxConnections(maxConnections).maxConnectionRate(maxConnectionRate)
@@ -79,6 +96,11 @@ final class LimitOptions {
                 .maxSessionsPerConnection(maxSessionsPerConnection)
                 .maxChannelsPerConnection(maxChannelsPerConnection)
                 .maxMemory(maxMemory()).build();
+    }
+
+    /** The penalties and their exempt sources, checked. */
+    PerSourcePenalties perSourcePenalties() {
+        return PerSourcePenalties.parse(perSourcePenalties, perSourcePenaltyExempt);
     }
 
     /** The heap bound in bytes, which the launcher also reads to size the relay's JVM. */

@@ -257,6 +257,7 @@ final class NuttsshCommand implements Callable<Integer> {
                     .proxyProtocol(proxyProtocol).proxyProtocolFrom(proxyProtocolFrom).reservedNames(reservedNames)
                     .cluster(cluster.clusterConfig())
                     .algorithms(SshAlgorithms.parse(ciphers, macs, kexAlgorithms, hostKeyAlgorithms)).limits(limits.limits())
+                    .perSourcePenalties(limits.perSourcePenalties())
                     .metrics(metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort))
                     .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
                     .certificates(new CertificateConfig(revokedKeys, disconnectExpiredCertificates, hostCertificate))

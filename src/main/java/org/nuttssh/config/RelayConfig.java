@@ -2,7 +2,6 @@ package org.nuttssh.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,6 +26,8 @@ import org.nuttssh.net.Ports;
  * @param cluster           how to join a cluster, or null for a single node (no Hazelcast at all)
  * @param algorithms        the SSH ciphers, MACs, key exchanges and host key signatures
  * @param limits            caps on connections, attempts, listeners and circuits
+ * @param perSourcePenalties what failed and abandoned logins cost their source, refused for a while once it has
+ *                          too many
  * @param metrics           where to serve /metrics and /health/*, or null for nowhere
  * @param shutdownGrace     how long open circuits may run on after a SIGTERM
  * @param certificates      revoked keys, certificate expiry and the host certificate
@@ -34,8 +35,9 @@ import org.nuttssh.net.Ports;
 public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKeys,
                           Duration keepAliveInterval, int keepAliveCount, boolean useDns,
                           boolean proxyProtocol, List<CidrBlock> proxyProtocolFrom, boolean reservedNames,
-                          ClusterConfig cluster, SshAlgorithms algorithms, Limits limits, MetricsConfig metrics,
-                          Duration shutdownGrace, CertificateConfig certificates) {
+                          ClusterConfig cluster, SshAlgorithms algorithms, Limits limits,
+                          PerSourcePenalties perSourcePenalties, MetricsConfig metrics, Duration shutdownGrace,
+                          CertificateConfig certificates) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     static final String PROXY_PROTOCOL_FROM = "proxy-protocol-from";
@@ -71,6 +73,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             throw new SettingException("keepalive-count", keepAliveCount, "1 or more");
         }
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(perSourcePenalties, "perSourcePenalties");
         Objects.requireNonNull(certificates, "certificates");
         if (shutdownGrace.isNegative()) {
             throw new SettingException("shutdown-grace", shutdownGrace.toSeconds(), "0 or more seconds");
@@ -91,8 +94,9 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         return new Builder().bind(bind).port(port).hostKey(hostKey).authorizedKeys(authorizedKeys)
                 .keepAlive(keepAliveInterval, keepAliveCount).useDns(useDns).proxyProtocol(proxyProtocol)
                 .proxyProtocolFrom(proxyProtocolFrom.stream().map(CidrBlock::toString).toList())
-                .reservedNames(reservedNames).cluster(cluster).algorithms(algorithms).limits(limits).metrics(metrics)
-                .shutdownGrace(shutdownGrace).certificates(certificates);
+                .reservedNames(reservedNames).cluster(cluster).algorithms(algorithms).limits(limits)
+                .perSourcePenalties(perSourcePenalties).metrics(metrics).shutdownGrace(shutdownGrace)
+                .certificates(certificates);
     }
 
     /** Collects settings; {@link #build} checks them all at once, naming the first bad one. */
@@ -110,6 +114,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         private ClusterConfig cluster;
         private SshAlgorithms algorithms = SshAlgorithms.defaults();
         private Limits limits = Limits.builder().build();
+        private PerSourcePenalties perSourcePenalties = PerSourcePenalties.parse("", List.of());
         private MetricsConfig metrics;
         private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
         private CertificateConfig certificates = CertificateConfig.DEFAULT;
@@ -180,6 +185,11 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             return this;
         }
 
+        public Builder perSourcePenalties(PerSourcePenalties penalties) {
+            this.perSourcePenalties = penalties;
+            return this;
+        }
+
         /** @param config where to serve /metrics, or null for nowhere */
         public Builder metrics(MetricsConfig config) {
             this.metrics = config;
@@ -198,22 +208,12 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
 
         public RelayConfig build() {
             return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
-                    proxyProtocol, proxies(), reservedNames, cluster, algorithms, limits, metrics, shutdownGrace,
-                    certificates);
+                    proxyProtocol, proxies(), reservedNames, cluster, algorithms, limits, perSourcePenalties, metrics,
+                    shutdownGrace, certificates);
         }
 
         private List<CidrBlock> proxies() {
-            List<CidrBlock> blocks = new ArrayList<>();
-            for (String proxy : proxyProtocolFrom) {
-                try {
-                    blocks.add(CidrBlock.parseBlockOrAddress(proxy.strip()));
-                } catch (IllegalArgumentException e) {
-                    throw new SettingException(PROXY_PROTOCOL_FROM, String.join(",", proxyProtocolFrom),
-                            "addresses or CIDR blocks separated by commas, e.g. 10.0.0.5,10.1.0.0/24; "
-                                    + e.getMessage());
-                }
-            }
-            return blocks;
+            return CidrSetting.parse(PROXY_PROTOCOL_FROM, proxyProtocolFrom, "10.0.0.5,10.1.0.0/24");
         }
     }
 }

@@ -19,6 +19,8 @@ public final class Meters {
     public static final String CONNECTIONS_OPEN = "nuttssh.connections.open";
     public static final String CONNECTIONS_UNAUTHENTICATED = "nuttssh.connections.unauthenticated";
     public static final String CONNECTIONS = "nuttssh.connections";
+    public static final String SOURCES_PENALISED = "nuttssh.sources.penalised";
+    public static final String PENALTIES = "nuttssh.penalties";
     public static final String CLIENTS_AUTHENTICATED = "nuttssh.clients.authenticated";
     public static final String CLIENTS_LISTENING = "nuttssh.clients.listening";
     public static final String LISTENERS = "nuttssh.listeners";
@@ -57,6 +59,12 @@ public final class Meters {
                 .description("SSH connections open that have not authenticated yet").register(registry);
         FunctionCounter.builder(CONNECTIONS, stats, RelayStatistics::connectionsAccepted)
                 .description("SSH connections accepted").register(registry);
+        Gauge.builder(SOURCES_PENALISED, stats, RelayStatistics::penalisedSources)
+                .description("Sources whose new connections are refused now for their failed logins "
+                        + "(per-source-penalties)").register(registry);
+        FunctionCounter.builder(PENALTIES, stats, RelayStatistics::penaltiesStarted)
+                .description("Times a source's connections began to be refused for its failed logins")
+                .register(registry);
         Gauge.builder(CLIENTS_AUTHENTICATED, stats, RelayStatistics::authenticatedClients)
                 .description("Authenticated clients connected").register(registry);
         Gauge.builder(CLIENTS_LISTENING, stats, RelayStatistics::listeningClients)

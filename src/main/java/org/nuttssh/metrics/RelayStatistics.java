@@ -12,6 +12,12 @@ public interface RelayStatistics {
     /** SSH connections open now that have not authenticated yet, as max-startups counts them. */
     int connectionsUnauthenticated();
 
+    /** Sources (addresses, IPv6 /64s) whose new connections are refused now for their offences. */
+    int penalisedSources();
+
+    /** Times a source's connections began to be refused for its offences, since start. */
+    long penaltiesStarted();
+
     /** SSH connections accepted since start. */
     long connectionsAccepted();
 

@@ -18,9 +18,9 @@ record ProxyHeader(int version, Origin origin, InetSocketAddress source, InetSoc
     enum Origin {
         /** Relayed for the client named by the source address. */
         PROXIED,
-        /** The proxy's own connection (v2 LOCAL, e.g. a health check): the TCP peer is the client. */
+        /** The proxy's own connection (v2 LOCAL, e.g. a health check): no client to admit. */
         LOCAL,
-        /** Relayed, but the proxy gave no IP addresses (v1 UNKNOWN, v2 UNSPEC or UNIX): keep the TCP peer. */
+        /** Relayed, but the proxy gave no IP addresses (v1 UNKNOWN, v2 UNSPEC or UNIX): no client to judge. */
         UNKNOWN
     }
 
@@ -50,7 +50,7 @@ record ProxyHeader(int version, Origin origin, InetSocketAddress source, InetSoc
         return new ProxyHeader(version, Origin.UNKNOWN, null, null, length);
     }
 
-    /** The address to use instead of the TCP peer, if the header names one. */
+    /** The client the header names; empty when it names none, and the connection has no address to judge. */
     Optional<InetSocketAddress> client() {
         return Optional.ofNullable(source);
     }

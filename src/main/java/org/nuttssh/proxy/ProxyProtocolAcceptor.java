@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * from the trusted proxies ({@code proxy-protocol-from}, like nginx's {@code set_real_ip_from}): a connection from
  * any other peer is dropped as soon as it is accepted, since whoever sends the header decides the client address.
  * A connection from a trusted proxy without a valid header is dropped too: it bypassed the proxy's header, and the
- * proxy would be trusted as the client.
+ * proxy would be trusted as the client. So is one whose header names no client (v2 LOCAL, as HAProxy's health checks
+ * send, v2 without IP addresses, v1 UNKNOWN), for the same reason; it has seen the relay's version line by then,
+ * which MINA sends as soon as a connection is accepted.
  *
  * <p>MINA calls this before reading the client's SSH version line, and again, with the read position put back to the
  * start of the connection, each time that line is still incomplete. So a header is decoded afresh on every call (the
@@ -88,8 +90,17 @@ public final class ProxyProtocolAcceptor implements ServerProxyAcceptor, Session
             return false; // MINA calls again when more bytes arrive
         }
         ProxyHeader header = decoded.get();
+        Optional<InetSocketAddress> client = header.client();
+        if (client.isEmpty()) {
+            // Judged as the TCP peer, it would pass from= and source-address rules written for the proxy itself.
+            // At debug level: HAProxy's health checks send LOCAL every few seconds.
+            log.debug("dropping {}: {}: no client address to judge it by",
+                    SocketAddressText.of(session.getRemoteAddress()), header);
+            session.close(true);
+            return false;
+        }
         buffer.rpos(buffer.rpos() + header.length());
-        header.client().ifPresent(client -> session.setAttribute(ClientAddress.OVERRIDE, client));
+        session.setAttribute(ClientAddress.OVERRIDE, client.get());
         if (session.setAttribute(HEADER, header) == null) {
             log.debug("{}: {}", SocketAddressText.of(session.getRemoteAddress()), header);
             clientKnown.accept(session);

@@ -12,6 +12,7 @@ import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.Registry;
 import org.nuttssh.ssh.admission.AttemptLimit;
 import org.nuttssh.ssh.admission.ConnectionGate;
+import org.nuttssh.ssh.admission.SourcePenalties;
 import org.nuttssh.ssh.admission.StartupGate;
 
 /** This node's counts, gathered from the parts that keep them. */
@@ -19,6 +20,7 @@ final class NodeStatistics implements RelayStatistics {
 
     private final ConnectionGate gate;
     private final StartupGate startups;
+    private final SourcePenalties penalties;
     private final ConnectedClients clients;
     private final SwitchboardView switchboard;
     private final Registry registry;
@@ -29,11 +31,13 @@ final class NodeStatistics implements RelayStatistics {
     private final Supplier<ClusterView> cluster;
 
     /** @param cluster the nodes as this one sees them; a single node sees itself */
-    NodeStatistics(ConnectionGate gate, StartupGate startups, ConnectedClients clients, SwitchboardView switchboard,
+    NodeStatistics(ConnectionGate gate, StartupGate startups, SourcePenalties penalties, ConnectedClients clients,
+                   SwitchboardView switchboard,
                    Registry registry, AttemptLimit attempts, Refusals refusals, Tally<CertificateRefusal> certificates,
                    MemoryGuard memory, Supplier<ClusterView> cluster) {
         this.gate = gate;
         this.startups = startups;
+        this.penalties = penalties;
         this.clients = clients;
         this.switchboard = switchboard;
         this.registry = registry;
@@ -52,6 +56,16 @@ final class NodeStatistics implements RelayStatistics {
     @Override
     public int connectionsUnauthenticated() {
         return startups.pending();
+    }
+
+    @Override
+    public int penalisedSources() {
+        return penalties.penalisedSources();
+    }
+
+    @Override
+    public long penaltiesStarted() {
+        return penalties.penaltiesStarted();
     }
 
     @Override

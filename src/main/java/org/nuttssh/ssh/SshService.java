@@ -6,16 +6,13 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.HostKeyCertificateProvider;
@@ -34,6 +31,7 @@ import org.nuttssh.admin.RelayCommand;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.auth.NameOwnership;
 import org.nuttssh.auth.certificates.UserCertificate;
+import org.nuttssh.auth.dns.ReverseLookups;
 import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.auth.revocation.RevokedKeys;
 import org.nuttssh.circuit.OpenCircuit;
@@ -55,8 +53,10 @@ import org.nuttssh.registry.Registry;
 import org.nuttssh.ssh.admission.AttemptLimit;
 import org.nuttssh.ssh.admission.ConnectionGate;
 import org.nuttssh.ssh.admission.DisconnectReasons;
+import org.nuttssh.ssh.admission.SourcePenalties;
 import org.nuttssh.ssh.admission.StartupGate;
 import org.nuttssh.ssh.transport.FixedPoolIoServiceFactory;
+import org.nuttssh.ssh.transport.KeyExchanges;
 import org.nuttssh.ssh.transport.NegotiatedTransport;
 import org.nuttssh.ssh.transport.RelaySshServer;
 import org.slf4j.Logger;
@@ -91,14 +91,6 @@ public final class SshService implements AutoCloseable {
     private static final int ACCEPT_BACKLOG = 4096;
     /** How often authorized_keys and revoked-keys are checked for changes; edits take effect within this time. */
     private static final Duration AUTHORIZED_KEYS_POLL = Duration.ofSeconds(1);
-    /** Reverse lookups wait on the network, not the CPU: a few threads keep one slow answer from holding up others. */
-    private static final int DNS_THREADS = 4;
-    /**
-     * Lookups waiting for a thread. At a slow resolver's pace a lookup further back would finish after its client
-     * has authenticated (a name still unknown then fails closed) or given up, so a longer queue would only hold
-     * memory; a lookup that finds it full leaves the name unknown.
-     */
-    private static final int DNS_QUEUE = 256;
     /** How often a draining node looks for finished circuits and idle clients. */
     private static final Duration DRAIN_POLL = Duration.ofMillis(100);
     /** After the grace period, how long closed circuits get to write their audit records. */
@@ -125,6 +117,7 @@ public final class SshService implements AutoCloseable {
     private final AttemptLimit attempts;
     private final ConnectionGate gate;
     private final StartupGate startups;
+    private final SourcePenalties penalties;
     private final LocalNodeAdmin admin;
     private final MemoryGuard memory;
 
@@ -139,8 +132,7 @@ public final class SshService implements AutoCloseable {
         this.authorizedKeys = authorizedKeys;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("nuttssh-timer"));
         this.files = Executors.newSingleThreadScheduledExecutor(daemon("nuttssh-files"));
-        this.dnsExecutor = new ThreadPoolExecutor(DNS_THREADS, DNS_THREADS, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(DNS_QUEUE), daemon("nuttssh-dns"));
+        this.dnsExecutor = ReverseLookups.threads();
         Limits limits = config.limits();
         this.memory = MemoryGuard.start(limits.maxMemory());
         this.revokedKeys = RevokedKeys.load(config.certificates().revokedKeys());
@@ -149,6 +141,7 @@ public final class SshService implements AutoCloseable {
         this.gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionRate(), memory, limitRefusals);
         this.startups = new StartupGate(limits.maxStartups(), limits.maxStartupsPerSource(), config.proxyProtocol(),
                 limitRefusals);
+        this.penalties = new SourcePenalties(config.perSourcePenalties(), config.proxyProtocol(), limitRefusals);
         this.admin = new LocalNodeAdmin(node, switchboard, clients);
         ForwardingPolicy policy = new ForwardingPolicy(new NameOwnership(authorizedKeys, config.reservedNames()),
                 memory, switchboard, limits.maxListenersPerClient(), refusals);
@@ -162,8 +155,10 @@ public final class SshService implements AutoCloseable {
             sshd.setHostKeyCertificateProvider(certificate);
         }
         if (config.proxyProtocol()) {
-            ProxyProtocolAcceptor acceptor = new ProxyProtocolAcceptor(config.proxyProtocolFrom(),
-                    startups::sourceKnown);
+            ProxyProtocolAcceptor acceptor = new ProxyProtocolAcceptor(config.proxyProtocolFrom(), session -> {
+                penalties.sourceKnown(session);
+                startups.sourceKnown(session);
+            });
             sshd.setServerProxyAcceptor(acceptor);
             sshd.addSessionListener(acceptor); // drops peers other than the trusted proxies
         }
@@ -171,8 +166,7 @@ public final class SshService implements AutoCloseable {
         SshAlgorithms algorithms = config.algorithms();
         sshd.setCipherFactories(new ArrayList<>(algorithms.ciphers()));
         sshd.setMacFactories(new ArrayList<>(algorithms.macs()));
-        sshd.setKeyExchangeFactories(
-                NamedFactory.setUpTransformedFactories(false, algorithms.keyExchanges(), ServerBuilder.DH2KEX));
+        sshd.setKeyExchangeFactories(KeyExchanges.of(algorithms.keyExchanges()));
         sshd.setSignatureFactories(new ArrayList<>(algorithms.hostKeyAlgorithms()));
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, RelayVersion.sshSoftwareVersion());
         // No compression: what a relay carries is mostly SSH already (ssh -J), which does not compress, and each
@@ -213,7 +207,8 @@ public final class SshService implements AutoCloseable {
         // MINA's count only drops clients that try methods the relay does not offer.
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd,
                 limits.maxAuthAttempts() + AttemptLimit.REQUESTS_PER_ACCEPTED_KEY);
-        sshd.setSessionDisconnectHandler(new DisconnectReasons(limitRefusals));
+        sshd.setSessionDisconnectHandler(new DisconnectReasons(limitRefusals, penalties));
+        sshd.addSessionListener(penalties); // first: a penalised source's connection goes before it is counted
         sshd.addSessionListener(gate);
         sshd.addSessionListener(startups);
         sshd.addSessionListener(new SessionTracker(node, switchboard, clients, scheduler, config.keepAliveInterval(),
@@ -238,7 +233,7 @@ public final class SshService implements AutoCloseable {
 
     /** This node's counts, as the metrics read them. */
     public RelayStatistics statistics(Supplier<ClusterView> cluster) {
-        return new NodeStatistics(gate, startups, clients, switchboard, registry, attempts, refusals,
+        return new NodeStatistics(gate, startups, penalties, clients, switchboard, registry, attempts, refusals,
                 authenticator.certificateRefusals(), memory, cluster);
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.config.CertificateConfig;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.MaxStartups;
+import org.nuttssh.config.PerSourcePenalties;
 import org.nuttssh.config.RelayConfig;
 
 import picocli.CommandLine;
@@ -166,6 +167,31 @@ class SettingSourcesTest {
                         "NUTTSSH_DISCONNECT_EXPIRED_CERTIFICATES", "false")).certificates());
         assertEquals(new CertificateConfig(Path.of("/r"), true, null), settings(Map.of(), "--config", file.toString(),
                 "--revoked-keys", "/r", "--disconnect-expired-certificates").certificates());
+    }
+
+    @Test
+    void thePenaltySettingsComeFromEverySource() throws Exception {
+        assertEquals(PerSourcePenalties.parse("", List.of()), settings(Map.of()).perSourcePenalties());
+        Path file = file("""
+                per-source-penalties: [authfail:2s, min:5s, max:30s]
+                per-source-penalty-exempt: [192.0.2.7, 10.0.0.0/8]
+                """);
+        RelayConfig fromFile = settings(Map.of(), "--config", file.toString());
+        assertEquals(PerSourcePenalties.parse("authfail:2s,min:5s,max:30s", List.of("192.0.2.7", "10.0.0.0/8")),
+                fromFile.perSourcePenalties());
+        assertEquals(PerSourcePenalties.OFF, settings(Map.of("NUTTSSH_PER_SOURCE_PENALTIES", "off"), "--config",
+                file.toString()).perSourcePenalties());
+        assertEquals(List.of("2001:db8::/32"), settings(Map.of(), "--per-source-penalty-exempt", "2001:db8::/32")
+                .perSourcePenalties().exempt().stream().map(Object::toString).toList());
+
+        Result bad = run(Map.of("NUTTSSH_PER_SOURCE_PENALTIES", "authfail:5x"));
+        assertEquals(1, bad.status());
+        assertTrue(bad.output().startsWith("nuttssh: per-source-penalties: 'authfail:5x' from "
+                + "NUTTSSH_PER_SOURCE_PENALTIES (expected: off, or comma-separated KEY:VALUE items"), bad.output());
+        Result badExempt = run(Map.of(), "--config", file("per-source-penalty-exempt: [10.0.0.300]\n").toString());
+        assertEquals(1, badExempt.status());
+        assertTrue(badExempt.output().startsWith("nuttssh: per-source-penalty-exempt: '10.0.0.300' from "),
+                badExempt.output());
     }
 
     @Test

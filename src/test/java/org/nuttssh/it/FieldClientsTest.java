@@ -74,6 +74,28 @@ class FieldClientsTest {
         assertTrue(log.contains("remote software version " + RelayVersion.sshSoftwareVersion()), log);
     }
 
+    /**
+     * OpenSSH limited to Diffie-Hellman: with a 256-bit cipher it asks for a group of 8192 bits at most and prefers
+     * that, and gets the relay's largest, 4096 (RelayServerSessionTest sees the size); the fixed 8192-bit group is
+     * not offered at all.
+     */
+    @Test
+    void openSshLimitedToDiffieHellmanLogsInWithinTheRelaysBound() throws Exception {
+        List<String> command = clients.run(Client.OPENSSH, HOST, relay.port(), "whoami");
+        command.addAll(1, List.of("-v", "-o", "KexAlgorithms=diffie-hellman-group-exchange-sha256",
+                "-c", "aes256-gcm@openssh.com"));
+        SshProcess groupExchange = relay.run(command);
+        assertEquals(0, groupExchange.process().exitValue(), groupExchange.stderr());
+        assertTrue(groupExchange.stderr().contains("SSH2_MSG_KEX_DH_GEX_REQUEST(2048<8192<8192) sent"),
+                groupExchange.stderr());
+
+        command = clients.run(Client.OPENSSH, HOST, relay.port(), "whoami");
+        command.addAll(1, List.of("-o", "KexAlgorithms=diffie-hellman-group18-sha512"));
+        SshProcess group18 = relay.run(command);
+        assertEquals(255, group18.process().exitValue(), group18.stderr());
+        assertTrue(group18.stderr().contains("no matching key exchange method found"), group18.stderr());
+    }
+
     /** dropbear built without chacha20-poly1305 (before 2020.79, or trimmed) has only AES-CTR and HMAC-SHA2. */
     @Test
     void aClientWithOnlyCtrAndEncryptAndMacGetsThemButNeverSha1() throws Exception {

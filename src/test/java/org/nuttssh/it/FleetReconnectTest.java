@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nuttssh.config.Limit;
+import org.nuttssh.config.PerSourcePenalties;
 import org.nuttssh.metrics.RelayStatistics;
 
 /**
@@ -53,7 +54,9 @@ class FleetReconnectTest {
 
     @Test
     void twoThousandClientsFromTwoHundredAddressesAllRegister() throws Exception {
-        relay.start("access=\"listen\" {fleet}"); // every limit at its default
+        // Every limit at its default, per-source penalties included (the fixture turns them off otherwise).
+        relay.configure(c -> c.perSourcePenalties(PerSourcePenalties.parse("", List.of())));
+        relay.start("access=\"listen\" {fleet}");
         KeyPair key = new FileKeyPairProvider(relay.key("fleet")).loadKeys(null).iterator().next();
         SshClient client = SshClient.setUpDefaultClient();
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);

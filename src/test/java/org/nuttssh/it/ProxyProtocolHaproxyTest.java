@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import org.nuttssh.auth.certificates.CertificateRefusal;
+import org.nuttssh.config.Limit;
+import org.nuttssh.config.PerSourcePenalties;
+import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.proxy.ProxyProtocolAcceptor;
 import org.nuttssh.testing.FreePorts;
 
@@ -60,11 +63,13 @@ class ProxyProtocolHaproxyTest {
         acceptorLog.setLevel(Level.DEBUG);
         logs.start();
         acceptorLog.addAppender(logs);
-        relay.configure(config -> config.proxyProtocol(true).proxyProtocolFrom(List.of(PROXY_ADDRESS)));
+        relay.configure(config -> config.proxyProtocol(true).proxyProtocolFrom(List.of(PROXY_ADDRESS))
+                .perSourcePenalties(PerSourcePenalties.parse(PenaltiesTest.PENALTIES, List.of())));
         relay.start(
                 "access=\"initiate\",from=\"" + CLIENT_ADDRESS + "\" {behind}",
                 "access=\"initiate\",from=\"127.0.0.1\" {proxyhost}",
-                "cert-authority,access=\"initiate\" {fleetca}");
+                "cert-authority,access=\"initiate\" {fleetca}",
+                "access=\"initiate\" {anyone}");
     }
 
     @AfterEach
@@ -132,11 +137,37 @@ class ProxyProtocolHaproxyTest {
 
         SshProcess after = relay.run(viaClientAddress(haproxy, "behind", "list"));
         assertEquals(0, after.process().exitValue(), "still serving: " + after.stderr());
+        // Dropped when accepted, before the relay's own counts saw them: they must not stay in those counts, where
+        // enough of them would make max-connections and max-startups refuse everyone.
+        RelayFixture.await("the dropped connections to leave the counts", () -> stats().connectionsOpen() == 0
+                && stats().connectionsUnauthenticated() == 0);
+    }
+
+    private RelayStatistics stats() {
+        return relay.server().statistics();
+    }
+
+    @Test
+    void penaltiesFallOnTheClientTheHeaderNamesNeverOnTheProxy() throws Exception {
+        int haproxy = startHaproxy("send-proxy-v2");
+
+        SshProcess refused = PenaltiesTest.failUntilRefused(relay, viaClientAddress(haproxy, "stranger", "list"));
+
+        // HAProxy has sent the relay's version line on by the time the header is read: ssh sees the close after it.
+        assertEquals(255, refused.process().exitValue(), refused.stderr());
+        assertFalse(refused.stderr().contains("Permission denied"), refused.stderr());
+        assertEquals(1, relay.server().statistics().limitRefusals().get(Limit.PER_SOURCE_PENALTIES));
+        SshProcess otherClient = relay.run(via("127.0.0.4", haproxy, "anyone", "list"));
+        assertEquals(0, otherClient.process().exitValue(), "the proxy is not penalised: " + otherClient.stderr());
     }
 
     /** {@code ssh ... list} to {@code port} on 127.0.0.1 with the role's key, from {@link #CLIENT_ADDRESS}. */
     private List<String> viaClientAddress(int port, String role, String command) throws Exception {
-        return relay.ssh("-b", CLIENT_ADDRESS, "-p", String.valueOf(port), "-i", relay.key(role).toString(),
+        return via(CLIENT_ADDRESS, port, role, command);
+    }
+
+    private List<String> via(String from, int port, String role, String command) throws Exception {
+        return relay.ssh("-b", from, "-p", String.valueOf(port), "-i", relay.key(role).toString(),
                 "-l", role, "127.0.0.1", command);
     }
 

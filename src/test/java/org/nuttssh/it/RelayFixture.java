@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.nuttssh.Relay;
 import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.config.PerSourcePenalties;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.ssh.transport.HostKeys;
@@ -67,7 +68,11 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
     private int port;
     private Duration keepAliveInterval = Duration.ofSeconds(30);
     private int keepAliveCount = 3;
-    private Consumer<RelayConfig.Builder> configuration = config -> { };
+    /**
+     * Tests fail logins from one address on purpose, several in a row, which per-source penalties would soon answer
+     * by refusing that address; a test of the penalties turns them on.
+     */
+    private Consumer<RelayConfig.Builder> configuration = config -> config.perSourcePenalties(PerSourcePenalties.OFF);
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {

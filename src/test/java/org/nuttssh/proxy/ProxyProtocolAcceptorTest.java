@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -18,6 +19,9 @@ import org.apache.sshd.server.session.ServerSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nuttssh.net.CidrBlock;
 import org.nuttssh.testing.FakeSession;
 import org.slf4j.LoggerFactory;
@@ -126,26 +130,42 @@ class ProxyProtocolAcceptorTest {
         assertEquals(0, fake.closes());
     }
 
-    @Test
-    void localCommandKeepsTheTcpPeer() throws Exception {
-        Buffer buffer = buffer(concat(HeaderBytes.v2(0x20, 0x00, HeaderBytes.payload()).bytes(),
-                ascii(SSH_VERSION)));
-
-        assertTrue(acceptor.acceptServerProxyMetadata(fake.session(), buffer));
-
-        assertEquals(SSH_VERSION, unread(buffer));
-        assertNull(fake.session().getAttribute(ClientAddress.OVERRIDE));
-        assertEquals(PEER, ClientAddress.of(fake.session()));
+    /**
+     * Headers that name no client: v2 LOCAL (HAProxy's health checks), v2 PROXY without IP addresses (UNSPEC, UNIX),
+     * v1 UNKNOWN. Such a connection would otherwise be judged as the proxy itself, so from= and source-address
+     * rules written for the proxy's address would admit anyone who reaches the proxy.
+     */
+    static Stream<Arguments> headersWithoutClient() {
+        return Stream.of(
+                Arguments.of("v2 LOCAL", HeaderBytes.v2(0x20, 0x00, HeaderBytes.payload()).bytes(),
+                        "PROXY v2 LOCAL (the proxy's own connection), 16 bytes"),
+                Arguments.of("v2 LOCAL with addresses", v2Header(0x20),
+                        "PROXY v2 LOCAL (the proxy's own connection), 28 bytes"),
+                Arguments.of("v2 PROXY UNSPEC", HeaderBytes.v2(0x21, 0x00, HeaderBytes.payload()).bytes(),
+                        "PROXY v2 UNKNOWN (no client address given), 16 bytes"),
+                Arguments.of("v2 PROXY UNIX", HeaderBytes.v2(0x21, 0x31, HeaderBytes.payload().zeros(216)).bytes(),
+                        "PROXY v2 UNKNOWN (no client address given), 232 bytes"),
+                Arguments.of("v1 UNKNOWN", ascii("PROXY UNKNOWN whatever\r\n"),
+                        "PROXY v1 UNKNOWN (no client address given), 24 bytes"));
     }
 
-    @Test
-    void v1UnknownKeepsTheTcpPeer() throws Exception {
-        Buffer buffer = buffer(ascii("PROXY UNKNOWN whatever\r\n" + SSH_VERSION));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("headersWithoutClient")
+    void aHeaderWithoutAClientAddressIsDroppedRatherThanTakenForTheProxy(String name, byte[] header,
+                                                                        String described) throws Exception {
+        Buffer buffer = buffer(concat(header, ascii(SSH_VERSION)));
 
-        assertTrue(acceptor.acceptServerProxyMetadata(fake.session(), buffer));
+        assertFalse(acceptor.acceptServerProxyMetadata(fake.session(), buffer));
 
-        assertEquals(SSH_VERSION, unread(buffer));
-        assertEquals(PEER, ClientAddress.of(fake.session()));
+        assertEquals(1, fake.closes());
+        assertNull(fake.session().getAttribute(ClientAddress.OVERRIDE));
+        assertEquals(List.of(), known, "no source to count or penalise: the proxy's is not the client's");
+        assertEquals(List.of("DEBUG dropping 127.0.0.1:5555: " + described + ": no client address to judge it by"),
+                lines());
+
+        assertFalse(acceptor.acceptServerProxyMetadata(fake.session(), buffer(concat(header, ascii(SSH_VERSION)))));
+        assertEquals(1, fake.closes(), "judged once");
+        assertEquals(1, lines().size(), "logged once");
     }
 
     @Test
@@ -187,7 +207,11 @@ class ProxyProtocolAcceptorTest {
     }
 
     private static byte[] v2Header() {
-        return HeaderBytes.v2(0x21, 0x11,
+        return v2Header(0x21);
+    }
+
+    private static byte[] v2Header(int versionCommand) {
+        return HeaderBytes.v2(versionCommand, 0x11,
                 HeaderBytes.payload().ipv4(127, 0, 0, 3).ipv4(127, 0, 0, 1).u16(40000).u16(2222)).bytes();
     }
 

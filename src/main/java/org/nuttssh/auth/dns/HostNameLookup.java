@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,7 +13,7 @@ import org.nuttssh.net.IpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A reverse DNS lookup for one session's client address, running on the DNS executor. */
+/** A reverse DNS lookup for one session's client address, as {@link ReverseLookups} started it. */
 public final class HostNameLookup {
     private static final Logger log = LoggerFactory.getLogger(HostNameLookup.class);
 
@@ -23,20 +22,9 @@ public final class HostNameLookup {
     /** Set once the unknown name was reported, so that later key attempts of the same session do not log again. */
     private final AtomicBoolean reported = new AtomicBoolean();
 
-    private HostNameLookup(IpAddress address, CompletableFuture<Optional<String>> result) {
+    HostNameLookup(IpAddress address, CompletableFuture<Optional<String>> result) {
         this.address = address;
         this.result = result;
-    }
-
-    /** Starts the lookup; an executor with a full queue gets none, and the name stays unknown. */
-    public static HostNameLookup start(IpAddress address, HostNameResolver resolver, Executor executor) {
-        CompletableFuture<Optional<String>> result;
-        try {
-            result = CompletableFuture.supplyAsync(() -> resolver.verifiedName(address), executor);
-        } catch (RejectedExecutionException e) {
-            result = CompletableFuture.failedFuture(e);
-        }
-        return new HostNameLookup(address, result);
     }
 
     public IpAddress address() {
@@ -84,7 +72,7 @@ public final class HostNameLookup {
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             report(cause instanceof RejectedExecutionException
-                    ? "was not made: too many lookups are waiting" : "failed: " + cause);
+                    ? "was not made: " + cause.getMessage() : "failed: " + cause);
             return HostName.UNKNOWN;
         }
     }

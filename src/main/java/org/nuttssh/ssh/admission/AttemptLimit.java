@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.config.Limit;
@@ -63,6 +64,12 @@ public final class AttemptLimit implements PublickeyAuthenticator {
             }
         }
         return false;
+    }
+
+    /** Whether the connection had a key refused. */
+    static boolean refusedAny(Session session) {
+        AtomicInteger refused = session.getAttribute(REFUSED);
+        return refused != null && refused.get() > 0;
     }
 
     /** Keys refused since start, on every connection. */

@@ -50,9 +50,14 @@ public final class ConnectionGate implements SessionListener {
 
     @Override
     public void sessionCreated(Session session) {
+        accepted.increment();
+        if (!session.isOpen()) {
+            // A listener before this one closed it (an untrusted proxy peer, a penalised source), and MINA has told
+            // every listener of the close already: counted now, it would stay open in the count for ever.
+            return;
+        }
         session.setAttribute(COUNTED, Boolean.TRUE);
         int now = open.incrementAndGet();
-        accepted.increment();
         if (maxConnections > 0 && now > maxConnections) {
             refusals.count(Limit.MAX_CONNECTIONS);
             log.info("connection refused: {}: {} connections are open, the most allowed (max-connections)",

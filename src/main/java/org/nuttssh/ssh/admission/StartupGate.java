@@ -99,8 +99,8 @@ public final class StartupGate implements SessionListener {
 
     @Override
     public void sessionCreated(Session session) {
-        if (!session.isServerSession()) {
-            return;
+        if (!session.isServerSession() || !session.isOpen()) {
+            return; // closed by a listener before this one, whose close every listener has been told of already
         }
         int before = pending.getAndIncrement();
         session.setAttribute(HANDSHAKE, new Handshake());

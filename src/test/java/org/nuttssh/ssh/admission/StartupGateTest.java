@@ -126,4 +126,20 @@ class StartupGateTest {
         gate.sourceKnown(second.session());
         assertEquals(List.of(0, 1), List.of(first.closes(), second.closes()));
     }
+
+    @Test
+    void aConnectionClosedBeforeTheGateSawItIsNeverCounted() {
+        StartupGate gate = gate("2", 1, bound -> 0);
+        for (int i = 0; i < 10; i++) {
+            // An untrusted proxy peer, a penalised source: an earlier listener closed it, and MINA has signalled
+            // its close to every listener before this one is told it was created.
+            FakeSession closed = new FakeSession(new InetSocketAddress(
+                    IpAddress.parse("10.0.0.1").orElseThrow().toInetAddress(), 2000 + i));
+            closed.session().close(true);
+            gate.sessionClosed(closed.session());
+            gate.sessionCreated(closed.session());
+        }
+        assertEquals(0, gate.pending());
+        assertEquals(0, connect(gate, "10.0.0.1").closes(), "its source has no handshake under way");
+    }
 }

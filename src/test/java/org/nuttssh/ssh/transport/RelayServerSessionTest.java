@@ -1,6 +1,7 @@
 package org.nuttssh.ssh.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -15,6 +16,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.nuttssh.Relay;
 import org.nuttssh.auth.keys.AuthorizedKeys;
@@ -24,15 +26,24 @@ import org.nuttssh.testing.KeyPairs;
 import org.nuttssh.testing.MinaLogin;
 
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.kex.DHGEXClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.kex.KeyExchange;
+import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nuttssh.Relay;
 import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.config.RelayConfig;
@@ -41,11 +52,15 @@ import org.nuttssh.config.SshAlgorithms;
 /**
  * The relay's choice of cipher against MINA's own client, whose default list puts chacha20-poly1305 and AES-CTR
  * before AES-GCM, as OpenSSH's does: its KEXINIT, sent at once, lets the relay choose. A client that waits for the
- * relay's KEXINIT first, spoken to on a raw socket, gets the full lists after a short wait, and chooses itself.
+ * relay's KEXINIT first, spoken to on a raw socket, gets the full lists after a short wait, and chooses itself. In a
+ * Diffie-Hellman group exchange the client asks for a group size, and whatever it asks, the relay's group is no
+ * larger than its bound, since each doubling of the size costs the relay several times the CPU per handshake
+ * (docs/performance.md), before the client has proven anything.
  */
 class RelayServerSessionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String GROUP_EXCHANGE = "diffie-hellman-group-exchange-sha256";
 
     @TempDir
     Path dir;
@@ -110,6 +125,68 @@ class RelayServerSessionTest {
             assertEquals(String.join(",", SshAlgorithms.names(SshAlgorithms.defaults().ciphers())), lists.get(2));
             assertEquals(lists.get(2), lists.get(3));
         }
+    }
+
+    /** MINA's group exchange client, noting the size of each group the relay sends. */
+    private static final class RecordingGroupExchange extends DHGEXClient {
+        private final List<Integer> groups;
+
+        RecordingGroupExchange(Session session, List<Integer> groups) {
+            super(BuiltinDHFactories.dhgex256, session);
+            this.groups = groups;
+        }
+
+        @Override
+        public boolean next(int cmd, Buffer buffer) throws Exception {
+            boolean done = super.next(cmd, buffer);
+            if (cmd == SshConstants.SSH_MSG_KEX_DH_GEX_GROUP) {
+                groups.add(getPValue().bitLength());
+            }
+            return done;
+        }
+    }
+
+    /** Makes the client use group exchange only, asking for these sizes; returns where the groups' sizes go. */
+    private List<Integer> askForGroups(int min, int preferred, int max) {
+        List<Integer> groups = new CopyOnWriteArrayList<>();
+        client.setKeyExchangeFactories(List.of(new KeyExchangeFactory() {
+            @Override
+            public KeyExchange createKeyExchange(Session session) {
+                return new RecordingGroupExchange(session, groups);
+            }
+
+            @Override
+            public String getName() {
+                return GROUP_EXCHANGE;
+            }
+        }));
+        CoreModuleProperties.PROP_DHGEX_CLIENT_MIN_KEY.set(client, min);
+        CoreModuleProperties.PROP_DHGEX_CLIENT_PRF_KEY.set(client, preferred);
+        CoreModuleProperties.PROP_DHGEX_CLIENT_MAX_KEY.set(client, max);
+        return groups;
+    }
+
+    @ParameterizedTest(name = "{0} <= {1} <= {2} gets {3} bits")
+    @CsvSource({
+        "2048, 8192, 8192, 4096", // OpenSSH with a 256-bit cipher or MAC; a client out to make the relay work
+        "2048, 3072, 8192, 3072", // OpenSSH with aes128-gcm, as the relay chooses for it
+        "2048, 2048, 2048, 2048"})
+    void aGroupExchangeGetsNoGroupLargerThanTheRelaysBound(int min, int preferred, int max, int bits)
+            throws Exception {
+        List<Integer> groups = askForGroups(min, preferred, max);
+
+        try (ClientSession session = login()) {
+            assertEquals(GROUP_EXCHANGE, session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS));
+        }
+        assertEquals(List.of(bits), groups);
+    }
+
+    @Test
+    void aClientThatWillTakeOnlyGroupsLargerThanTheBoundGetsNone() {
+        List<Integer> groups = askForGroups(6144, 8192, 8192);
+
+        assertThrows(Exception.class, this::login);
+        assertEquals(List.of(), groups);
     }
 
     private static String readLine(DataInputStream in) throws IOException {
