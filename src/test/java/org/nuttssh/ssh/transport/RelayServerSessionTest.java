@@ -104,10 +104,11 @@ class RelayServerSessionTest {
         try (Socket socket = new Socket("127.0.0.1", relay.port())) {
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             DataInputStream in = new DataInputStream(socket.getInputStream());
+            // Timed from before the relay can have our line: its wait starts when the line arrives.
+            long sent = System.nanoTime();
             socket.getOutputStream().write("SSH-2.0-Patient_1.0\r\n".getBytes(StandardCharsets.US_ASCII));
             String identification = readLine(in);
             assertTrue(identification.startsWith("SSH-2.0-Nuttssh_"), identification);
-            long sent = System.nanoTime();
 
             byte[] packet = new byte[in.readInt()];
             in.readFully(packet);
