@@ -50,6 +50,13 @@ final class Launcher {
      */
     static final List<String> HEAP_POLICY = List.of("-XX:+UseG1GC", "-XX:GCTimeRatio=1", "-XX:MinHeapFreeRatio=5",
             "-XX:MaxHeapFreeRatio=20", "-XX:G1PeriodicGCInterval=5000");
+    /**
+     * A relay that cannot allocate must stop, not limp on: an OutOfMemoryError kills whichever thread hit it (an SSH
+     * I/O thread, the event loop, a timer), and what is left keeps its port, its names in the registry and its place
+     * in the cluster while serving nobody. Exiting hands its clients to the other nodes (the cluster drops its names
+     * and circuits) and lets the orchestrator, systemd or Docker start it again.
+     */
+    static final String EXIT_ON_OUT_OF_MEMORY = "-XX:+ExitOnOutOfMemoryError";
 
     /** What a terminal sends its whole foreground process group: Ctrl-C, and a hangup when it closes. */
     static final List<String> SENT_BY_TERMINALS = List.of("INT", "HUP");
@@ -153,6 +160,7 @@ final class Launcher {
     static List<String> jvmOptions(long maxMemory) {
         List<String> options = new ArrayList<>(List.of("-Xms" + INITIAL_HEAP, "-Xmx" + MemorySize.format(maxMemory)));
         options.addAll(HEAP_POLICY);
+        options.add(EXIT_ON_OUT_OF_MEMORY);
         return options;
     }
 }

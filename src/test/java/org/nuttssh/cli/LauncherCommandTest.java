@@ -25,6 +25,15 @@ class LauncherCommandTest {
     }
 
     @Test
+    void theRelaysJvmExitsWhenItRunsOutOfMemory() {
+        List<String> command = command();
+        List<String> given = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        assertTrue(command.indexOf("-XX:+ExitOnOutOfMemoryError") > 0, command.toString());
+        assertTrue(given.isEmpty() || command.indexOf("-XX:+ExitOnOutOfMemoryError") < command.indexOf(given.get(0)),
+                "one of the launcher's own options: " + command);
+    }
+
+    @Test
     void aCommandLineTheRelayWillRefuseGetsTheDefaultHeap() {
         assertTrue(command("--max-memory", "lots").contains("-Xmx256m"));
         assertTrue(command("--prot", "1").contains("-Xmx256m"));

@@ -35,7 +35,8 @@ class LauncherTest {
         ProcessHandle jvm = children.get(0);
         // ProcessHandle.Info leaves out command lines as long as a test class path; /proc has them whole.
         List<String> arguments = List.of(Files.readString(Path.of("/proc/" + jvm.pid() + "/cmdline")).split("\0"));
-        assertTrue(arguments.contains("-Xmx96m") && arguments.contains("-XX:GCTimeRatio=1"), arguments.toString());
+        assertTrue(arguments.contains("-Xmx96m") && arguments.contains("-XX:GCTimeRatio=1")
+                && arguments.contains("-XX:+ExitOnOutOfMemoryError"), arguments.toString());
 
         launcher.signal("KILL");
 
