@@ -7,6 +7,7 @@ import org.nuttssh.auth.certificates.CertificateRefusal;
 import org.nuttssh.circuit.Refusals;
 import org.nuttssh.circuit.SwitchboardView;
 import org.nuttssh.memory.MemoryGuard;
+import org.nuttssh.memory.WindowBudget;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.Registry;
@@ -26,12 +27,13 @@ final class NodeStatistics implements RelayStatistics {
     private final Refusals refusals;
     private final Tally<CertificateRefusal> certificates;
     private final MemoryGuard memory;
+    private final WindowBudget windows;
     private final Supplier<ClusterView> cluster;
 
     /** @param cluster the nodes as this one sees them; a single node sees itself */
     NodeStatistics(ConnectionGate gate, StartupGate startups, ConnectedClients clients, SwitchboardView switchboard,
                    Registry registry, AttemptLimit attempts, Refusals refusals, Tally<CertificateRefusal> certificates,
-                   MemoryGuard memory, Supplier<ClusterView> cluster) {
+                   MemoryGuard memory, WindowBudget windows, Supplier<ClusterView> cluster) {
         this.gate = gate;
         this.startups = startups;
         this.clients = clients;
@@ -41,6 +43,7 @@ final class NodeStatistics implements RelayStatistics {
         this.refusals = refusals;
         this.certificates = certificates;
         this.memory = memory;
+        this.windows = windows;
         this.cluster = cluster;
     }
 
@@ -122,6 +125,16 @@ final class NodeStatistics implements RelayStatistics {
     @Override
     public long memoryBound() {
         return memory.bound();
+    }
+
+    @Override
+    public long windowsGranted() {
+        return windows.granted();
+    }
+
+    @Override
+    public long windowsBudget() {
+        return windows.capacity();
     }
 
     @Override

@@ -238,7 +238,7 @@ public final class SshService implements AutoCloseable {
     /** This node's counts, as the metrics read them. */
     public RelayStatistics statistics(Supplier<ClusterView> cluster) {
         return new NodeStatistics(gate, startups, clients, switchboard, registry, attempts, refusals,
-                authenticator.certificateRefusals(), memory, cluster);
+                authenticator.certificateRefusals(), memory, windows, cluster);
     }
 
     /**
