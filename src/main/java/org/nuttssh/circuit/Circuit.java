@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.function.Consumer;
 
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.nuttssh.memory.WindowAccount;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,6 +114,11 @@ public final class Circuit {
             @Override
             public void onClosed() {
                 Circuit.this.onClosed(end);
+            }
+
+            @Override
+            public WindowAccount joinedAccount() {
+                return other(end).account();
             }
         };
     }

@@ -3,6 +3,7 @@ package org.nuttssh.circuit;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.nuttssh.memory.WindowAccount;
 
 /**
  * One side of a circuit: an SSH channel on this node, or (in a cluster) a channel on another node. The circuit
@@ -37,4 +38,11 @@ public interface CircuitEnd {
 
     /** For logs: who this end is, e.g. {@code gw1:22} or {@code alice@127.0.0.1:50122}. */
     String describe();
+
+    /**
+     * The window account that pays, on this node, for what this end's client may send before the relay has passed
+     * it on: its connection's, for a channel here. An end whose client is on another node has no connection here; it
+     * charges the account of the end it is joined to ({@link EndEvents#joinedAccount()}) and answers with that.
+     */
+    WindowAccount account();
 }

@@ -1,6 +1,7 @@
 package org.nuttssh.circuit;
 
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.nuttssh.memory.WindowAccount;
 
 /**
  * What one end reports about its client to the circuit it is attached to. Each end gets its own, bound to its side,
@@ -16,4 +17,7 @@ public interface EndEvents {
 
     /** This end is closed: nothing more can be delivered to it. */
     void onClosed();
+
+    /** The window account of the circuit's other end, which pays for this end's bytes if its client is elsewhere. */
+    WindowAccount joinedAccount();
 }

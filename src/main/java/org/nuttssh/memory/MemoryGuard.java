@@ -27,9 +27,10 @@ import com.sun.management.GarbageCollectionNotificationInfo;
  * computed per connection or per packet.
  *
  * <p>New connections and listeners are refused first, while circuits may still open: the relay goes on serving the
- * clients it has. Circuits are refused only closer to the bound, because each may hold up to two SSH windows
- * (2 MiB each way) while its far end reads slowly; the room left above that mark is for those windows and for the
- * garbage made between two collections, so that the heap never runs out.
+ * clients it has. Circuits are refused only closer to the bound: the windows of open circuits may still grow into
+ * their {@link WindowBudget} (an eighth of the bound, which fits between the two marks), and the room left above the
+ * second mark is for the circuits' floors and for the garbage made between two collections, so that the heap never
+ * runs out.
  */
 public final class MemoryGuard implements AutoCloseable {
 

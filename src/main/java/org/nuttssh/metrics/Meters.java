@@ -33,6 +33,8 @@ public final class Meters {
     public static final String CERTIFICATE_REFUSALS = "nuttssh.certificate.refusals";
     public static final String MEMORY_USED_AFTER_GC = "nuttssh.memory.used.after.gc";
     public static final String MEMORY_BOUND = "nuttssh.memory.bound";
+    public static final String WINDOWS_GRANTED = "nuttssh.windows.granted";
+    public static final String WINDOWS_BUDGET = "nuttssh.windows.budget";
     public static final String CLUSTER_MEMBERS = "nuttssh.cluster.members";
     public static final String CLUSTER_MERGES = "nuttssh.cluster.merges";
     public static final String REGISTRY_RESYNCS = "nuttssh.registry.resyncs";
@@ -93,6 +95,11 @@ public final class Meters {
                 .description("Heap in use after the last garbage collection").register(registry);
         Gauge.builder(MEMORY_BOUND, stats, RelayStatistics::memoryBound).baseUnit(BaseUnits.BYTES)
                 .description("Heap the relay may use (max-memory); it sheds load near it").register(registry);
+        Gauge.builder(WINDOWS_GRANTED, stats, RelayStatistics::windowsGranted).baseUnit(BaseUnits.BYTES)
+                .description("What senders may have sent towards this node and it not passed on yet: circuit windows "
+                        + "and cross-node credit").register(registry);
+        Gauge.builder(WINDOWS_BUDGET, stats, RelayStatistics::windowsBudget).baseUnit(BaseUnits.BYTES)
+                .description("What circuit windows may hold above their floors, together").register(registry);
         Gauge.builder(CLUSTER_MEMBERS, stats, RelayStatistics::clusterMembers)
                 .description("Relay nodes in the cluster, as this node sees it").register(registry);
         FunctionCounter.builder(CLUSTER_MERGES, stats, RelayStatistics::clusterMerges)

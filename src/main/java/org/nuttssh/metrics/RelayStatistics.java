@@ -59,6 +59,15 @@ public interface RelayStatistics {
     /** The heap the relay may use (max-memory, or the JVM's maximum heap when smaller), in bytes. */
     long memoryBound();
 
+    /**
+     * What senders may have sent towards this node that it has not passed on, in bytes: the windows of circuit
+     * channels and the credit of cross-node circuits, their floors included.
+     */
+    long windowsGranted();
+
+    /** What those windows may hold above their floors, together (a share of the memory bound), in bytes. */
+    long windowsBudget();
+
     /** Nodes in the cluster as this node sees it; 1 for a single node. */
     int clusterMembers();
 

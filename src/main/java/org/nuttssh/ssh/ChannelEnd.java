@@ -10,11 +10,14 @@ import java.util.concurrent.CompletionStage;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.AbstractChannel;
 import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.channel.LocalWindow;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.EndEvents;
+import org.nuttssh.memory.ReceiveWindow;
+import org.nuttssh.memory.WindowAccount;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>Writes are made as an "internal" MINA thread: otherwise a write from another session's thread during this
  * session's key re-exchange would block that thread until the exchange ends, instead of being queued. The queue is
  * still bounded, because the pump has only one write outstanding and releases credit only when it completes.
+ *
+ * <p>The client's window is the connection's {@link ReceiveWindow}: MINA sets the channel up with the largest window
+ * ({@code WindowBudget.MAX_WINDOW}); the part the budget does not grant is consumed before the open is confirmed, so
+ * the client starts with the floor and is given more only as its bytes are passed on and the budget allows.
  */
 final class ChannelEnd implements CircuitEnd {
 
@@ -39,6 +46,7 @@ final class ChannelEnd implements CircuitEnd {
     private final AbstractChannel channel;
     private final EofSender eofSender;
     private final String description;
+    private final WindowAccount account;
     private volatile ChannelAsyncOutputStream out;
 
     // Guarded by this: events that come before attach() are replayed by it.
@@ -46,12 +54,33 @@ final class ChannelEnd implements CircuitEnd {
     private final List<Buffer> early = new ArrayList<>();
     private boolean eofBeforeAttach;
     private boolean closed;
+    private ReceiveWindow window;
 
-    ChannelEnd(AbstractChannel channel, EofSender eofSender, String description) {
+    /** @param account the window account of the connection the channel is on */
+    ChannelEnd(AbstractChannel channel, EofSender eofSender, String description, WindowAccount account) {
         this.channel = channel;
         this.eofSender = eofSender;
         this.description = description;
+        this.account = account;
         channel.addCloseFutureListener(future -> closed());
+    }
+
+    /**
+     * Sets the window the client may fill before the relay has passed anything on; call once the channel's window
+     * is set up and before its size goes to the client (in the open or its confirmation).
+     */
+    void openWindow() throws IOException {
+        LocalWindow local = channel.getLocalWindow();
+        ReceiveWindow opened = ReceiveWindow.open(account, local.getMaxSize());
+        local.consume(local.getMaxSize() - opened.initial());
+        boolean closedAlready;
+        synchronized (this) {
+            window = opened;
+            closedAlready = closed;
+        }
+        if (closedAlready) {
+            opened.close();
+        }
     }
 
     /** The channel is open both ways (the client's window is known): writing may start. */
@@ -95,9 +124,14 @@ final class ChannelEnd implements CircuitEnd {
             stream.close(true); // fails a write still waiting for window, so the pump is not left hanging
         }
         EndEvents target;
+        ReceiveWindow opened;
         synchronized (this) {
             closed = true;
             target = circuit;
+            opened = window;
+        }
+        if (opened != null) {
+            opened.close();
         }
         if (target != null) {
             target.onClosed();
@@ -143,11 +177,21 @@ final class ChannelEnd implements CircuitEnd {
         return written;
     }
 
-    /** MINA's window sends an adjustment only once half the window is used, so every release can go to it. */
+    /**
+     * Gives back what the budget allows. MINA's window sends an adjustment only once enough was released, so every
+     * release can go to it.
+     */
     @Override
     public void release(long bytes, boolean moreWaiting) {
+        ReceiveWindow opened;
+        synchronized (this) {
+            opened = window;
+        }
         try {
-            channel.getLocalWindow().release(bytes);
+            long credit = opened.passedOn(bytes);
+            if (credit > 0) {
+                channel.getLocalWindow().release(credit);
+            }
         } catch (IOException | RuntimeException e) {
             // The channel is closing; its close event reaches the circuit on its own.
             log.debug("{}: window release failed: {}", description, e.toString());
@@ -171,5 +215,10 @@ final class ChannelEnd implements CircuitEnd {
     @Override
     public String describe() {
         return description;
+    }
+
+    @Override
+    public WindowAccount account() {
+        return account;
     }
 }

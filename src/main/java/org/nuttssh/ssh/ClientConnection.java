@@ -30,6 +30,7 @@ import org.nuttssh.circuit.Listeners;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.ListeningClient;
 import org.nuttssh.circuit.RefusalReason;
+import org.nuttssh.memory.WindowAccount;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ final class ClientConnection implements ListeningClient {
     private final Instant connectedAt = Instant.now();
     private final Listeners switchboard;
     private final ForwardingPolicy policy;
+    private final WindowAccount windows;
     private volatile AuthorizedKey key;
     /** The certificate it logged in with, or null for a plain key. */
     private final UserCertificate certificate;
@@ -68,8 +70,10 @@ final class ClientConnection implements ListeningClient {
     private CompletionStage<?> serial = CompletableFuture.completedFuture(null);
     private boolean disconnected;
 
+    /** @param windows what the windows of its circuits' channels, and their cross-node credit, are charged to */
     ClientConnection(ServerSession session, AuthorizedKey key, UserCertificate certificate, String id, NodeId node,
-                     InetSocketAddress address, Listeners switchboard, ForwardingPolicy policy) {
+                     InetSocketAddress address, Listeners switchboard, ForwardingPolicy policy,
+                     WindowAccount windows) {
         this.session = session;
         this.key = key;
         this.certificate = certificate;
@@ -78,6 +82,7 @@ final class ClientConnection implements ListeningClient {
         this.address = address.getAddress().getHostAddress() + ":" + address.getPort();
         this.switchboard = switchboard;
         this.policy = policy;
+        this.windows = windows;
     }
 
     static ClientConnection of(ServerSession session) {
@@ -109,6 +114,11 @@ final class ClientConnection implements ListeningClient {
 
     AuthorizedKey key() {
         return key;
+    }
+
+    /** Its part of the node's window budget. */
+    WindowAccount windows() {
+        return windows;
     }
 
     String address() {
@@ -284,7 +294,7 @@ final class ClientConnection implements ListeningClient {
         }
         try {
             ForwardedTcpipChannel channel = new ForwardedTcpipChannel(name() + ":" + port, bindHost, port,
-                    originHost, originPort);
+                    originHost, originPort, windows);
             session.getService(ConnectionService.class).registerChannel(channel);
             return channel.openEnd();
         } catch (Exception e) {

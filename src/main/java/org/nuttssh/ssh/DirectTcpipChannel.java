@@ -50,7 +50,13 @@ final class DirectTcpipChannel extends AbstractServerChannel {
             refuse(result, route, refused.get());
             return result;
         }
-        end = new ChannelEnd(this, this::sendEof, initiator.describe());
+        end = new ChannelEnd(this, this::sendEof, initiator.describe(), initiator.windows());
+        try {
+            end.openWindow(); // before the confirmation, which carries the window
+        } catch (IOException e) {
+            refuse(result, route, CircuitRefusedException.connectFailed(e.getMessage()));
+            return result;
+        }
         Initiator who = new Initiator(initiator.id(), initiator.name(), initiator.address(),
                 initiator.key().fingerprint(), initiator.certificate().map(UserCertificate::describe).orElse(null));
         switchboard.connect(end, who, target, port, originHost, originPort).whenComplete((circuit, failure) -> {

@@ -14,6 +14,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.CircuitRefusedException;
 import org.nuttssh.circuit.RefusalReason;
+import org.nuttssh.memory.WindowAccount;
 
 /**
  * The target end of a circuit: a {@code forwarded-tcpip} channel this relay opens on a listening client's connection,
@@ -33,15 +34,17 @@ final class ForwardedTcpipChannel extends AbstractClientChannel {
     /**
      * @param target   for logs and refusals, e.g. {@code gw1:22}
      * @param bindHost echoed exactly as the client sent it in {@code tcpip-forward}; OpenSSH matches on it
+     * @param windows  the listening client's window account
      */
-    ForwardedTcpipChannel(String target, String bindHost, int port, String originHost, int originPort) {
+    ForwardedTcpipChannel(String target, String bindHost, int port, String originHost, int originPort,
+                          WindowAccount windows) {
         super(TYPE);
         this.target = target;
         this.bindHost = bindHost;
         this.port = port;
         this.originHost = originHost;
         this.originPort = originPort;
-        this.end = new ChannelEnd(this, this::sendEof, target);
+        this.end = new ChannelEnd(this, this::sendEof, target, windows);
     }
 
     /**
@@ -69,6 +72,7 @@ final class ForwardedTcpipChannel extends AbstractClientChannel {
     @Override
     public synchronized OpenFuture open() throws IOException {
         openFuture = new DefaultOpenFuture(target, futureLock);
+        end.openWindow(); // before the open, which carries the window
         Session session = getSession();
         Buffer buffer = session.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN,
                 TYPE.length() + bindHost.length() + originHost.length() + 32);

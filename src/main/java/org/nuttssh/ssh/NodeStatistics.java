@@ -7,6 +7,7 @@ import org.nuttssh.auth.certificates.CertificateRefusal;
 import org.nuttssh.circuit.Refusals;
 import org.nuttssh.circuit.SwitchboardView;
 import org.nuttssh.memory.MemoryGuard;
+import org.nuttssh.memory.WindowBudget;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.Registry;
@@ -28,13 +29,14 @@ final class NodeStatistics implements RelayStatistics {
     private final Refusals refusals;
     private final Tally<CertificateRefusal> certificates;
     private final MemoryGuard memory;
+    private final WindowBudget windows;
     private final Supplier<ClusterView> cluster;
 
     /** @param cluster the nodes as this one sees them; a single node sees itself */
     NodeStatistics(ConnectionGate gate, StartupGate startups, SourcePenalties penalties, ConnectedClients clients,
-                   SwitchboardView switchboard,
-                   Registry registry, AttemptLimit attempts, Refusals refusals, Tally<CertificateRefusal> certificates,
-                   MemoryGuard memory, Supplier<ClusterView> cluster) {
+                   SwitchboardView switchboard, Registry registry, AttemptLimit attempts, Refusals refusals,
+                   Tally<CertificateRefusal> certificates,
+                   MemoryGuard memory, WindowBudget windows, Supplier<ClusterView> cluster) {
         this.gate = gate;
         this.startups = startups;
         this.penalties = penalties;
@@ -45,6 +47,7 @@ final class NodeStatistics implements RelayStatistics {
         this.refusals = refusals;
         this.certificates = certificates;
         this.memory = memory;
+        this.windows = windows;
         this.cluster = cluster;
     }
 
@@ -136,6 +139,16 @@ final class NodeStatistics implements RelayStatistics {
     @Override
     public long memoryBound() {
         return memory.bound();
+    }
+
+    @Override
+    public long windowsGranted() {
+        return windows.granted();
+    }
+
+    @Override
+    public long windowsBudget() {
+        return windows.capacity();
     }
 
     @Override

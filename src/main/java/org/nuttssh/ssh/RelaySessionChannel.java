@@ -9,7 +9,9 @@ import org.apache.sshd.common.channel.PtyMode;
 import org.apache.sshd.common.channel.RequestHandler.Result;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.channel.ChannelSession;
+import org.nuttssh.memory.WindowBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +23,16 @@ import org.slf4j.LoggerFactory;
 final class RelaySessionChannel extends ChannelSession {
 
     private static final Logger log = LoggerFactory.getLogger(RelaySessionChannel.class);
+    /**
+     * The window a client gets for what it sends to a command. No command reads its input, and MINA keeps what
+     * arrives (before the command starts, and for a command that does not read) until the channel closes: with the
+     * server's window (2 MiB) each of a connection's sessions could hold that much. One packet is all a client needs.
+     */
+    static final long INPUT_WINDOW = WindowBudget.MIN_WINDOW;
 
     RelaySessionChannel() {
         super(ChannelSession.DEFAULT_HANDLERS);
+        CoreModuleProperties.WINDOW_SIZE.set(this, INPUT_WINDOW); // read when the channel is set up, after this
     }
 
     /**

@@ -11,6 +11,8 @@ import org.nuttssh.circuit.Listeners;
 import org.nuttssh.auth.KeyAuthenticator;
 import org.nuttssh.auth.certificates.UserCertificate;
 import org.nuttssh.auth.keys.AuthorizedKey;
+import org.nuttssh.memory.WindowAccount;
+import org.nuttssh.memory.WindowBudget;
 import org.nuttssh.proxy.ClientAddress;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -33,10 +35,13 @@ final class SessionTracker implements SessionListener {
     private final int keepAliveCount;
     private final ForwardingPolicy policy;
     private final boolean disconnectExpired;
+    private final WindowBudget windows;
     private final AtomicLong connectionCounter = new AtomicLong();
 
+    /** @param windows the node's window budget, of which each connection gets an account */
     SessionTracker(NodeId node, Listeners switchboard, ConnectedClients clients, ScheduledExecutorService scheduler,
-                   Duration keepAliveInterval, int keepAliveCount, ForwardingPolicy policy, boolean disconnectExpired) {
+                   Duration keepAliveInterval, int keepAliveCount, ForwardingPolicy policy, boolean disconnectExpired,
+                   WindowBudget windows) {
         this.node = node;
         this.switchboard = switchboard;
         this.clients = clients;
@@ -45,6 +50,7 @@ final class SessionTracker implements SessionListener {
         this.keepAliveCount = keepAliveCount;
         this.policy = policy;
         this.disconnectExpired = disconnectExpired;
+        this.windows = windows;
     }
 
     @Override
@@ -63,7 +69,7 @@ final class SessionTracker implements SessionListener {
         String id = node + "-" + connectionCounter.incrementAndGet();
         UserCertificate certificate = session.getAttribute(KeyAuthenticator.CERTIFICATE);
         ClientConnection client = new ClientConnection(serverSession, key, certificate, id, node,
-                ClientAddress.of(session), switchboard, policy);
+                ClientAddress.of(session), switchboard, policy, new WindowAccount(windows));
         session.setAttribute(ClientConnection.KEY, client);
         clients.add(client);
         log.info("authenticated: {} as '{}' with {} ({}:{}), aliases {}, access {}", ClientAddress.of(session),

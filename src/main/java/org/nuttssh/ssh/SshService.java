@@ -45,6 +45,7 @@ import org.nuttssh.config.RelayVersion;
 import org.nuttssh.config.SshAlgorithms;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.memory.MemoryGuard;
+import org.nuttssh.memory.WindowBudget;
 import org.nuttssh.metrics.RelayStatistics;
 import org.nuttssh.metrics.Tally;
 import org.nuttssh.proxy.ProxyProtocolAcceptor;
@@ -120,6 +121,7 @@ public final class SshService implements AutoCloseable {
     private final SourcePenalties penalties;
     private final LocalNodeAdmin admin;
     private final MemoryGuard memory;
+    private final WindowBudget windows;
 
     private SshService(RelayConfig config, Switchboard switchboard, Registry registry, Refusals refusals,
                        KeyPairProvider hostKeys, AuthorizedKeys authorizedKeys) {
@@ -135,6 +137,7 @@ public final class SshService implements AutoCloseable {
         this.dnsExecutor = ReverseLookups.threads();
         Limits limits = config.limits();
         this.memory = MemoryGuard.start(limits.maxMemory());
+        this.windows = WindowBudget.of(memory.bound());
         this.revokedKeys = RevokedKeys.load(config.certificates().revokedKeys());
         this.authenticator = new KeyAuthenticator(authorizedKeys, revokedKeys, config.useDns(), dnsExecutor);
         this.attempts = new AttemptLimit(authenticator, limits.maxAuthAttempts(), limitRefusals);
@@ -201,6 +204,8 @@ public final class SshService implements AutoCloseable {
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         CoreModuleProperties.SOCKET_BACKLOG.set(sshd, ACCEPT_BACKLOG);
         CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, READ_BUFFER_SIZE);
+        // Circuit channels start with their floor and grow up to this, as the window budget allows (ChannelEnd).
+        CoreModuleProperties.WINDOW_SIZE.set(sshd, WindowBudget.MAX_WINDOW);
         // MINA's own timer enforces the login timeout; zero turns it off, as the setting's zero means.
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, limits.loginTimeout());
         // MINA counts authentication requests of every kind; AttemptLimit counts refused keys. Set just above it,
@@ -212,7 +217,7 @@ public final class SshService implements AutoCloseable {
         sshd.addSessionListener(gate);
         sshd.addSessionListener(startups);
         sshd.addSessionListener(new SessionTracker(node, switchboard, clients, scheduler, config.keepAliveInterval(),
-                config.keepAliveCount(), policy, config.certificates().disconnectExpired()));
+                config.keepAliveCount(), policy, config.certificates().disconnectExpired(), windows));
     }
 
     /**
@@ -234,7 +239,7 @@ public final class SshService implements AutoCloseable {
     /** This node's counts, as the metrics read them. */
     public RelayStatistics statistics(Supplier<ClusterView> cluster) {
         return new NodeStatistics(gate, startups, penalties, clients, switchboard, registry, attempts, refusals,
-                authenticator.certificateRefusals(), memory, cluster);
+                authenticator.certificateRefusals(), memory, windows, cluster);
     }
 
     /**

@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.nuttssh.testing.FreePorts;
 
@@ -24,20 +27,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A relay with a small memory bound, driven past it by 1000 listening clients and circuits whose far end never
- * reads (each holds a full SSH window in the relay): it refuses the excess with a reason and a count, never runs out
- * of memory, keeps serving the clients and circuits it has, and accepts again once the load is gone. The listening
- * clients are MINA clients in this JVM; the circuits run between real OpenSSH clients.
+ * A relay with a small memory bound, driven past it by listening clients until new connections are refused, then by
+ * circuits whose far end never reads, from several initiators, until a circuit is refused: it refuses the excess
+ * with a reason and a count, never runs out of memory, keeps serving the clients and circuits it has, and accepts
+ * again once the load is gone. The listening clients are MINA clients in this JVM; the circuits run between real
+ * OpenSSH clients. (Since issue 30 a backed-up circuit holds only what the window budget grants its initiator's
+ * connection, a quarter of the budget at most, so it takes four initiators, and circuits at their floor window
+ * beyond the budget, to reach the mark.)
  */
 @Tag("slow")
 class MemoryBoundTest {
 
     private static final String MAX_MEMORY = "128m";
     private static final int FLEET = 1000;
+    /** More idle listening clients than 128 MB holds below its first mark (75 %): the relay refuses some. */
+    private static final int MORE_CLIENTS = 3000;
+    /** Initiator connections: each may hold a quarter of the window budget, so together they can take it all. */
+    private static final int INITIATORS = 4;
+    /** Circuits filled at once. */
+    private static final int BATCH = 32;
     /** A circuit that has taken no bytes for this long is backed up: its far end's window is full. */
     private static final Duration STALLED = Duration.ofMillis(500);
-    /** Far more than the circuits 128 MB can hold at 2 MiB each; reaching it means nothing was refused. */
-    private static final int MAX_CIRCUITS = 200;
+    /**
+     * Far more than 128 MB can hold at the floor window (32 KiB) each beyond the window budget; reaching it means
+     * nothing was refused. Below the initiators' max-circuits-per-client (256 each).
+     */
+    private static final int MAX_CIRCUITS = 960;
     /** More than any circuit can take before it backs up: an SSH window each way plus the sockets' buffers. */
     private static final long MAX_BYTES_PER_CIRCUIT = 64L << 20;
     private static final Duration START = Duration.ofSeconds(60);
@@ -57,30 +72,59 @@ class MemoryBoundTest {
         relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes", "-R", "22:localhost:" + echo.port(),
                 "-R", "9:localhost:" + dead.port(), "-l", "gw1", "relay-gw"));
         int echoPort = FreePorts.tcp();
-        int deadPort = FreePorts.tcp();
         SshProcess alice = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
-                "-L", "127.0.0.1:" + echoPort + ":gw1:22", "-L", "127.0.0.1:" + deadPort + ":gw1:9", "relay-alice"));
+                "-L", "127.0.0.1:" + echoPort + ":gw1:22", "relay-alice"));
+        List<SshProcess> initiators = new ArrayList<>();
+        List<Integer> deadPorts = new ArrayList<>();
+        for (int i = 0; i < INITIATORS; i++) {
+            int deadPort = FreePorts.tcp();
+            SshProcess initiator = relay.start(relay.ssh("-N", "-o", "ExitOnForwardFailure=yes",
+                    "-L", "127.0.0.1:" + deadPort + ":gw1:9", "relay-alice"));
+            RelayFixture.await(initiator, "a local forward", () -> CircuitsTest.canConnect(deadPort));
+            initiators.add(initiator);
+            deadPorts.add(deadPort);
+        }
         RelayFixture.await(alice, "the listener and the local forwards", () -> scrape(metrics, "nuttssh_listeners") == 2
-                && CircuitsTest.canConnect(echoPort) && CircuitsTest.canConnect(deadPort));
+                && CircuitsTest.canConnect(echoPort));
         Socket kept = new Socket("127.0.0.1", echoPort);
         assertTrue(echoes(kept, "before"));
 
-        try (ListenerFleet fleet = ListenerFleet.register(relay.port(), relay.key("fleet"), "fleet", FLEET)) {
+        try (ListenerFleet fleet = ListenerFleet.register(relay.port(), relay.key("fleet"), "fleet", FLEET);
+             ListenerFleet more = ListenerFleet.register(relay.port(), relay.key("fleet"), "more", MORE_CLIENTS)) {
             assertEquals(FLEET, fleet.registered(), "1000 idle listening clients fit in " + MAX_MEMORY);
+            assertTrue(more.refused() > 0, "no connection was refused");
+            int listeners = 2 + fleet.registered() + more.registered();
 
             List<SocketChannel> backedUp = new ArrayList<>();
-            while (backedUp.size() < MAX_CIRCUITS) {
-                SocketChannel circuit = SocketChannel.open(new InetSocketAddress("127.0.0.1", deadPort));
-                if (!fillUntilStalled(circuit)) {
-                    circuit.close();
-                    break;
+            ExecutorService filling = Executors.newFixedThreadPool(BATCH);
+            boolean refused = false;
+            try {
+                while (!refused && backedUp.size() < MAX_CIRCUITS) {
+                    List<SocketChannel> batch = new ArrayList<>();
+                    for (int i = 0; i < BATCH; i++) {
+                        int port = deadPorts.get((backedUp.size() + i) % INITIATORS);
+                        batch.add(SocketChannel.open(new InetSocketAddress("127.0.0.1", port)));
+                    }
+                    List<Future<Boolean>> filled = new ArrayList<>();
+                    for (SocketChannel circuit : batch) {
+                        filled.add(filling.submit(() -> fillUntilStalled(circuit)));
+                    }
+                    for (int i = 0; i < BATCH; i++) {
+                        if (filled.get(i).get()) {
+                            backedUp.add(batch.get(i));
+                        } else {
+                            batch.get(i).close();
+                            refused = true;
+                        }
+                    }
                 }
-                backedUp.add(circuit);
+            } finally {
+                filling.shutdownNow();
             }
-            assertTrue(backedUp.size() < MAX_CIRCUITS, "no circuit was refused");
+            assertTrue(refused, "no circuit was refused");
             System.out.println("circuits backed up before one was refused: " + backedUp.size());
-            assertTrue(alice.stderr().contains("resource shortage: the relay is near its memory bound"),
-                    alice.stderr());
+            assertTrue(initiators.stream().anyMatch(initiator -> initiator.stderr()
+                    .contains("resource shortage: the relay is near its memory bound")), "no initiator was told why");
 
             SshProcess late = relay.run(relay.ssh("relay-alice", "list"));
             assertNotEquals(0, late.waitFor(RelayFixture.TIMEOUT));
@@ -88,7 +132,7 @@ class MemoryBoundTest {
             assertTrue(scrape(metrics, REFUSALS) >= 2, "a circuit and a connection refused, and counted");
 
             assertTrue(echoes(kept, "during"), "the circuit it had is served");
-            assertEquals(2 + FLEET, scrape(metrics, "nuttssh_listeners"), "the listeners it had are kept");
+            assertEquals(listeners, scrape(metrics, "nuttssh_listeners"), "the listeners it had are kept");
             assertTrue(process.isAlive());
 
             // The load goes: the initiators give up and the dead service's connections drop, so the relay can drop

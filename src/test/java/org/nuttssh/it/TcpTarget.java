@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -17,11 +18,12 @@ import java.util.concurrent.Executors;
  * A service behind a listening client, on a loopback port: it announces itself with a banner line, then either
  * echoes what it receives until EOF, or (digest mode) reads everything and answers with the byte count and SHA-256.
  * The connection is closed after the input's EOF, which exercises half-close through the relay. In stall mode it
- * never reads, like a service on a link that went dead, so that everything sent to it backs up.
+ * never reads, like a service on a link that went dead, so that everything sent to it backs up; in held mode it
+ * reads nothing until {@link #resume()}, then digests, so a test can check that what backed up arrives whole.
  */
 public final class TcpTarget implements AutoCloseable {
 
-    enum Mode { ECHO, DIGEST, STALL }
+    enum Mode { ECHO, DIGEST, STALL, HELD }
 
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
@@ -31,6 +33,7 @@ public final class TcpTarget implements AutoCloseable {
     });
     private final String banner;
     private final Mode mode;
+    private final CountDownLatch held = new CountDownLatch(1);
 
     TcpTarget(String banner, Mode mode) throws IOException {
         this(banner, mode, 0);
@@ -45,6 +48,11 @@ public final class TcpTarget implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** In held mode: every connection, open or to come, starts reading (and digesting) now. */
+    void resume() {
+        held.countDown();
     }
 
     /**
@@ -78,6 +86,9 @@ public final class TcpTarget implements AutoCloseable {
             if (mode == Mode.STALL) {
                 Thread.sleep(Long.MAX_VALUE); // until close() interrupts it
             }
+            if (mode == Mode.HELD) {
+                held.await();
+            }
             byte[] buffer = new byte[64 * 1024];
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             long count = 0;
@@ -89,7 +100,7 @@ public final class TcpTarget implements AutoCloseable {
                     count += n;
                 }
             }
-            if (mode == Mode.DIGEST) {
+            if (mode != Mode.ECHO) {
                 out.write((count + " " + HexFormat.of().formatHex(digest.digest()) + "\n")
                         .getBytes(StandardCharsets.UTF_8));
             }

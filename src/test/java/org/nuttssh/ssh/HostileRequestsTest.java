@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.config.Limit;
 import org.nuttssh.config.Limits;
 import org.nuttssh.config.RelayConfig;
+import org.nuttssh.memory.WindowBudget;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.KeyPairs;
 import org.nuttssh.testing.LogCapture;
@@ -39,6 +42,7 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +174,26 @@ class HostileRequestsTest {
                 + "(max-channels-per-connection)"), refused.getMessage());
         refusal(() -> openSession(session));
         assertEquals(2, relay.statistics().limitRefusals().get(Limit.MAX_CHANNELS_PER_CONNECTION));
+    }
+
+    @Test
+    void aSessionHeldOpenIsGivenOnePacketOfWindowAndACircuitStartsAtItsFloor() throws Exception {
+        start(l -> l);
+        ClientSession session = login("alice");
+        assertEquals(WindowBudget.MIN_WINDOW, openSession(session).getRemoteWindow().getSize(),
+                "no command reads its input: what a client may send to one");
+
+        client.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE); // gw1 takes the relay's forwarded-tcpip
+        try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            login("gw1").startRemotePortForwarding(new SshdSocketAddress("localhost", 22),
+                    new SshdSocketAddress("127.0.0.1", target.getLocalPort()));
+            ClientChannel circuit = session.createDirectTcpipChannel(new SshdSocketAddress("127.0.0.1", 0),
+                    new SshdSocketAddress("gw1", 22));
+            closing.add(circuit);
+            circuit.open().verify(TIMEOUT);
+            assertEquals(WindowBudget.MIN_WINDOW, circuit.getRemoteWindow().getSize(),
+                    "what the initiator may send before the relay has passed anything on");
+        }
     }
 
     @Test

@@ -11,6 +11,8 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.EndEvents;
 import org.nuttssh.circuit.Initiator;
+import org.nuttssh.memory.WindowAccount;
+import org.nuttssh.memory.WindowBudget;
 
 /**
  * A stand-in for an SSH channel end: records what reaches it (each write, the events, the credit it is given) and,
@@ -22,6 +24,8 @@ public final class RecordingEnd implements CircuitEnd {
 
     /** The client test circuits are opened for. */
     public static final Initiator WHO = new Initiator("test-client-1", "alice", "127.0.0.1:5000", "SHA256:test");
+    /** Room for every window of every test end at its largest: tests of the budget make their own. */
+    private static final WindowBudget WINDOWS = WindowBudget.of(1L << 40);
 
     private record HeldWrite(CompletableFuture<Void> written, int bytes) {
     }
@@ -32,6 +36,7 @@ public final class RecordingEnd implements CircuitEnd {
     private final List<String> events = new ArrayList<>();
     private final List<String> releases = new ArrayList<>();
     private final List<HeldWrite> held = new ArrayList<>();
+    private final WindowAccount account = new WindowAccount(WINDOWS);
     private long released;
     private long completed;
     private EndEvents circuit;
@@ -104,6 +109,11 @@ public final class RecordingEnd implements CircuitEnd {
     @Override
     public String describe() {
         return name;
+    }
+
+    @Override
+    public WindowAccount account() {
+        return account;
     }
 
     /** What this end's client sends. */

@@ -13,19 +13,24 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.nuttssh.circuit.Circuit;
 import org.nuttssh.circuit.CircuitEnd;
 import org.nuttssh.circuit.EndEvents;
+import org.nuttssh.memory.ReceiveWindow;
+import org.nuttssh.memory.WindowAccount;
+import org.nuttssh.memory.WindowBudget;
 import org.nuttssh.registry.NodeId;
 
 /**
  * A circuit end whose client is connected to another node: each side of a cross-node circuit runs a {@link Circuit}
  * with one local channel and one of these, and the two talk in frames over the event bus.
  *
- * <p>Credits: a pump write goes out at once as {@code DATA} frames, and the far node's {@code ACK}s count bytes as
- * they reach the SSH channel there (in pieces of {@link #ACK_BATCH} while more wait). A write completes (and the
- * local client's window reopens) as soon as no more than {@link #IN_FLIGHT_LIMIT} bytes are unacknowledged, so
- * bytes keep flowing while earlier ones cross the event bus, and what one direction can have in flight stays below
- * that limit plus one write (itself bounded by one SSH window). Frames of one circuit arrive in order, so {@code EOF}
- * and {@code CLOSE} never overtake the data before them; the far half writes that data before it passes EOF or
- * closes its channel.
+ * <p>Credit works like an SSH window, granted by the receiving half. A sender starts with {@link #INITIAL_CREDIT};
+ * a pump write goes out at once as {@code DATA} frames and completes (the local client's window reopens) as long as
+ * the sender is within its credit, so bytes keep flowing while earlier ones cross the event bus. The receiving half
+ * gives credit back in {@code ACK} frames only for bytes it has written to its SSH channel, and only as much as its
+ * node's window budget allows, charged to the account of the local client it is joined to (a {@link ReceiveWindow}:
+ * the credit grows as bytes pass, up to {@link WindowBudget#MAX_WINDOW}, and the heaviest shrink towards their fair
+ * part when room is short). So what one direction can have in flight, and the far node queue, is that window plus
+ * one write. Frames of one circuit arrive in order, so {@code EOF} and {@code CLOSE} never overtake the data before
+ * them; the far half writes that data before it passes EOF or closes its channel.
  */
 public final class RemoteEnd implements CircuitEnd {
 
@@ -37,18 +42,21 @@ public final class RemoteEnd implements CircuitEnd {
     static final int MAX_FRAME = 64 * 1024;
 
     /**
-     * Unacknowledged bytes past which a write waits for ACKs. Waiting for every byte of a write to be acknowledged
-     * turned each window into a round trip through both nodes (cross-node ran at half the single-node speed); one
-     * SSH window's worth in flight keeps the pipe full on loopback and LAN links while bounding the far side's queue.
+     * The credit a sender has before any ACK, on both halves by protocol: the receiving window's floor, which the
+     * receiver's budget never takes back. (Waiting for every byte of a write to be acknowledged turned each window into
+     * a round trip through both nodes; credit in flight keeps the pipe full while bounding the far side's queue.)
      */
-    public static final long IN_FLIGHT_LIMIT = 2 * 1024 * 1024;
+    public static final long INITIAL_CREDIT = WindowBudget.MIN_WINDOW;
 
     /**
-     * While more bytes wait to be written here, credit goes back to the far node in pieces of at least this much.
-     * Each ACK is an event-bus message and a hand-over between threads on both nodes; one per 32 KiB packet cost the
-     * two nodes 5-7 % more CPU per GB. An eighth of {@link #IN_FLIGHT_LIMIT} keeps the far side's writes flowing.
+     * While more bytes wait to be written here, credit goes back to the far node in pieces of at least this much, or
+     * an eighth of the window when that is smaller. Each ACK is an event-bus message and a hand-over between threads
+     * on both nodes; one per 32 KiB packet cost the two nodes 5-7 % more CPU per GB. An eighth of the window keeps
+     * the far side's writes flowing.
      */
     public static final long ACK_BATCH = 256 * 1024;
+    /** The part of the window that, held back, still leaves the far side room to write: see {@link #ACK_BATCH}. */
+    private static final int ACK_BATCHES_PER_WINDOW = 8;
 
     private static final CompletionStage<Void> ACCEPTED = CompletableFuture.completedStage(null);
 
@@ -62,8 +70,13 @@ public final class RemoteEnd implements CircuitEnd {
     private EndEvents circuit;
     private final Queue<Frame> early = new ArrayDeque<>();
     private CompletableFuture<Void> pendingWrite;
+    /** Bytes sent that the far node has not given credit back for; a write waits while past INITIAL_CREDIT. */
     private long unacknowledged;
-    /** Credit for the far node not sent yet; sent once it reaches ACK_BATCH or nothing more waits. */
+    /** The local end's account, which pays for what the far node sends here; known once attached. */
+    private WindowAccount payer;
+    /** What the far node may send here; opened when attached. */
+    private ReceiveWindow window;
+    /** Credit for the far node not sent yet; sent once it reaches a batch or nothing more waits. */
     private long unsentCredit;
     private boolean closed;
 
@@ -88,10 +101,18 @@ public final class RemoteEnd implements CircuitEnd {
         return peerNode;
     }
 
-    /** Replays held frames under the lock, so none can be overtaken by a newer one. */
+    /**
+     * Opens the window for the far node's bytes, charged to the local end's account, then replays held frames under
+     * the lock, so none can be overtaken by a newer one.
+     */
     @Override
     public synchronized void attach(EndEvents circuit) {
         this.circuit = circuit;
+        payer = circuit.joinedAccount();
+        window = ReceiveWindow.open(payer, WindowBudget.MAX_WINDOW);
+        if (closed) {
+            window.close();
+        }
         while (!early.isEmpty()) {
             receive(early.poll());
         }
@@ -105,7 +126,7 @@ public final class RemoteEnd implements CircuitEnd {
                 return CompletableFuture.failedStage(new EOFException(description + " is closed"));
             }
             unacknowledged += data.available();
-            if (unacknowledged > IN_FLIGHT_LIMIT) {
+            if (unacknowledged > INITIAL_CREDIT) {
                 held = new CompletableFuture<>();
                 pendingWrite = held;
             }
@@ -116,12 +137,14 @@ public final class RemoteEnd implements CircuitEnd {
         return held != null ? held : ACCEPTED;
     }
 
+    /** Gives the far node back what the window allows, in batches while more of its bytes wait here. */
     @Override
     public void release(long bytes, boolean moreWaiting) {
         long credit;
         synchronized (this) {
-            unsentCredit += bytes;
-            if (moreWaiting && unsentCredit < ACK_BATCH) {
+            unsentCredit += window.passedOn(bytes);
+            long batch = Math.min(ACK_BATCH, window.level() / ACK_BATCHES_PER_WINDOW);
+            if (unsentCredit == 0 || moreWaiting && unsentCredit < batch) {
                 return;
             }
             credit = unsentCredit;
@@ -155,6 +178,12 @@ public final class RemoteEnd implements CircuitEnd {
         return description;
     }
 
+    /** The account of the local end this one is joined to, which pays for what the far node sends here. */
+    @Override
+    public synchronized WindowAccount account() {
+        return payer;
+    }
+
     /** A frame from the far half; handled under this end's lock, in arrival order. */
     synchronized void receive(Frame frame) {
         EndEvents target = circuit;
@@ -170,12 +199,12 @@ public final class RemoteEnd implements CircuitEnd {
         }
     }
 
-    /** The far side wrote {@code bytes} more; a held write goes on once the rest in flight is within the limit. */
+    /** The far side gave {@code bytes} of credit; a held write goes on once what is in flight is within it. */
     private void acknowledged(long bytes) {
         CompletableFuture<Void> written;
         synchronized (this) {
             unacknowledged -= bytes;
-            if (unacknowledged > IN_FLIGHT_LIMIT) {
+            if (unacknowledged > INITIAL_CREDIT) {
                 return;
             }
             written = pendingWrite;
@@ -201,6 +230,9 @@ public final class RemoteEnd implements CircuitEnd {
             written = pendingWrite;
             pendingWrite = null;
             target = circuit;
+            if (window != null) {
+                window.close();
+            }
         }
         if (written != null) {
             written.completeExceptionally(new EOFException(description + " closed"));
