@@ -25,12 +25,17 @@ final class CountTable {
      *                whose clients are still listed gets its row too, so the rows add up to the total.
      */
     static String render(List<Listing> listings, Collection<NodeId> members) {
+        TextTable table = new TextTable(HEADER);
+        perNode(listings, members).forEach((node, clients) -> table.add(List.of(node, String.valueOf(clients))));
+        table.add(List.of(TOTAL, String.valueOf(listings.size())));
+        return table.render();
+    }
+
+    /** The listings per node (its short id), in node order; each member has its count, 0 when it holds none. */
+    static Map<String, Integer> perNode(List<Listing> listings, Collection<NodeId> members) {
         Map<String, Integer> byNode = new TreeMap<>();
         members.forEach(node -> byNode.put(node.shortId(), 0));
         listings.forEach(listing -> byNode.merge(listing.record().node().shortId(), 1, Integer::sum));
-        TextTable table = new TextTable(HEADER);
-        byNode.forEach((node, clients) -> table.add(List.of(node, String.valueOf(clients))));
-        table.add(List.of(TOTAL, String.valueOf(listings.size())));
-        return table.render();
+        return byNode;
     }
 }

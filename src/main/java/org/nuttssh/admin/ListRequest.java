@@ -8,33 +8,38 @@ import org.nuttssh.registry.Listing;
 import org.nuttssh.text.Printable;
 
 /**
- * What {@code list [-v | -c] [PATTERN]} asks for. {@code -v} adds per-client columns, {@code -c} replaces the rows
- * by a count per node; the two do not combine, as counts have no per-client columns. The pattern narrows either to
- * the clients with a name (hostname or alias) matching it.
+ * What {@code list [-v | -c] [--json] [PATTERN]} asks for. {@code -v} adds per-client columns, {@code -c} replaces
+ * the rows by a count per node; the two do not combine, as counts have no per-client columns. {@code --json} writes
+ * either for machines rather than people. The pattern narrows any of them to the clients with a name (hostname or
+ * alias) matching it.
  *
  * @param pattern a {@code *}/{@code ?} glob, matched case-insensitively like the names themselves; null for every
  *                client
  */
-record ListRequest(boolean verbose, boolean counts, String pattern) {
+record ListRequest(boolean verbose, boolean counts, boolean json, String pattern) {
 
     static final String VERBOSE = "-v";
     static final String COUNTS = "-c";
+    static final String JSON = "--json";
     /** The arguments in words, for messages. */
-    static final String FORM = "list [-v | -c] [PATTERN]";
+    static final String FORM = "list [-v | -c] [--json] [PATTERN]";
     private static final String PATTERN_RULE = "a name with * and ? wildcards, " + ClientName.RULE;
 
     /** The request, or why the arguments make none (a line for stderr, client text escaped). */
     static Parsed parse(List<String> args) {
         boolean verbose = false;
         boolean counts = false;
+        boolean json = false;
         String pattern = null;
         for (String arg : args) {
             if (arg.equals(VERBOSE)) {
                 verbose = true;
             } else if (arg.equals(COUNTS)) {
                 counts = true;
+            } else if (arg.equals(JSON)) {
+                json = true;
             } else if (arg.startsWith("-")) {
-                return Parsed.problem("unknown option '" + Printable.escape(arg) + "' (expected -v or -c)");
+                return Parsed.problem("unknown option '" + Printable.escape(arg) + "' (expected -v, -c or --json)");
             } else if (pattern != null) {
                 return Parsed.problem("a second pattern '" + Printable.escape(arg) + "' after '"
                         + Printable.escape(pattern) + "' (expected one PATTERN)");
@@ -50,7 +55,7 @@ record ListRequest(boolean verbose, boolean counts, String pattern) {
         if (verbose && counts) {
             return Parsed.problem("-v and -c do not combine: counts have no per-client columns (expected one of them)");
         }
-        return new Parsed(new ListRequest(verbose, counts, pattern), null);
+        return new Parsed(new ListRequest(verbose, counts, json, pattern), null);
     }
 
     /** Wildcards stand for name characters, so a pattern is checked as the name it would be with them filled in. */

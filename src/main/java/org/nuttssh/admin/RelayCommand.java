@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * written asynchronously, so a long listing never blocks a MINA thread; exit codes follow the shell convention:
  * 0 done, 1 not allowed or failed, 2 usage.
  *
- * <p>{@code whoami} is for every key; {@code list}, {@code list -c} and {@code list PATTERN} for initiate or admin,
- * showing a key narrowed by {@code permitopen=} only what it may reach ({@link Reachable}); {@code list -v},
- * {@code circuits} and {@code kick NAME[~N]} for admin, and they cover every node of a cluster.
+ * <p>{@code whoami} is for every key; {@code list}, {@code list -c} and {@code list PATTERN} (each also as JSON with
+ * {@code --json}) for initiate or admin, showing a key narrowed by {@code permitopen=} only what it may reach
+ * ({@link Reachable}); {@code list -v}, {@code circuits} and {@code kick NAME[~N]} for admin, and they cover every
+ * node of a cluster.
  */
 public final class RelayCommand implements AsyncCommand {
 
@@ -120,6 +121,10 @@ public final class RelayCommand implements AsyncCommand {
         }
         return registry.list().thenApply(all -> {
             List<Listing> listings = selected(Reachable.by(caller, all), request);
+            if (request.json()) {
+                return new Outcome(request.counts() ? ListingJson.renderCounts(listings, fleet.view().members())
+                        : ListingJson.render(listings), "", EXIT_OK);
+            }
             return new Outcome(request.counts()
                     ? CountTable.render(listings, fleet.view().members())
                     : ListingTable.render(listings, fleet.spansNodes()), "", EXIT_OK);
@@ -130,8 +135,9 @@ public final class RelayCommand implements AsyncCommand {
         return registry.list().thenCombine(fleet.traffic(), (listings, traffic) -> {
             Map<String, ClientTraffic> byClient = traffic.items().stream()
                     .collect(Collectors.toMap(ClientTraffic::clientId, Function.identity(), (a, b) -> a));
-            return new Outcome(ListingTable.renderVerbose(selected(listings, request), byClient), silent(traffic),
-                    EXIT_OK);
+            List<Listing> selected = selected(listings, request);
+            return new Outcome(request.json() ? ListingJson.renderVerbose(selected, byClient)
+                    : ListingTable.renderVerbose(selected, byClient), silent(traffic), EXIT_OK);
         });
     }
 

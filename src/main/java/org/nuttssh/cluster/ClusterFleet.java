@@ -155,12 +155,12 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
 
     static JsonObject encode(ClientTraffic traffic) {
         return new JsonObject().put("clientId", traffic.clientId()).put("openCircuits", traffic.openCircuits())
-                .put("bytes", traffic.bytes()).put("certificate", traffic.certificate());
+                .put("bytes", traffic.bytes()).put("certificate", traffic.certificate()).put("key", traffic.key());
     }
 
     static ClientTraffic decodeTraffic(JsonObject json) {
         return new ClientTraffic(json.getString("clientId"), json.getInteger("openCircuits"), json.getLong("bytes"),
-                json.getString("certificate"));
+                json.getString("certificate"), json.getString("key"));
     }
 
     static JsonObject encode(CircuitView circuit) {

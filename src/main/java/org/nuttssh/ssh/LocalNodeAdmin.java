@@ -41,7 +41,7 @@ final class LocalNodeAdmin implements NodeAdmin {
         return clients.all().stream().filter(ClientConnection::isListening).map(client -> {
             ListenerTraffic traffic = switchboard.traffic(client.id());
             return new ClientTraffic(client.id(), traffic.openCircuits(), traffic.bytes(),
-                    client.certificate().map(UserCertificate::describe).orElse(null));
+                    client.certificate().map(UserCertificate::describe).orElse(null), client.key().fingerprint());
         }).toList();
     }
 

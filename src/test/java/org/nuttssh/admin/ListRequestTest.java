@@ -13,7 +13,7 @@ import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Records;
 
-/** {@code list [-v | -c] [PATTERN]}: what each argument list asks for, or the usage error it gets. */
+/** {@code list [-v | -c] [--json] [PATTERN]}: what each argument list asks for, or the usage error it gets. */
 class ListRequestTest {
 
     private static final NodeId NODE_A = new NodeId("aaaa-1");
@@ -21,25 +21,29 @@ class ListRequestTest {
 
     @ParameterizedTest(name = "[{index}] list {0}")
     @CsvSource(delimiter = '|', nullValues = "null", value = {
-            "''            | false | false | null",
-            "-v            | true  | false | null",
-            "-c            | false | true  | null",
-            "gw-*          | false | false | gw-*",
-            "-c gw-*       | false | true  | gw-*",
-            "gw-? -v       | true  | false | gw-?",
-            "-c -c         | false | true  | null",
-            "*             | false | false | *",
+            "''            | false | false | false | null",
+            "-v            | true  | false | false | null",
+            "-c            | false | true  | false | null",
+            "gw-*          | false | false | false | gw-*",
+            "-c gw-*       | false | true  | false | gw-*",
+            "gw-? -v       | true  | false | false | gw-?",
+            "-c -c         | false | true  | false | null",
+            "*             | false | false | false | *",
+            "--json        | false | false | true  | null",
+            "-c --json gw* | false | true  | true  | gw*",
+            "--json -v     | true  | false | true  | null",
     })
-    void argumentsMakeARequest(String line, boolean verbose, boolean counts, String pattern) {
+    void argumentsMakeARequest(String line, boolean verbose, boolean counts, boolean json, String pattern) {
         ListRequest.Parsed parsed = ListRequest.parse(words(line));
         assertNull(parsed.problem());
-        assertEquals(new ListRequest(verbose, counts, pattern), parsed.request());
+        assertEquals(new ListRequest(verbose, counts, json, pattern), parsed.request());
     }
 
     @ParameterizedTest(name = "[{index}] list {0}")
     @CsvSource(delimiter = '|', value = {
-            "-x         | list: unknown option '-x' (expected -v or -c)",
-            "-cv        | list: unknown option '-cv' (expected -v or -c)",
+            "-x         | list: unknown option '-x' (expected -v, -c or --json)",
+            "-cv        | list: unknown option '-cv' (expected -v, -c or --json)",
+            "--JSON     | list: unknown option '--JSON' (expected -v, -c or --json)",
             "-c -v      | list: -v and -c do not combine: counts have no per-client columns (expected one of them)",
             "gw-* db-*  | list: a second pattern 'db-*' after 'gw-*' (expected one PATTERN)",
             "gw/*       | list: pattern 'gw/*' has '/' at position 3 (expected a name with * and ? wildcards, "
@@ -58,7 +62,7 @@ class ListRequestTest {
         assertEquals("list: pattern 'gw\\x1b[2J' has U+001B at position 3 (expected a name with * and ? wildcards, "
                         + "1-253 bytes of letters, digits, '-', '_' and '.')\n",
                 ListRequest.parse(List.of("gw\u001b[2J")).problem());
-        assertEquals("list: unknown option '-\\x0a' (expected -v or -c)\n",
+        assertEquals("list: unknown option '-\\x0a' (expected -v, -c or --json)\n",
                 ListRequest.parse(List.of("-\n")).problem());
         assertEquals("list: pattern '' is empty (expected a name with * and ? wildcards, "
                 + "1-253 bytes of letters, digits, '-', '_' and '.')\n", ListRequest.parse(List.of("")).problem());
@@ -102,7 +106,7 @@ class ListRequestTest {
     }
 
     private static List<String> select(String pattern, List<Listing> listings) {
-        ListRequest request = new ListRequest(false, false, pattern);
+        ListRequest request = new ListRequest(false, false, false, pattern);
         return listings.stream().filter(request::selects).map(listing -> listing.record().hostname()).toList();
     }
 

@@ -13,6 +13,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.testing.ClusterSecurity;
+import org.nuttssh.testing.SshKeygen;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The operator commands across two clustered relays in this JVM: run on node A, they see and kick a listening client
@@ -45,6 +49,10 @@ class ClusterAdminTest {
         assertEquals(0, list.process().exitValue(), list.stderr());
         assertTrue(list.stdout().lines().anyMatch(line -> line.matches("gw1 .* " + nodeB + " +\\S+ +1 +\\d+ +-")),
                 "B's answer about its client: " + list.stdout());
+        SshProcess json = a.run(a.ssh("relay-root", "list", "-v", "--json"));
+        JsonObject row = new JsonArray(json.stdout()).getJsonObject(0);
+        assertEquals(List.of("gw1", nodeB, SshKeygen.fingerprint(b.key("gw")), 1), List.of(row.getString("name"),
+                row.getString("node"), row.getString("key"), row.getInteger("circuits")), json.stdout());
 
         SshProcess counts = a.run(a.ssh("relay-alice", "list", "-c", "gw*"));
         assertEquals(0, counts.process().exitValue(), counts.stderr());
