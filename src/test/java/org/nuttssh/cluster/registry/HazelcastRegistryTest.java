@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Await;
+import org.nuttssh.testing.LoopbackHazelcast;
 import org.nuttssh.testing.Records;
 
 import org.junit.jupiter.api.AfterAll;
@@ -59,12 +59,7 @@ class HazelcastRegistryTest {
 
     @BeforeAll
     void startMember() {
-        Config config = new Config().setClusterName("nuttssh-registry-" + UUID.randomUUID());
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        Config config = LoopbackHazelcast.config("nuttssh-registry");
         HazelcastRegistry.configure(config);
         hazelcast = Hazelcast.newHazelcastInstance(config);
         map = hazelcast.getMap(HazelcastRegistry.MAP);
