@@ -23,6 +23,7 @@ import org.nuttssh.node.CloseOrder;
 import org.nuttssh.node.RelayNode;
 import org.nuttssh.node.StandaloneNode;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.PresenceKeeper;
 import org.nuttssh.registry.Registry;
 import org.nuttssh.ssh.SshService;
 import org.slf4j.Logger;
@@ -91,7 +92,8 @@ public final class Relay implements AutoCloseable {
     }
 
     private void joinNode() throws StartupException {
-        node = config.cluster() == null ? StandaloneNode.start() : ClusteredNode.join(config.cluster());
+        node = config.cluster() == null ? StandaloneNode.start(config.presence())
+                : ClusteredNode.join(config.cluster(), config.presence());
         switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(),
                 config.limits().maxCircuitsPerClient(), refusals);
     }
@@ -104,7 +106,8 @@ public final class Relay implements AutoCloseable {
     }
 
     private void serveMetrics() throws StartupException {
-        monitoring = Monitoring.start(config.metrics(), node.vertx(), statistics, this::notReady);
+        monitoring = Monitoring.start(config.metrics(), node.vertx(), statistics, node.presence(), this::notReady);
+        node.vertx().setPeriodic(PresenceKeeper.COUNT_INTERVAL.toMillis(), timer -> node.presence().count());
     }
 
     /** Empty when this node should get traffic; otherwise why not. For {@code /health/ready}. */

@@ -1,8 +1,10 @@
 package org.nuttssh.admin;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.Sighting;
 
 /** The operator commands' view of the whole relay: every node, which may be just this one. */
 public interface Fleet {
@@ -15,6 +17,9 @@ public interface Fleet {
 
     /** The circuits of every listening client, from every node that answers. */
     CompletionStage<FleetAnswer<ClientTraffic>> traffic();
+
+    /** Names seen within the presence retention and held by no listening client now, sorted by name. */
+    CompletionStage<List<Sighting>> offline();
 
     /** Every open circuit, from every node that answers. */
     CompletionStage<FleetAnswer<CircuitView>> circuits();

@@ -5,30 +5,33 @@ import java.util.Optional;
 
 import org.nuttssh.registry.ClientName;
 import org.nuttssh.registry.Listing;
+import org.nuttssh.registry.Sighting;
 import org.nuttssh.text.Printable;
 
 /**
- * What {@code list [-v | -c] [--json] [PATTERN]} asks for. {@code -v} adds per-client columns, {@code -c} replaces
- * the rows by a count per node; the two do not combine, as counts have no per-client columns. {@code --json} writes
- * either for machines rather than people. The pattern narrows any of them to the clients with a name (hostname or
- * alias) matching it.
+ * What {@code list [-v | -c | --offline] [--json] [PATTERN]} asks for. {@code -v} adds per-client columns, {@code -c}
+ * replaces the rows by a count per node, {@code --offline} lists the names seen lately and not connected now instead;
+ * they do not combine, as each makes other rows. {@code --json} writes any of them for machines rather than people.
+ * The pattern narrows any of them to the clients with a name (hostname or alias) matching it.
  *
  * @param pattern a {@code *}/{@code ?} glob, matched case-insensitively like the names themselves; null for every
  *                client
  */
-record ListRequest(boolean verbose, boolean counts, boolean json, String pattern) {
+record ListRequest(boolean verbose, boolean counts, boolean offline, boolean json, String pattern) {
 
     static final String VERBOSE = "-v";
     static final String COUNTS = "-c";
+    static final String OFFLINE = "--offline";
     static final String JSON = "--json";
     /** The arguments in words, for messages. */
-    static final String FORM = "list [-v | -c] [--json] [PATTERN]";
+    static final String FORM = "list [-v | -c | --offline] [--json] [PATTERN]";
     private static final String PATTERN_RULE = "a name with * and ? wildcards, " + ClientName.RULE;
 
     /** The request, or why the arguments make none (a line for stderr, client text escaped). */
     static Parsed parse(List<String> args) {
         boolean verbose = false;
         boolean counts = false;
+        boolean offline = false;
         boolean json = false;
         String pattern = null;
         for (String arg : args) {
@@ -36,10 +39,12 @@ record ListRequest(boolean verbose, boolean counts, boolean json, String pattern
                 verbose = true;
             } else if (arg.equals(COUNTS)) {
                 counts = true;
+            } else if (arg.equals(OFFLINE)) {
+                offline = true;
             } else if (arg.equals(JSON)) {
                 json = true;
             } else if (arg.startsWith("-")) {
-                return Parsed.problem("unknown option '" + Printable.escape(arg) + "' (expected -v, -c or --json)");
+                return Parsed.problem("unknown option '" + Printable.escape(arg) + "' (expected -v, -c, --offline or --json)");
             } else if (pattern != null) {
                 return Parsed.problem("a second pattern '" + Printable.escape(arg) + "' after '"
                         + Printable.escape(pattern) + "' (expected one PATTERN)");
@@ -55,7 +60,11 @@ record ListRequest(boolean verbose, boolean counts, boolean json, String pattern
         if (verbose && counts) {
             return Parsed.problem("-v and -c do not combine: counts have no per-client columns (expected one of them)");
         }
-        return new Parsed(new ListRequest(verbose, counts, json, pattern), null);
+        if (offline && (verbose || counts)) {
+            return Parsed.problem("--offline does not combine with " + (verbose ? VERBOSE : COUNTS)
+                    + ": it lists names not connected now (expected list --offline [--json] [PATTERN])");
+        }
+        return new Parsed(new ListRequest(verbose, counts, offline, json, pattern), null);
     }
 
     /** Wildcards stand for name characters, so a pattern is checked as the name it would be with them filled in. */
@@ -66,7 +75,16 @@ record ListRequest(boolean verbose, boolean counts, boolean json, String pattern
 
     /** Whether this listing is asked for: every one without a pattern, else those with a name matching it. */
     boolean selects(Listing listing) {
-        return pattern == null || listing.record().names().stream().anyMatch(name -> ClientName.matches(pattern, name));
+        return selects(listing.record().names());
+    }
+
+    /** Whether this name gone is asked for, as {@link #selects(Listing)}. */
+    boolean selects(Sighting sighting) {
+        return selects(sighting.names());
+    }
+
+    private boolean selects(List<String> names) {
+        return pattern == null || names.stream().anyMatch(name -> ClientName.matches(pattern, name));
     }
 
     /** The command as the permission message names it. */

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.Sighting;
 import org.nuttssh.text.Printable;
 
 import io.vertx.core.json.JsonArray;
@@ -45,6 +46,17 @@ final class ListingJson {
             row.put("bytes", counts == null ? null : counts.bytes());
             return row;
         }).toList()).encode() + "\n";
+    }
+
+    /** {@code list --offline --json}: one object per name gone, with {@code last_seen} for {@code connected_since}. */
+    static String renderOffline(List<Sighting> sightings) {
+        return new JsonArray(sightings.stream().map(sighting -> new JsonObject()
+                .put("name", sighting.name())
+                .put("aliases", new JsonArray(sighting.aliases()))
+                .put("ports", new JsonArray(sighting.ports()))
+                .put("node", sighting.node().shortId())
+                .put("last_seen", time(sighting.lastSeen()))
+                .put("address", sighting.address())).toList()).encode() + "\n";
     }
 
     /** {@code list -c --json}: {@code {"nodes": {"NODE": N, ...}, "total": N}}. */

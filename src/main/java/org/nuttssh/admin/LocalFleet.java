@@ -6,16 +6,20 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import org.nuttssh.registry.ListenerRecord;
+import org.nuttssh.registry.Sighting;
 
 /** A relay of one node: every question is answered by that node, at once. */
 public final class LocalFleet implements Fleet {
 
     private final NodeAdmin node;
     private final Supplier<ClusterView> view;
+    private final Supplier<CompletionStage<List<Sighting>>> offline;
 
-    public LocalFleet(NodeAdmin node, Supplier<ClusterView> view) {
+    /** @param offline what presence remembers of names gone */
+    public LocalFleet(NodeAdmin node, Supplier<ClusterView> view, Supplier<CompletionStage<List<Sighting>>> offline) {
         this.node = node;
         this.view = view;
+        this.offline = offline;
     }
 
     @Override
@@ -31,6 +35,11 @@ public final class LocalFleet implements Fleet {
     @Override
     public CompletionStage<FleetAnswer<ClientTraffic>> traffic() {
         return CompletableFuture.completedFuture(new FleetAnswer<>(node.traffic(), List.of()));
+    }
+
+    @Override
+    public CompletionStage<List<Sighting>> offline() {
+        return offline.get();
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
+import org.nuttssh.registry.Sighting;
 import org.nuttssh.text.Printable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code whoami} is for every key; {@code list}, {@code list -c} and {@code list PATTERN} (each also as JSON with
  * {@code --json}) for initiate or admin, showing a key narrowed by {@code permitopen=} only what it may reach
- * ({@link Reachable}); {@code list -v}, {@code circuits} and {@code kick NAME[~N]} for admin, and they cover every
+ * ({@link Reachable}), and {@code list --offline} the names seen lately and gone; {@code list -v}, {@code circuits} and {@code kick NAME[~N]} for admin, and they cover every
  * node of a cluster.
  */
 public final class RelayCommand implements AsyncCommand {
@@ -118,6 +119,13 @@ public final class RelayCommand implements AsyncCommand {
         }
         if (!caller.access().contains(Access.INITIATE) && !caller.access().contains(Access.ADMIN)) {
             return denied(request.command(), "access=\"initiate\" or access=\"admin\"");
+        }
+        if (request.offline()) {
+            return fleet.offline().thenApply(all -> {
+                List<Sighting> gone = Reachable.offline(caller, all).stream().filter(request::selects).toList();
+                return new Outcome(request.json() ? ListingJson.renderOffline(gone) : OfflineTable.render(gone), "",
+                        EXIT_OK);
+            });
         }
         return registry.list().thenApply(all -> {
             List<Listing> listings = selected(Reachable.by(caller, all), request);

@@ -20,6 +20,7 @@ import org.nuttssh.config.CertificateConfig;
 import org.nuttssh.config.Limits;
 import org.nuttssh.config.MemorySize;
 import org.nuttssh.config.MetricsConfig;
+import org.nuttssh.config.PresenceConfig;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.config.RelayVersion;
 import org.nuttssh.config.SettingException;
@@ -161,6 +162,16 @@ final class NuttsshCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}); a second SIGTERM stops at once.")
     int shutdownGraceSeconds;
 
+    @Option(names = "--presence-retention", paramLabel = "PERIOD", defaultValue = PresenceConfig.DEFAULT_RETENTION,
+            description = "How long list --offline remembers a name after it was last connected: a number with d, h, "
+                    + "m or s (default: ${DEFAULT-VALUE}).")
+    String presenceRetention;
+
+    @Option(names = "--presence-max-entries", paramLabel = "N", defaultValue = "" + PresenceConfig.DEFAULT_MAX_ENTRIES,
+            description = "How many names gone it remembers at most; past it, the longest unseen go first "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int presenceMaxEntries;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -261,6 +272,7 @@ final class NuttsshCommand implements Callable<Integer> {
                     .metrics(metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort))
                     .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
                     .certificates(new CertificateConfig(revokedKeys, disconnectExpiredCertificates, hostCertificate))
+                    .presence(new PresenceConfig(PresenceConfig.parseRetention(presenceRetention), presenceMaxEntries))
                     .build();
         } catch (SettingException e) {
             throw e.from(sources.origin(e.setting(), spec.commandLine().getParseResult()));

@@ -17,6 +17,7 @@ import org.nuttssh.admin.FleetAnswer;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.Sighting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,22 +49,27 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
     private final EventBus eventBus;
     private final NodeAdmin local;
     private final Supplier<ClusterView> view;
+    private final Supplier<CompletionStage<List<Sighting>>> offline;
     private final MessageConsumer<JsonObject> consumer;
 
-    private ClusterFleet(EventBus eventBus, NodeAdmin local, Supplier<ClusterView> view) {
+    private ClusterFleet(EventBus eventBus, NodeAdmin local, Supplier<ClusterView> view,
+                         Supplier<CompletionStage<List<Sighting>>> offline) {
         this.eventBus = eventBus;
         this.local = local;
         this.view = view;
+        this.offline = offline;
         this.consumer = eventBus.consumer(address(local.node()), this::answer);
     }
 
     /**
      * Starts answering other nodes' requests about this node's clients.
      *
-     * @param view the nodes as this one sees them: questions go to its members
+     * @param view    the nodes as this one sees them: questions go to its members
+     * @param offline what the shared presence map remembers of names gone: no other node needs asking
      */
-    public static ClusterFleet start(EventBus eventBus, NodeAdmin local, Supplier<ClusterView> view) {
-        return new ClusterFleet(eventBus, local, view);
+    public static ClusterFleet start(EventBus eventBus, NodeAdmin local, Supplier<ClusterView> view,
+                                     Supplier<CompletionStage<List<Sighting>>> offline) {
+        return new ClusterFleet(eventBus, local, view, offline);
     }
 
     static String address(NodeId node) {
@@ -83,6 +89,11 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
     @Override
     public CompletionStage<FleetAnswer<ClientTraffic>> traffic() {
         return gather(TRAFFIC, local::traffic, ClusterFleet::decodeTraffic);
+    }
+
+    @Override
+    public CompletionStage<List<Sighting>> offline() {
+        return offline.get();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.nuttssh.cluster;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -14,18 +15,22 @@ import org.nuttssh.circuit.IncomingCircuits;
 import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.membership.ClusterMembership;
 import org.nuttssh.cluster.membership.EventBusSettings;
+import org.nuttssh.cluster.registry.HazelcastPresence;
 import org.nuttssh.cluster.registry.HazelcastRegistry;
 import org.nuttssh.cluster.registry.ListenerRecordJson;
+import org.nuttssh.cluster.registry.PresenceCodec;
 import org.nuttssh.cluster.registry.RecordCodec;
 import org.nuttssh.cluster.registry.RepairTally;
 import org.nuttssh.cluster.registry.SealedRecords;
 import org.nuttssh.cluster.registry.SealingKey;
 import org.nuttssh.cluster.trust.ClusterSecret;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.config.PresenceConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.node.CloseOrder;
 import org.nuttssh.node.RelayNode;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.PresenceKeeper;
 import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,31 +55,42 @@ public final class ClusteredNode implements RelayNode {
 
     private final ClusterMembership membership;
     private final HazelcastRegistry registry;
+    private final PresenceKeeper presence;
     private final EventBusNodes nodes;
     private final boolean insecure;
     private volatile ClusterFleet fleet;
 
-    private ClusteredNode(ClusterMembership membership, HazelcastRegistry registry, EventBusNodes nodes,
-                          boolean insecure) {
+    private ClusteredNode(ClusterMembership membership, HazelcastRegistry registry, PresenceKeeper presence,
+                          EventBusNodes nodes, boolean insecure) {
         this.membership = membership;
         this.registry = registry;
+        this.presence = presence;
         this.nodes = nodes;
         this.insecure = insecure;
     }
 
     /** Joins the cluster and loads the shared registry; blocks, so call it at start. */
-    public static ClusteredNode join(ClusterConfig config) throws StartupException {
-        return join(config, UnaryOperator.identity());
+    public static ClusteredNode join(ClusterConfig config, PresenceConfig presence) throws StartupException {
+        return join(config, presence, UnaryOperator.identity());
+    }
+
+    /** With presence as by default. */
+    static ClusteredNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus)
+            throws StartupException {
+        return join(config, PresenceConfig.DEFAULT, eventBus);
     }
 
     /** @param eventBus what becomes of the event bus's options: tests weaken them to show that their checks fail */
-    static ClusteredNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus)
+    static ClusteredNode join(ClusterConfig config, PresenceConfig presence, UnaryOperator<EventBusOptions> eventBus)
             throws StartupException {
         boolean insecure = config.security() instanceof ClusterConfig.Insecure;
         RecordCodec codec;
+        PresenceCodec presenceCodec;
         if (config.security() instanceof ClusterConfig.Secure secure) {
-            codec = new SealedRecords(new SealingKey(ClusterSecret.load(secure.secret())
-                    .derive(SealedRecords.KEY_PURPOSE, SealingKey.BYTES)));
+            ClusterSecret secret = ClusterSecret.load(secure.secret());
+            codec = new SealedRecords(new SealingKey(secret.derive(SealedRecords.KEY_PURPOSE, SealingKey.BYTES)));
+            presenceCodec = PresenceCodec.sealed(new SealingKey(secret.derive(PresenceCodec.KEY_PURPOSE,
+                    SealingKey.BYTES)));
             log.info("cluster '{}': mutual TLS between nodes ({}), registry records sealed", config.name(),
                     EventBusSettings.tlsEngine());
         } else {
@@ -83,6 +99,7 @@ public final class ClusteredNode implements RelayNode {
                     + "redirect names and carry circuits; use it only on a network nobody else can reach",
                     config.name());
             codec = new ListenerRecordJson();
+            presenceCodec = PresenceCodec.plain();
         }
         ClusterMembership membership = ClusterMembership.join(config, eventBus);
         try {
@@ -90,7 +107,9 @@ public final class ClusteredNode implements RelayNode {
                     membership, codec);
             EventBusNodes nodes = new EventBusNodes(membership.vertx(), membership.nodeId(), membership::nodes,
                     membership.signatures());
-            return new ClusteredNode(membership, registry, nodes, insecure);
+            PresenceKeeper keeper = new PresenceKeeper(registry, HazelcastPresence.start(membership.hazelcast(),
+                    presenceCodec, presence, membership.vertx()), Clock.systemUTC());
+            return new ClusteredNode(membership, registry, keeper, nodes, insecure);
         } catch (RuntimeException e) {
             membership.close();
             throw e;
@@ -109,7 +128,12 @@ public final class ClusteredNode implements RelayNode {
 
     @Override
     public Registry registry() {
-        return registry;
+        return presence;
+    }
+
+    @Override
+    public PresenceKeeper presence() {
+        return presence;
     }
 
     @Override
@@ -121,6 +145,8 @@ public final class ClusteredNode implements RelayNode {
     public Fleet serve(IncomingCircuits circuits, NodeAdmin admin) {
         nodes.serve(circuits);
         membership.onNodeLeft(departed -> {
+            // Every survivor records the departed node's clients as seen now: the node cannot any more.
+            presence.lost(registry.clientsOf(departed));
             registry.purgeNode(departed);
             nodes.nodeLeft(departed);
             vertx().executeBlocking(() -> {
@@ -142,7 +168,7 @@ public final class ClusteredNode implements RelayNode {
         // Checks read the map: a worker thread's job, never an event loop's.
         vertx().setPeriodic(CHECK_INTERVAL.toMillis(), timer -> vertx().executeBlocking(
                 () -> repair("periodic check", registry::check), false));
-        fleet = ClusterFleet.start(vertx().eventBus(), admin, this::view);
+        fleet = ClusterFleet.start(vertx().eventBus(), admin, this::view, presence::offline);
         return fleet;
     }
 

@@ -31,13 +31,14 @@ import org.nuttssh.net.Ports;
  * @param metrics           where to serve /metrics and /health/*, or null for nowhere
  * @param shutdownGrace     how long open circuits may run on after a SIGTERM
  * @param certificates      revoked keys, certificate expiry and the host certificate
+ * @param presence          how long and how many names gone the relay remembers ({@code list --offline})
  */
 public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKeys,
                           Duration keepAliveInterval, int keepAliveCount, boolean useDns,
                           boolean proxyProtocol, List<CidrBlock> proxyProtocolFrom, boolean reservedNames,
                           ClusterConfig cluster, SshAlgorithms algorithms, Limits limits,
                           PerSourcePenalties perSourcePenalties, MetricsConfig metrics, Duration shutdownGrace,
-                          CertificateConfig certificates) {
+                          CertificateConfig certificates, PresenceConfig presence) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     static final String PROXY_PROTOCOL_FROM = "proxy-protocol-from";
@@ -75,6 +76,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(perSourcePenalties, "perSourcePenalties");
         Objects.requireNonNull(certificates, "certificates");
+        Objects.requireNonNull(presence, "presence");
         if (shutdownGrace.isNegative()) {
             throw new SettingException("shutdown-grace", shutdownGrace.toSeconds(), "0 or more seconds");
         }
@@ -96,7 +98,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
                 .proxyProtocolFrom(proxyProtocolFrom.stream().map(CidrBlock::toString).toList())
                 .reservedNames(reservedNames).cluster(cluster).algorithms(algorithms).limits(limits)
                 .perSourcePenalties(perSourcePenalties).metrics(metrics).shutdownGrace(shutdownGrace)
-                .certificates(certificates);
+                .certificates(certificates).presence(presence);
     }
 
     /** Collects settings; {@link #build} checks them all at once, naming the first bad one. */
@@ -118,6 +120,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         private MetricsConfig metrics;
         private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
         private CertificateConfig certificates = CertificateConfig.DEFAULT;
+        private PresenceConfig presence = PresenceConfig.DEFAULT;
 
         private Builder() {
         }
@@ -206,10 +209,15 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             return this;
         }
 
+        public Builder presence(PresenceConfig config) {
+            this.presence = config;
+            return this;
+        }
+
         public RelayConfig build() {
             return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
                     proxyProtocol, proxies(), reservedNames, cluster, algorithms, limits, perSourcePenalties, metrics,
-                    shutdownGrace, certificates);
+                    shutdownGrace, certificates, presence);
         }
 
         private List<CidrBlock> proxies() {

@@ -45,6 +45,10 @@ public final class Meters {
     public static final String REGISTRY_NAMES = "nuttssh.registry.names";
     public static final String REGISTRY_UPKEEP = "nuttssh.registry.upkeep";
     public static final String REGISTRY_RECORDS_FETCHED = "nuttssh.registry.records.fetched";
+    public static final String PRESENCE_CONNECTS = "nuttssh.presence.connects";
+    public static final String PRESENCE_DISCONNECTS = "nuttssh.presence.disconnects";
+    public static final String PRESENCE_OFFLINE = "nuttssh.presence.offline";
+    public static final String PRESENCE_UNREADABLE = "nuttssh.presence.unreadable";
 
     public static final String TAG_REASON = "reason";
     public static final String TAG_DIRECTION = "direction";
@@ -53,8 +57,9 @@ public final class Meters {
     private Meters() {
     }
 
-    /** Registers the relay's meters, and the JVM's basic ones, reading from {@code stats}. */
-    public static void bind(MeterRegistry registry, RelayStatistics stats) {
+    /** Registers the relay's meters, and the JVM's basic ones, reading from {@code stats} and {@code presence}. */
+    public static void bind(MeterRegistry registry, RelayStatistics stats, PresenceStatistics presence) {
+        bindPresence(registry, presence);
         Gauge.builder(CONNECTIONS_OPEN, stats, RelayStatistics::connectionsOpen)
                 .description("SSH connections open, authenticated or not").register(registry);
         Gauge.builder(CONNECTIONS_UNAUTHENTICATED, stats, RelayStatistics::connectionsUnauthenticated)
@@ -134,6 +139,19 @@ public final class Meters {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    private static void bindPresence(MeterRegistry registry, PresenceStatistics presence) {
+        FunctionCounter.builder(PRESENCE_CONNECTS, presence, PresenceStatistics::connects)
+                .description("Listening clients that registered a name on this node").register(registry);
+        FunctionCounter.builder(PRESENCE_DISCONNECTS, presence, PresenceStatistics::disconnects)
+                .description("Listening clients that left this node").register(registry);
+        Gauge.builder(PRESENCE_OFFLINE, presence, PresenceStatistics::offlineCount)
+                .description("Names seen within presence-retention and not connected now, on every node, as last "
+                        + "counted (each minute, and at each list --offline)").register(registry);
+        FunctionCounter.builder(PRESENCE_UNREADABLE, presence, PresenceStatistics::unreadable)
+                .description("Presence entries in the shared map that did not open (another secret, a stranger), "
+                        + "counted at each read").register(registry);
     }
 
     /** One counter per kind. Micrometer holds a function counter's object weakly: it must be the long-lived tally. */

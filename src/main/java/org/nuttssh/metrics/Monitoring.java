@@ -30,9 +30,10 @@ public final class Monitoring implements AutoCloseable {
      * @param readiness empty when ready for traffic, else why not
      */
     public static Monitoring start(MetricsConfig config, Vertx vertx, RelayStatistics stats,
-                                   Supplier<Optional<String>> readiness) throws StartupException {
+                                   PresenceStatistics presence, Supplier<Optional<String>> readiness)
+            throws StartupException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Meters.bind(registry, stats);
+        Meters.bind(registry, stats, presence);
         if (config == null) {
             return new Monitoring(registry, null);
         }

@@ -8,6 +8,7 @@ import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.IncomingCircuits;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.PresenceKeeper;
 import org.nuttssh.registry.Registry;
 
 import io.vertx.core.Vertx;
@@ -24,8 +25,11 @@ public interface RelayNode extends AutoCloseable {
     /** Vert.x on this node: clustered or plain; the metrics server runs on it too. */
     Vertx vertx();
 
-    /** The names of listening clients: this node's alone, or the cluster's. */
+    /** The names of listening clients: this node's alone, or the cluster's; it is {@link #presence}. */
     Registry registry();
+
+    /** The registry as it tells presence of clients coming and going; and what is remembered of names gone. */
+    PresenceKeeper presence();
 
     /** How circuits reach listening clients connected to other nodes; a node alone has none. */
     RemoteNodes remoteNodes();

@@ -13,7 +13,7 @@ import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Records;
 
-/** {@code list [-v | -c] [--json] [PATTERN]}: what each argument list asks for, or the usage error it gets. */
+/** {@code list [-v | -c | --offline] [--json] [PATTERN]}: what each argument list asks for, or the usage error it gets. */
 class ListRequestTest {
 
     private static final NodeId NODE_A = new NodeId("aaaa-1");
@@ -21,30 +21,37 @@ class ListRequestTest {
 
     @ParameterizedTest(name = "[{index}] list {0}")
     @CsvSource(delimiter = '|', nullValues = "null", value = {
-            "''            | false | false | false | null",
-            "-v            | true  | false | false | null",
-            "-c            | false | true  | false | null",
-            "gw-*          | false | false | false | gw-*",
-            "-c gw-*       | false | true  | false | gw-*",
-            "gw-? -v       | true  | false | false | gw-?",
-            "-c -c         | false | true  | false | null",
-            "*             | false | false | false | *",
-            "--json        | false | false | true  | null",
-            "-c --json gw* | false | true  | true  | gw*",
-            "--json -v     | true  | false | true  | null",
+            "''            | false | false | false | false | null",
+            "-v            | true  | false | false | false | null",
+            "-c            | false | true  | false | false | null",
+            "gw-*          | false | false | false | false | gw-*",
+            "-c gw-*       | false | true  | false | false | gw-*",
+            "gw-? -v       | true  | false | false | false | gw-?",
+            "-c -c         | false | true  | false | false | null",
+            "*             | false | false | false | false | *",
+            "--json        | false | false | false | true  | null",
+            "-c --json gw* | false | true  | false | true  | gw*",
+            "--json -v     | true  | false | false | true  | null",
+            "--offline     | false | false | true  | false | null",
+            "--json --offline gw* | false | false | true | true | gw*",
     })
-    void argumentsMakeARequest(String line, boolean verbose, boolean counts, boolean json, String pattern) {
+    void argumentsMakeARequest(String line, boolean verbose, boolean counts, boolean offline, boolean json,
+                               String pattern) {
         ListRequest.Parsed parsed = ListRequest.parse(words(line));
         assertNull(parsed.problem());
-        assertEquals(new ListRequest(verbose, counts, json, pattern), parsed.request());
+        assertEquals(new ListRequest(verbose, counts, offline, json, pattern), parsed.request());
     }
 
     @ParameterizedTest(name = "[{index}] list {0}")
     @CsvSource(delimiter = '|', value = {
-            "-x         | list: unknown option '-x' (expected -v, -c or --json)",
-            "-cv        | list: unknown option '-cv' (expected -v, -c or --json)",
-            "--JSON     | list: unknown option '--JSON' (expected -v, -c or --json)",
+            "-x         | list: unknown option '-x' (expected -v, -c, --offline or --json)",
+            "-cv        | list: unknown option '-cv' (expected -v, -c, --offline or --json)",
+            "--JSON     | list: unknown option '--JSON' (expected -v, -c, --offline or --json)",
             "-c -v      | list: -v and -c do not combine: counts have no per-client columns (expected one of them)",
+            "--offline -v | list: --offline does not combine with -v: it lists names not connected now (expected list "
+                    + "--offline [--json] [PATTERN])",
+            "-c --offline | list: --offline does not combine with -c: it lists names not connected now (expected list "
+                    + "--offline [--json] [PATTERN])",
             "gw-* db-*  | list: a second pattern 'db-*' after 'gw-*' (expected one PATTERN)",
             "gw/*       | list: pattern 'gw/*' has '/' at position 3 (expected a name with * and ? wildcards, "
                     + "1-253 bytes of letters, digits, '-', '_' and '.')",
@@ -62,7 +69,7 @@ class ListRequestTest {
         assertEquals("list: pattern 'gw\\x1b[2J' has U+001B at position 3 (expected a name with * and ? wildcards, "
                         + "1-253 bytes of letters, digits, '-', '_' and '.')\n",
                 ListRequest.parse(List.of("gw\u001b[2J")).problem());
-        assertEquals("list: unknown option '-\\x0a' (expected -v, -c or --json)\n",
+        assertEquals("list: unknown option '-\\x0a' (expected -v, -c, --offline or --json)\n",
                 ListRequest.parse(List.of("-\n")).problem());
         assertEquals("list: pattern '' is empty (expected a name with * and ? wildcards, "
                 + "1-253 bytes of letters, digits, '-', '_' and '.')\n", ListRequest.parse(List.of("")).problem());
@@ -106,7 +113,7 @@ class ListRequestTest {
     }
 
     private static List<String> select(String pattern, List<Listing> listings) {
-        ListRequest request = new ListRequest(false, false, false, pattern);
+        ListRequest request = new ListRequest(false, false, false, false, pattern);
         return listings.stream().filter(request::selects).map(listing -> listing.record().hostname()).toList();
     }
 

@@ -20,6 +20,7 @@ import org.nuttssh.config.CertificateConfig;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.MaxStartups;
 import org.nuttssh.config.PerSourcePenalties;
+import org.nuttssh.config.PresenceConfig;
 import org.nuttssh.config.RelayConfig;
 
 import picocli.CommandLine;
@@ -192,6 +193,28 @@ class SettingSourcesTest {
         assertEquals(1, badExempt.status());
         assertTrue(badExempt.output().startsWith("nuttssh: per-source-penalty-exempt: '10.0.0.300' from "),
                 badExempt.output());
+    }
+
+    @Test
+    void thePresenceSettingsComeFromEverySource() throws Exception {
+        assertEquals(PresenceConfig.DEFAULT, settings(Map.of()).presence());
+        assertEquals(new PresenceConfig(Duration.ofDays(30), 50_000), settings(Map.of()).presence());
+        Path file = file("presence-retention: 12h\npresence-max-entries: 500\n");
+        assertEquals(new PresenceConfig(Duration.ofHours(12), 500), settings(Map.of(), "--config", file.toString())
+                .presence());
+        assertEquals(Duration.ofMinutes(90), settings(Map.of("NUTTSSH_PRESENCE_RETENTION", "90m"), "--config",
+                file.toString()).presence().retention());
+
+        Result bad = run(Map.of("NUTTSSH_PRESENCE_RETENTION", "30"));
+        assertEquals(1, bad.status());
+        assertEquals("nuttssh: presence-retention: '30' from NUTTSSH_PRESENCE_RETENTION (expected: a number with d, h, "
+                + "m or s, e.g. 30d, from 1m to 3650d)\n", bad.output());
+        Result tooShort = run(Map.of(), "--presence-retention", "59s");
+        assertTrue(tooShort.output().contains("presence-retention: '59s' from --presence-retention (expected: "),
+                tooShort.output());
+        Result none = run(Map.of(), "--config", file("presence-max-entries: 0\n").toString());
+        assertEquals(1, none.status());
+        assertTrue(none.output().contains("presence-max-entries: '0' from "), none.output());
     }
 
     @Test

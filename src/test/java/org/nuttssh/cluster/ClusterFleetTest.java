@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,7 @@ import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.FleetAnswer;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.Sighting;
 import org.nuttssh.testing.FakeNodeAdmin;
 import org.nuttssh.testing.Records;
 
@@ -33,6 +37,9 @@ class ClusterFleetTest {
     private static final NodeId A = new NodeId("nodeA");
     private static final NodeId B = new NodeId("nodeB");
     private static final NodeId C = new NodeId("nodeC");
+    /** These tests ask nothing of presence. */
+    private static final Supplier<CompletionStage<List<Sighting>>> NO_OFFLINE =
+            () -> CompletableFuture.completedFuture(List.of());
 
     private final Vertx vertx = Vertx.vertx();
     private final ClusterView members = new ClusterView(A, List.of(A, B, C), 0, 0, 0, false,
@@ -51,8 +58,8 @@ class ClusterFleetTest {
     void answersComeFromEveryNodeAndSilentNodesAreNamed() throws Exception {
         FakeNodeAdmin a = new FakeNodeAdmin(A);
         FakeNodeAdmin b = new FakeNodeAdmin(B);
-        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), a, () -> members);
-        ClusterFleet.start(vertx.eventBus(), b, () -> members);
+        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), a, () -> members, NO_OFFLINE);
+        ClusterFleet.start(vertx.eventBus(), b, () -> members, NO_OFFLINE);
 
         FleetAnswer<ClientTraffic> traffic = fleetA.traffic().toCompletableFuture().get(SECONDS, TimeUnit.SECONDS);
         FleetAnswer<CircuitView> circuits = fleetA.circuits().toCompletableFuture().get(SECONDS, TimeUnit.SECONDS);
@@ -69,8 +76,8 @@ class ClusterFleetTest {
     void aKickReachesTheNodeHoldingTheClient() throws Exception {
         FakeNodeAdmin a = new FakeNodeAdmin(A);
         FakeNodeAdmin b = new FakeNodeAdmin(B);
-        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), a, () -> members);
-        ClusterFleet.start(vertx.eventBus(), b, () -> members);
+        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), a, () -> members, NO_OFFLINE);
+        ClusterFleet.start(vertx.eventBus(), b, () -> members, NO_OFFLINE);
 
         assertTrue(fleetA.kick(client("nodeB-7", B), "root").toCompletableFuture()
                 .get(SECONDS, TimeUnit.SECONDS));
@@ -85,7 +92,7 @@ class ClusterFleetTest {
 
     @Test
     void aKickForANodeThatDoesNotAnswerFailsWithItsName() throws Exception {
-        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), new FakeNodeAdmin(A), () -> members);
+        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), new FakeNodeAdmin(A), () -> members, NO_OFFLINE);
 
         Throwable failure = fleetA.kick(client("nodeC-1", C), "root").toCompletableFuture()
                 .handle((kicked, error) -> error).get(SECONDS, TimeUnit.SECONDS);

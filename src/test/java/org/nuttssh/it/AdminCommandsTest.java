@@ -125,7 +125,7 @@ class AdminCommandsTest {
 
         SshProcess missingName = relay.run(relay.ssh("relay-root", "kick"));
         assertEquals(2, missingName.process().exitValue());
-        assertTrue(missingName.stderr().contains("usage: list [-v | -c] [--json] [PATTERN] | whoami | circuits | kick NAME[~N]"),
+        assertTrue(missingName.stderr().contains("usage: list [-v | -c | --offline] [--json] [PATTERN] | whoami | circuits | kick NAME[~N]"),
                 missingName.stderr());
 
         SshProcess notAdmin = relay.run(relay.ssh("relay-alice", "kick", "gw1"));

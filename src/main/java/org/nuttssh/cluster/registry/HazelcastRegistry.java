@@ -156,6 +156,11 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         return mirror.unreadable();
     }
 
+    /** The clients this node's mirror holds for {@code node}; read from memory, so any thread may ask. */
+    public List<ListenerRecord> clientsOf(NodeId node) {
+        return mirror.index().records().stream().filter(record -> record.node().equals(node)).toList();
+    }
+
     /**
      * A node is no longer a member: its clients leave this node's mirror at once. Touches no map, so it may run on
      * the event thread that tells of the departure; {@link #removeSlice} then clears the map.

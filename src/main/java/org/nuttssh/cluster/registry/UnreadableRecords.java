@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts map values that do not open as records, and says so in the log at most once a minute: a node with another
- * secret, or a stranger writing to the map, would otherwise fill the log, once per value per resync.
+ * Counts map values that do not open as records (or presence entries), and says so in the log at most once a minute:
+ * a node with another secret, or a stranger writing to the map, would otherwise fill the log, once per value per
+ * resync.
  */
 final class UnreadableRecords {
 
@@ -18,9 +19,19 @@ final class UnreadableRecords {
 
     private static final Logger log = LoggerFactory.getLogger(UnreadableRecords.class);
 
+    /** What the values should have been, for the log. */
+    private final String what;
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong sinceLastLog = new AtomicLong();
+
+    UnreadableRecords() {
+        this("records");
+    }
+
+    UnreadableRecords(String what) {
+        this.what = what;
+    }
 
     void seen(String key) {
         count.incrementAndGet();
@@ -29,9 +40,9 @@ final class UnreadableRecords {
         long due = nextLogNanos.get();
         if (now - due >= 0 && nextLogNanos.compareAndSet(due, now + LOG_INTERVAL.toNanos())) {
             sinceLastLog.addAndGet(-pending);
-            log.warn("ignored {} value(s) in the cluster map that do not open as records, the latest under key '{}': "
+            log.warn("ignored {} value(s) in the cluster map that do not open as {}, the latest under key '{}': "
                     + "a node with another cluster secret, or something that is not a relay writing to the map",
-                    pending, shortened(key));
+                    pending, what, shortened(key));
         }
     }
 
