@@ -80,7 +80,7 @@ class ListJsonTest {
                 notAdmin.stderr());
         SshProcess badFlag = relay.run(relay.ssh("relay-alice", "list", "--jsn"));
         assertEquals(2, badFlag.process().exitValue());
-        assertTrue(badFlag.stderr().contains("list: unknown option '--jsn' (expected -v, -c or --json)"),
+        assertTrue(badFlag.stderr().contains("list: unknown option '--jsn' (expected -v, -c, --offline or --json)"),
                 badFlag.stderr());
         assertEquals(new JsonArray(), array("relay-alice", "list", "--json", "web-*"));
     }
