@@ -19,9 +19,9 @@ public record PresenceConfig(Duration retention, int maxEntries) {
     public static final String DEFAULT_RETENTION = "30d";
     /**
      * The largest fleet measured (30,000 listening clients on three nodes, docs/performance.md) with room to spare.
-     * An entry is a few hundred bytes (a sealed name with its aliases, ports, node and address; 300-400 bytes for a
-     * 20-byte name), so a full table is some 20 MB per copy, spread over the members, and a flood of one-off names
-     * cannot grow it further.
+     * An entry is a few hundred bytes: the sealed value of a 19-byte name with one port is 187 bytes (its JSON, a
+     * format byte, nonce and tag), and Hazelcast's key and bookkeeping bring that to some 300-400. A full table is
+     * then some 20 MB per copy, spread over the members, and a flood of one-off names cannot grow it further.
      */
     public static final int DEFAULT_MAX_ENTRIES = 50_000;
     /** Below a minute, names would be forgotten between two looks at {@code list --offline}. */
