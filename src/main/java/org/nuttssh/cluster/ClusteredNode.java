@@ -11,6 +11,7 @@ import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.IncomingCircuits;
+import org.nuttssh.cluster.bus.ClusterEvents;
 import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.membership.ClusterMembership;
 import org.nuttssh.cluster.membership.EventBusSettings;
@@ -23,6 +24,7 @@ import org.nuttssh.cluster.registry.SealingKey;
 import org.nuttssh.cluster.trust.ClusterSecret;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
+import org.nuttssh.events.EventHub;
 import org.nuttssh.node.CloseOrder;
 import org.nuttssh.node.RelayNode;
 import org.nuttssh.registry.NodeId;
@@ -53,6 +55,7 @@ public final class ClusteredNode implements RelayNode {
     private final EventBusNodes nodes;
     private final boolean insecure;
     private volatile ClusterFleet fleet;
+    private volatile ClusterEvents events;
 
     private ClusteredNode(ClusterMembership membership, HazelcastRegistry registry, EventBusNodes nodes,
                           boolean insecure) {
@@ -159,6 +162,11 @@ public final class ClusteredNode implements RelayNode {
     }
 
     @Override
+    public void relayEvents(EventHub events) {
+        this.events = new ClusterEvents(vertx(), id(), membership::nodes, membership.signatures(), events);
+    }
+
+    @Override
     public ClusterView view() {
         RepairTally repairs = registry.repairs();
         return new ClusterView(id(), membership.nodes(), membership.merges(), repairs.repairs(),
@@ -178,6 +186,6 @@ public final class ClusteredNode implements RelayNode {
     /** Stops answering other nodes, withdraws this node's names, then leaves. */
     @Override
     public void close() {
-        CloseOrder.builder().close(fleet).close(registry).close(membership).build().close();
+        CloseOrder.builder().close(events).close(fleet).close(registry).close(membership).build().close();
     }
 }

@@ -1,5 +1,6 @@
 package org.nuttssh.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,13 +32,14 @@ import org.nuttssh.net.Ports;
  * @param metrics           where to serve /metrics and /health/*, or null for nowhere
  * @param shutdownGrace     how long open circuits may run on after a SIGTERM
  * @param certificates      revoked keys, certificate expiry and the host certificate
+ * @param eventWebhook      where this node posts its events, or null for nowhere
  */
 public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKeys,
                           Duration keepAliveInterval, int keepAliveCount, boolean useDns,
                           boolean proxyProtocol, List<CidrBlock> proxyProtocolFrom, boolean reservedNames,
                           ClusterConfig cluster, SshAlgorithms algorithms, Limits limits,
                           PerSourcePenalties perSourcePenalties, MetricsConfig metrics, Duration shutdownGrace,
-                          CertificateConfig certificates) {
+                          CertificateConfig certificates, URI eventWebhook) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     static final String PROXY_PROTOCOL_FROM = "proxy-protocol-from";
@@ -96,7 +98,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
                 .proxyProtocolFrom(proxyProtocolFrom.stream().map(CidrBlock::toString).toList())
                 .reservedNames(reservedNames).cluster(cluster).algorithms(algorithms).limits(limits)
                 .perSourcePenalties(perSourcePenalties).metrics(metrics).shutdownGrace(shutdownGrace)
-                .certificates(certificates);
+                .certificates(certificates).eventWebhook(eventWebhook == null ? null : eventWebhook.toString());
     }
 
     /** Collects settings; {@link #build} checks them all at once, naming the first bad one. */
@@ -118,6 +120,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         private MetricsConfig metrics;
         private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
         private CertificateConfig certificates = CertificateConfig.DEFAULT;
+        private String eventWebhook;
 
         private Builder() {
         }
@@ -206,10 +209,16 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             return this;
         }
 
+        /** @param url checked by {@link #build}; null or empty for no webhook */
+        public Builder eventWebhook(String url) {
+            this.eventWebhook = url;
+            return this;
+        }
+
         public RelayConfig build() {
             return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
                     proxyProtocol, proxies(), reservedNames, cluster, algorithms, limits, perSourcePenalties, metrics,
-                    shutdownGrace, certificates);
+                    shutdownGrace, certificates, WebhookUrl.parse(eventWebhook));
         }
 
         private List<CidrBlock> proxies() {

@@ -8,6 +8,7 @@ import org.nuttssh.admin.LocalFleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.IncomingCircuits;
+import org.nuttssh.events.EventHub;
 import org.nuttssh.registry.LocalRegistry;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Registry;
@@ -52,6 +53,11 @@ public final class StandaloneNode implements RelayNode {
     @Override
     public Fleet serve(IncomingCircuits circuits, NodeAdmin admin) {
         return new LocalFleet(admin, this::view);
+    }
+
+    @Override
+    public void relayEvents(EventHub events) {
+        // No other node to tell, or to hear from.
     }
 
     @Override
