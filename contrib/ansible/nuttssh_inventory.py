@@ -2,7 +2,7 @@
 """Ansible dynamic inventory for the devices behind a Nuttssh relay.
 
 Runs `ssh $NUTTSSH_RELAY list --json` (with the extra ssh arguments in $NUTTSSH_SSH_ARGS, split as a shell would),
-and gives every listening client a host whose ssh goes through the relay: the relay's names are the host names and
+and gives every listening client with port 22 (its sshd) a host whose ssh goes through the relay: the relay's names are the host names and
 their port 22 the device's sshd, reached with `ssh -W NAME:22` through the relay (a ProxyCommand, which carries the
 same extra arguments). Hosts are grouped by relay node (`node_<id>`) and by the part of the name before its first
 `-` (`gw-berlin-1` is in `gw`), made into valid group names.
@@ -90,6 +90,8 @@ def inventory(rows, relay, extra):
     hostvars = {}
     groups = {}
     for row in rows:
+        if DEVICE_PORT not in row.get("ports", []):
+            continue  # no sshd to reach: a client forwarding only a web port is no Ansible host
         name = row["name"]
         hostvars[name] = host_vars(row, relay, extra)
         names = [group_name(name.split("-", 1)[0])]
