@@ -58,7 +58,6 @@ class ClusterEventsTest {
     }
 
     private static long count(SshProcess events, String event) {
-        return events.stdout().lines().map(JsonObject::new).filter(json -> event.equals(json.getString("event")))
-                .count();
+        return EventsTest.jsonLines(events).stream().filter(json -> event.equals(json.getString("event"))).count();
     }
 }
