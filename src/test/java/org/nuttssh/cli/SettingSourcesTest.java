@@ -320,7 +320,6 @@ class SettingSourcesTest {
         assertEquals(RelayConfig.DEFAULT_PORT, config.port());
         assertEquals(Path.of("/etc/nuttssh/authorized_keys"), config.authorizedKeys());
         assertEquals(9878, config.metrics().port());
-        assertEquals(URI.create("https://hooks.example.com/nuttssh"), config.eventWebhook());
     }
 
     @Test
