@@ -17,8 +17,12 @@ import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.cluster.ClusteredNode;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.config.StartupException;
+import org.nuttssh.events.EventHub;
+import org.nuttssh.events.EventWebhook;
+import org.nuttssh.events.WebhookOutcome;
 import org.nuttssh.metrics.Monitoring;
 import org.nuttssh.metrics.RelayStatistics;
+import org.nuttssh.metrics.Tally;
 import org.nuttssh.node.CloseOrder;
 import org.nuttssh.node.RelayNode;
 import org.nuttssh.node.StandaloneNode;
@@ -55,8 +59,11 @@ public final class Relay implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Refusals refusals = new Refusals();
+    private final Tally<WebhookOutcome> webhookCounts = Tally.of(WebhookOutcome.class, WebhookOutcome::label);
     // Set by start, in this order; close releases whichever are set.
     private RelayNode node;
+    private EventHub events;
+    private EventWebhook webhook;
     private Switchboard switchboard;
     private SshService ssh;
     private RelayStatistics statistics;
@@ -94,15 +101,20 @@ public final class Relay implements AutoCloseable {
     private void joinNode() throws StartupException {
         node = config.cluster() == null ? StandaloneNode.start(config.presence())
                 : ClusteredNode.join(config.cluster(), config.presence());
+        events = new EventHub(node.id());
+        if (config.eventWebhook() != null) {
+            webhook = EventWebhook.start(node.vertx(), config.eventWebhook(), events, webhookCounts);
+        }
         switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(),
-                config.limits().maxCircuitsPerClient(), refusals);
+                config.limits().maxCircuitsPerClient(), refusals, events);
     }
 
     private void listen(KeyPairProvider hostKeys, AuthorizedKeys authorizedKeys) throws StartupException, IOException {
         ssh = SshService.create(config, switchboard, node.registry(), refusals, hostKeys, authorizedKeys);
-        statistics = ssh.statistics(node::view);
+        statistics = ssh.statistics(node::view, webhookCounts);
         Fleet fleet = node.serve(switchboard, ssh.nodeAdmin());
-        ssh.listen(fleet);
+        node.relayEvents(events);
+        ssh.listen(fleet, events);
     }
 
     private void serveMetrics() throws StartupException {
@@ -172,6 +184,6 @@ public final class Relay implements AutoCloseable {
         }
         stopping.set(true);
         // Sessions first (their circuits and names go with them), then what they used.
-        CloseOrder.builder().close(ssh).close(monitoring).close(node).build().close();
+        CloseOrder.builder().close(ssh).close(monitoring).close(webhook).close(node).build().close();
     }
 }

@@ -41,7 +41,8 @@ class ArchitectureTest {
                 .layer("ssh").definedBy("org.nuttssh.ssh..")
                 .layer("relay model").definedBy("org.nuttssh.admin..", "org.nuttssh.auth..", "org.nuttssh.proxy..",
                         "org.nuttssh.circuit..", "org.nuttssh.memory..")
-                .layer("registry and meters").definedBy("org.nuttssh.registry..", "org.nuttssh.metrics..")
+                .layer("registry and meters").definedBy("org.nuttssh.registry..", "org.nuttssh.metrics..",
+                        "org.nuttssh.events..")
                 .layer("settings and utilities").definedBy("org.nuttssh.config..", "org.nuttssh.net..",
                         "org.nuttssh.text..")
                 .whereLayer("command line").mayNotBeAccessedByAnyLayer()

@@ -21,6 +21,7 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.AsyncCommand;
 import org.apache.sshd.server.command.CommandFactory;
 import org.nuttssh.auth.keys.Access;
+import org.nuttssh.events.EventHub;
 import org.nuttssh.registry.ConnectName;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
@@ -38,15 +39,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code whoami} is for every key; {@code list}, {@code list -c} and {@code list PATTERN} (each also as JSON with
  * {@code --json}) for initiate or admin, showing a key narrowed by {@code permitopen=} only what it may reach
- * ({@link Reachable}), and {@code list --offline} the names seen lately and gone; {@code list -v}, {@code circuits} and {@code kick NAME[~N]} for admin, and they cover every
- * node of a cluster.
+ * ({@link Reachable}), and {@code list --offline} the names seen lately and gone; {@code list -v}, {@code circuits},
+ * {@code kick NAME[~N]} and {@code events [--json]} for admin, and they cover every node of a cluster. {@code events}
+ * follows until the client disconnects.
  */
 public final class RelayCommand implements AsyncCommand {
 
     static final int EXIT_OK = 0;
     static final int EXIT_DENIED = 1;
     static final int EXIT_USAGE = 2;
-    static final String USAGE = "usage: " + ListRequest.FORM + " | whoami | circuits | kick NAME[~N]\n";
+    static final String USAGE = "usage: " + ListRequest.FORM + " | whoami | circuits | kick NAME[~N]"
+            + " | events [--json]\n";
 
     private static final Logger log = LoggerFactory.getLogger(RelayCommand.class);
 
@@ -65,6 +68,8 @@ public final class RelayCommand implements AsyncCommand {
     private final Caller caller;
     private final Registry registry;
     private final Fleet fleet;
+    private final EventHub events;
+    private volatile EventFollower follower;
     private IoOutputStream out;
     private IoOutputStream err;
     private ExitCallback exit;
@@ -72,12 +77,14 @@ public final class RelayCommand implements AsyncCommand {
     /**
      * @param commandLine what the client asked to run; empty for a shell
      * @param fleet       every node of the relay, for the admin commands
+     * @param events      the cluster's events, for {@code events}
      */
-    public RelayCommand(String commandLine, Caller caller, Registry registry, Fleet fleet) {
+    public RelayCommand(String commandLine, Caller caller, Registry registry, Fleet fleet, EventHub events) {
         this.words = CommandFactory.split(commandLine == null ? "" : commandLine.trim());
         this.caller = caller;
         this.registry = registry;
         this.fleet = fleet;
+        this.events = events;
     }
 
     @Override
@@ -104,6 +111,9 @@ public final class RelayCommand implements AsyncCommand {
                 return args.isEmpty() ? asAdmin("circuits", this::circuits) : usage();
             case "kick":
                 return args.size() == 1 ? asAdmin("kick", () -> kick(args.get(0))) : usage();
+            case "events":
+                return args.isEmpty() || args.equals(List.of("--json"))
+                        ? asAdmin("events", () -> follow(!args.isEmpty())) : usage();
             default:
                 return usage();
         }
@@ -178,6 +188,13 @@ public final class RelayCommand implements AsyncCommand {
         });
     }
 
+    /** Never completes: the events go on until the client disconnects, which {@link #destroy} sees. */
+    private CompletionStage<Outcome> follow(boolean json) {
+        follower = new EventFollower(events, out, json);
+        follower.start();
+        return new CompletableFuture<>();
+    }
+
     private CompletionStage<Outcome> asAdmin(String command, Supplier<CompletionStage<Outcome>> run) {
         return caller.access().contains(Access.ADMIN) ? run.get() : denied(command, "access=\"admin\"");
     }
@@ -216,7 +233,10 @@ public final class RelayCommand implements AsyncCommand {
 
     @Override
     public void destroy(ChannelSession channel) {
-        // Nothing to release: output streams belong to the channel.
+        EventFollower following = follower;
+        if (following != null) {
+            following.stop();
+        }
     }
 
     @Override

@@ -14,4 +14,10 @@ public interface Connector {
      */
     CompletionStage<Circuit> connect(CircuitEnd initiator, Initiator who, String target, int port, String originHost,
                                      int originPort);
+
+    /**
+     * Reports that {@code who} did not get its circuit to {@code target:port}, whoever refused it: the channel's own
+     * checks, this switchboard, or the node holding the target. Called once per refused open, by the channel.
+     */
+    void refused(Initiator who, String target, int port, CircuitRefusedException why);
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.nuttssh.config.Limit;
+import org.nuttssh.events.EventSink;
 import org.nuttssh.registry.ClientName;
 import org.nuttssh.registry.ConnectName;
 import org.nuttssh.registry.ListenerRecord;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Connects initiators to listening clients: looks the target up in the registry, asks the listening client to accept,
  * and joins the two ends into a circuit. Knows the listening clients of this node and the circuits open here, counts
- * the refusals it decides, and writes each circuit's audit record when it closes. Each kind of caller sees it through
+ * the refusals it decides, writes each circuit's audit record when it closes, and reports what happens as events. Each kind of caller sees it through
  * its own face: {@link Listeners}, {@link Connector}, {@link IncomingCircuits}, {@link SwitchboardView}.
  */
 public final class Switchboard implements Listeners, Connector, IncomingCircuits, SwitchboardView {
@@ -37,6 +38,7 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
     private final Map<String, ListenerRecord> localRecords = new ConcurrentHashMap<>();
     private final CircuitBook book = new CircuitBook();
     private final Refusals refusals;
+    private final CircuitEvents events;
     private volatile boolean draining;
 
     /**
@@ -44,14 +46,16 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
      * @param node                 this node's id, as the registry records it for the clients connected here
      * @param maxCircuitsPerClient circuits one initiator may have open or opening; 0 for no limit
      * @param refusals             where the refusals it decides are counted
+     * @param events              where what happens to listening clients and circuits here is reported
      */
     public Switchboard(Registry registry, RemoteNodes remoteNodes, NodeId node, int maxCircuitsPerClient,
-                       Refusals refusals) {
+                       Refusals refusals, EventSink events) {
         this.registry = registry;
         this.remoteNodes = remoteNodes;
         this.node = node;
         this.maxCircuitsPerClient = maxCircuitsPerClient;
         this.refusals = refusals;
+        this.events = new CircuitEvents(events, node);
     }
 
     @Override
@@ -65,17 +69,21 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
             return CompletableFuture.failedFuture(new IllegalStateException("relay is shutting down"));
         }
         localClients.put(record.id(), client);
-        localRecords.put(record.id(), record);
+        boolean first = localRecords.put(record.id(), record) == null;
         book.listening(record.id());
-        return registry.register(record);
+        CompletionStage<Void> registered = registry.register(record);
+        return first ? registered.thenRun(() -> events.connected(record)) : registered;
     }
 
     @Override
     public CompletionStage<Void> withdraw(String id) {
         return registry.unregister(id).whenComplete((ignored, failure) -> {
             localClients.remove(id);
-            localRecords.remove(id);
+            ListenerRecord record = localRecords.remove(id);
             book.notListening(id);
+            if (record != null) {
+                events.disconnected(record);
+            }
         });
     }
 
@@ -168,7 +176,9 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
     /** @param describe what the book keeps about the circuit, made once the circuit exists */
     private Circuit startCircuit(CircuitEnd initiator, CircuitEnd target, Function<Circuit, OpenCircuit> describe) {
         Circuit circuit = new Circuit(initiator, target, this::finished);
-        book.opened(describe.apply(circuit));
+        OpenCircuit entry = describe.apply(circuit);
+        book.opened(entry);
+        events.opened(entry);
         circuit.start();
         return circuit;
     }
@@ -177,7 +187,13 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
         OpenCircuit entry = book.closed(circuit);
         if (entry != null && entry.audited()) {
             CircuitAudit.closed(entry);
+            events.closed(entry);
         }
+    }
+
+    @Override
+    public void refused(Initiator who, String target, int port, CircuitRefusedException why) {
+        events.refused(who, target, port, why);
     }
 
     /** Counts the refusal a failed open ends with. */

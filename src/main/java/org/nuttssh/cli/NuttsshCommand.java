@@ -153,6 +153,12 @@ final class NuttsshCommand implements Callable<Integer> {
             description = "Address for the metrics port (default: ${DEFAULT-VALUE}).")
     String metricsBind;
 
+    @Option(names = "--event-webhook", paramLabel = "URL",
+            description = "POST this node's events (connected, disconnected, circuit-opened, circuit-closed, refused) "
+                    + "to this http(s) URL as JSON arrays, batched, retried with backoff; events the receiver cannot "
+                    + "keep up with are dropped and counted (default: off).")
+    String eventWebhook;
+
     @Mixin
     LimitOptions limits;
 
@@ -273,6 +279,7 @@ final class NuttsshCommand implements Callable<Integer> {
                     .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
                     .certificates(new CertificateConfig(revokedKeys, disconnectExpiredCertificates, hostCertificate))
                     .presence(new PresenceConfig(PresenceConfig.parseRetention(presenceRetention), presenceMaxEntries))
+                    .eventWebhook(eventWebhook)
                     .build();
         } catch (SettingException e) {
             throw e.from(sources.origin(e.setting(), spec.commandLine().getParseResult()));

@@ -12,6 +12,7 @@ import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.IncomingCircuits;
+import org.nuttssh.cluster.bus.ClusterEvents;
 import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.membership.ClusterMembership;
 import org.nuttssh.cluster.membership.EventBusSettings;
@@ -27,6 +28,7 @@ import org.nuttssh.cluster.trust.ClusterSecret;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.PresenceConfig;
 import org.nuttssh.config.StartupException;
+import org.nuttssh.events.EventHub;
 import org.nuttssh.node.CloseOrder;
 import org.nuttssh.node.RelayNode;
 import org.nuttssh.registry.NodeId;
@@ -59,6 +61,7 @@ public final class ClusteredNode implements RelayNode {
     private final EventBusNodes nodes;
     private final boolean insecure;
     private volatile ClusterFleet fleet;
+    private volatile ClusterEvents events;
 
     private ClusteredNode(ClusterMembership membership, HazelcastRegistry registry, PresenceKeeper presence,
                           EventBusNodes nodes, boolean insecure) {
@@ -185,6 +188,11 @@ public final class ClusteredNode implements RelayNode {
     }
 
     @Override
+    public void relayEvents(EventHub events) {
+        this.events = new ClusterEvents(vertx(), id(), membership::nodes, membership.signatures(), events);
+    }
+
+    @Override
     public ClusterView view() {
         RepairTally repairs = registry.repairs();
         return new ClusterView(id(), membership.nodes(), membership.merges(), repairs.repairs(),
@@ -204,6 +212,6 @@ public final class ClusteredNode implements RelayNode {
     /** Stops answering other nodes, withdraws this node's names, then leaves. */
     @Override
     public void close() {
-        CloseOrder.builder().close(fleet).close(registry).close(membership).build().close();
+        CloseOrder.builder().close(events).close(fleet).close(registry).close(membership).build().close();
     }
 }

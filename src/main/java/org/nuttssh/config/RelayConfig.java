@@ -1,5 +1,6 @@
 package org.nuttssh.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,13 +33,14 @@ import org.nuttssh.net.Ports;
  * @param shutdownGrace     how long open circuits may run on after a SIGTERM
  * @param certificates      revoked keys, certificate expiry and the host certificate
  * @param presence          how long and how many names gone the relay remembers ({@code list --offline})
+ * @param eventWebhook      where this node posts its events, or null for nowhere
  */
 public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKeys,
                           Duration keepAliveInterval, int keepAliveCount, boolean useDns,
                           boolean proxyProtocol, List<CidrBlock> proxyProtocolFrom, boolean reservedNames,
                           ClusterConfig cluster, SshAlgorithms algorithms, Limits limits,
                           PerSourcePenalties perSourcePenalties, MetricsConfig metrics, Duration shutdownGrace,
-                          CertificateConfig certificates, PresenceConfig presence) {
+                          CertificateConfig certificates, PresenceConfig presence, URI eventWebhook) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     static final String PROXY_PROTOCOL_FROM = "proxy-protocol-from";
@@ -98,7 +100,8 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
                 .proxyProtocolFrom(proxyProtocolFrom.stream().map(CidrBlock::toString).toList())
                 .reservedNames(reservedNames).cluster(cluster).algorithms(algorithms).limits(limits)
                 .perSourcePenalties(perSourcePenalties).metrics(metrics).shutdownGrace(shutdownGrace)
-                .certificates(certificates).presence(presence);
+                .certificates(certificates).presence(presence)
+                .eventWebhook(eventWebhook == null ? null : eventWebhook.toString());
     }
 
     /** Collects settings; {@link #build} checks them all at once, naming the first bad one. */
@@ -121,6 +124,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
         private CertificateConfig certificates = CertificateConfig.DEFAULT;
         private PresenceConfig presence = PresenceConfig.DEFAULT;
+        private String eventWebhook;
 
         private Builder() {
         }
@@ -214,10 +218,16 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             return this;
         }
 
+        /** @param url checked by {@link #build}; null or empty for no webhook */
+        public Builder eventWebhook(String url) {
+            this.eventWebhook = url;
+            return this;
+        }
+
         public RelayConfig build() {
             return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
                     proxyProtocol, proxies(), reservedNames, cluster, algorithms, limits, perSourcePenalties, metrics,
-                    shutdownGrace, certificates, presence);
+                    shutdownGrace, certificates, presence, WebhookUrl.parse(eventWebhook));
         }
 
         private List<CidrBlock> proxies() {

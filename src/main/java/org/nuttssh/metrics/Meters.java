@@ -49,10 +49,12 @@ public final class Meters {
     public static final String PRESENCE_DISCONNECTS = "nuttssh.presence.disconnects";
     public static final String PRESENCE_OFFLINE = "nuttssh.presence.offline";
     public static final String PRESENCE_UNREADABLE = "nuttssh.presence.unreadable";
+    public static final String WEBHOOK_EVENTS = "nuttssh.webhook.events";
 
     public static final String TAG_REASON = "reason";
     public static final String TAG_DIRECTION = "direction";
     public static final String TAG_LIMIT = "limit";
+    public static final String TAG_OUTCOME = "outcome";
 
     private Meters() {
     }
@@ -134,6 +136,9 @@ public final class Meters {
         FunctionCounter.builder(REGISTRY_RECORDS_FETCHED, stats, RelayStatistics::registryRecordsFetched)
                 .description("Records read from the shared map to check or repair the registry (none while in step)")
                 .register(registry);
+        bindTally(registry, WEBHOOK_EVENTS, TAG_OUTCOME, stats.webhookEvents(),
+                "This node's events for the event webhook: sent (taken by the receiver), dropped (the queue was "
+                        + "full), failed (every attempt failed)");
 
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -97,4 +97,7 @@ public interface RelayStatistics {
 
     /** Records read from the shared map to keep this node's registry in step; 0 for a single node. */
     long registryRecordsFetched();
+
+    /** This node's events meant for the event webhook, by what became of them: sent, dropped, failed. */
+    Tally<?> webhookEvents();
 }

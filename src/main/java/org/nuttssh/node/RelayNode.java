@@ -7,6 +7,7 @@ import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.IncomingCircuits;
+import org.nuttssh.events.EventHub;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.PresenceKeeper;
 import org.nuttssh.registry.Registry;
@@ -41,6 +42,12 @@ public interface RelayNode extends AutoCloseable {
      * @return the operator commands' view of every node
      */
     Fleet serve(IncomingCircuits circuits, NodeAdmin admin);
+
+    /**
+     * Passes this node's events to the other nodes, and theirs to the {@code events} readers here; a node alone has
+     * no other. Call once, with {@link #serve}.
+     */
+    void relayEvents(EventHub events);
 
     /** The nodes as this one sees them, itself included, and how the cluster has healed. */
     ClusterView view();

@@ -11,6 +11,7 @@ import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.IncomingCircuits;
 import org.nuttssh.config.PresenceConfig;
 import org.nuttssh.registry.LocalPresence;
+import org.nuttssh.events.EventHub;
 import org.nuttssh.registry.LocalRegistry;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.PresenceKeeper;
@@ -63,6 +64,11 @@ public final class StandaloneNode implements RelayNode {
     @Override
     public Fleet serve(IncomingCircuits circuits, NodeAdmin admin) {
         return new LocalFleet(admin, this::view, registry::offline);
+    }
+
+    @Override
+    public void relayEvents(EventHub events) {
+        // No other node to tell, or to hear from.
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.nuttssh.ssh;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
@@ -44,24 +45,29 @@ final class DirectTcpipChannel extends AbstractServerChannel {
 
         OpenFuture result = new DefaultOpenFuture(this, futureLock);
         ClientConnection initiator = ClientConnection.of((ServerSession) getSession());
+        Initiator who = new Initiator(initiator.id(), initiator.name(), initiator.address(),
+                initiator.key().fingerprint(), initiator.certificate().map(UserCertificate::describe).orElse(null));
         String route = initiator.describe() + " -> " + target + ":" + port;
+        // Every refusal of this open goes through here: reported once, then answered.
+        Consumer<CircuitRefusedException> refuse = reason -> {
+            switchboard.refused(who, target, port, reason);
+            refuse(result, route, reason);
+        };
         Optional<CircuitRefusedException> refused = policy.canConnect(initiator.key(), target, port);
         if (refused.isPresent()) {
-            refuse(result, route, refused.get());
+            refuse.accept(refused.get());
             return result;
         }
         end = new ChannelEnd(this, this::sendEof, initiator.describe(), initiator.windows());
         try {
             end.openWindow(); // before the confirmation, which carries the window
         } catch (IOException e) {
-            refuse(result, route, CircuitRefusedException.connectFailed(e.getMessage()));
+            refuse.accept(CircuitRefusedException.connectFailed(e.getMessage()));
             return result;
         }
-        Initiator who = new Initiator(initiator.id(), initiator.name(), initiator.address(),
-                initiator.key().fingerprint(), initiator.certificate().map(UserCertificate::describe).orElse(null));
         switchboard.connect(end, who, target, port, originHost, originPort).whenComplete((circuit, failure) -> {
             if (failure != null) {
-                refuse(result, route, CircuitRefusedException.from(failure));
+                refuse.accept(CircuitRefusedException.from(failure));
                 return;
             }
             end.opened();

@@ -31,12 +31,16 @@ final class NodeStatistics implements RelayStatistics {
     private final MemoryGuard memory;
     private final WindowBudget windows;
     private final Supplier<ClusterView> cluster;
+    private final Tally<?> webhook;
 
-    /** @param cluster the nodes as this one sees them; a single node sees itself */
+    /**
+     * @param cluster the nodes as this one sees them; a single node sees itself
+     * @param webhook what became of the events meant for the webhook
+     */
     NodeStatistics(ConnectionGate gate, StartupGate startups, SourcePenalties penalties, ConnectedClients clients,
                    SwitchboardView switchboard, Registry registry, AttemptLimit attempts, Refusals refusals,
                    Tally<CertificateRefusal> certificates,
-                   MemoryGuard memory, WindowBudget windows, Supplier<ClusterView> cluster) {
+                   MemoryGuard memory, WindowBudget windows, Supplier<ClusterView> cluster, Tally<?> webhook) {
         this.gate = gate;
         this.startups = startups;
         this.penalties = penalties;
@@ -49,6 +53,12 @@ final class NodeStatistics implements RelayStatistics {
         this.memory = memory;
         this.windows = windows;
         this.cluster = cluster;
+        this.webhook = webhook;
+    }
+
+    @Override
+    public Tally<?> webhookEvents() {
+        return webhook;
     }
 
     @Override

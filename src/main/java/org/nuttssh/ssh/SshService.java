@@ -44,6 +44,7 @@ import org.nuttssh.config.RelayConfig;
 import org.nuttssh.config.RelayVersion;
 import org.nuttssh.config.SshAlgorithms;
 import org.nuttssh.config.StartupException;
+import org.nuttssh.events.EventHub;
 import org.nuttssh.memory.MemoryGuard;
 import org.nuttssh.memory.WindowBudget;
 import org.nuttssh.metrics.RelayStatistics;
@@ -236,20 +237,25 @@ public final class SshService implements AutoCloseable {
         return admin;
     }
 
-    /** This node's counts, as the metrics read them. */
-    public RelayStatistics statistics(Supplier<ClusterView> cluster) {
+    /**
+     * This node's counts, as the metrics read them.
+     *
+     * @param webhook what became of the events meant for the webhook
+     */
+    public RelayStatistics statistics(Supplier<ClusterView> cluster, Tally<?> webhook) {
         return new NodeStatistics(gate, startups, penalties, clients, switchboard, registry, attempts, refusals,
-                authenticator.certificateRefusals(), memory, windows, cluster);
+                authenticator.certificateRefusals(), memory, windows, cluster, webhook);
     }
 
     /**
      * Binds the port and starts following authorized_keys; fails with a one-line reason if the port is taken.
      *
-     * @param fleet every node of the relay, which the operator commands ask
+     * @param fleet  every node of the relay, which the operator commands ask
+     * @param events the cluster's events, which {@code events} follows
      */
-    public void listen(Fleet fleet) throws StartupException, IOException {
-        sshd.setShellFactory(channel -> command(channel, "", fleet));
-        sshd.setCommandFactory((channel, commandLine) -> command(channel, commandLine, fleet));
+    public void listen(Fleet fleet, EventHub events) throws StartupException, IOException {
+        sshd.setShellFactory(channel -> command(channel, "", fleet, events));
+        sshd.setCommandFactory((channel, commandLine) -> command(channel, commandLine, fleet, events));
         try {
             sshd.start();
         } catch (BindException e) {
@@ -330,12 +336,12 @@ public final class SshService implements AutoCloseable {
         }
     }
 
-    private Command command(ChannelSession channel, String commandLine, Fleet fleet) {
+    private Command command(ChannelSession channel, String commandLine, Fleet fleet, EventHub events) {
         ClientConnection client = ClientConnection.of(channel.getServerSession());
         Caller caller = new Caller(client.name(), client.aliases(), client.access(), client.address(),
                 client.key().fingerprint(), NegotiatedTransport.of(channel.getServerSession()),
                 client.certificate().map(UserCertificate::describe).orElse(null), client.key().permits());
-        return new RelayCommand(commandLine, caller, registry, fleet);
+        return new RelayCommand(commandLine, caller, registry, fleet, events);
     }
 
     private static ThreadFactory daemon(String name) {

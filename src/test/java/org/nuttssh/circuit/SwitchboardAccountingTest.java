@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.nuttssh.config.Limit;
+import org.nuttssh.events.EventSink;
 import org.nuttssh.registry.LocalRegistry;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.FakeListener;
@@ -29,7 +30,8 @@ class SwitchboardAccountingTest {
 
     private final LocalRegistry registry = new LocalRegistry();
     private final Refusals refusals = new Refusals();
-    private final Switchboard switchboard = new Switchboard(registry, RemoteNodes.NONE, NODE, 1, refusals);
+    private final Switchboard switchboard = new Switchboard(registry, RemoteNodes.NONE, NODE, 1, refusals,
+            EventSink.NONE);
     private final FakeListener gw = FakeListener.slow();
 
     SwitchboardAccountingTest() {

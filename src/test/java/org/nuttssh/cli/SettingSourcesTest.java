@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -342,5 +343,19 @@ class SettingSourcesTest {
         assertEquals(RelayConfig.DEFAULT_PORT, config.port());
         assertEquals(Path.of("/etc/nuttssh/authorized_keys"), config.authorizedKeys());
         assertEquals(9878, config.metrics().port());
+    }
+
+    @Test
+    void theEventWebhookIsAnHttpUrlWithAHost() throws Exception {
+        assertEquals(URI.create("http://127.0.0.1:8080/hook"),
+                settings(Map.of("NUTTSSH_EVENT_WEBHOOK", "http://127.0.0.1:8080/hook")).eventWebhook());
+        assertNull(settings(Map.of()).eventWebhook());
+        for (String bad : List.of("ftp://example.com/x", "hooks.example.com/nuttssh", "http:///nohost",
+                "https://user:secret@example.com/", "http://exa mple.com/")) {
+            Result result = run(Map.of("NUTTSSH_EVENT_WEBHOOK", bad));
+            assertEquals(1, result.status(), bad);
+            assertTrue(result.output().startsWith("nuttssh: event-webhook: '" + bad + "' from NUTTSSH_EVENT_WEBHOOK "
+                    + "(expected: an http:// or https:// URL with a host"), result.output());
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.nuttssh.circuit.Refusals;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
+import org.nuttssh.events.EventSink;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.testing.FakeNodeAdmin;
@@ -29,7 +30,8 @@ record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoClos
     /** @param eventBus what becomes of the node's event-bus options, to weaken them */
     static TestNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus) throws StartupException {
         ClusteredNode node = ClusteredNode.join(config, eventBus);
-        Switchboard switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(), 0, new Refusals());
+        Switchboard switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(), 0, new Refusals(),
+                EventSink.NONE);
         node.serve(switchboard, new FakeNodeAdmin(node.id()));
         return new TestNode(node, switchboard);
     }
