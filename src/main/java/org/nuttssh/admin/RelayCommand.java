@@ -121,7 +121,7 @@ public final class RelayCommand implements AsyncCommand {
         return registry.list().thenApply(all -> {
             List<Listing> listings = selected(Reachable.by(caller, all), request);
             return new Outcome(request.counts()
-                    ? CountTable.render(listings, fleet.view().members())
+                    ? CountTable.render(listings, fleet.view())
                     : ListingTable.render(listings, fleet.spansNodes()), "", EXIT_OK);
         });
     }

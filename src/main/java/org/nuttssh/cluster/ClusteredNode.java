@@ -12,6 +12,7 @@ import org.nuttssh.admin.NodeAdmin;
 import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.IncomingCircuits;
 import org.nuttssh.cluster.bus.EventBusNodes;
+import org.nuttssh.cluster.membership.ClusterFormats;
 import org.nuttssh.cluster.membership.ClusterMembership;
 import org.nuttssh.cluster.membership.EventBusSettings;
 import org.nuttssh.cluster.registry.HazelcastRegistry;
@@ -89,7 +90,7 @@ public final class ClusteredNode implements RelayNode {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
                     membership, codec);
             EventBusNodes nodes = new EventBusNodes(membership.vertx(), membership.nodeId(), membership::nodes,
-                    membership.signatures());
+                    membership.signatures(), peer -> membership.formats().understands(peer, ClusterFormats.CREDIT));
             return new ClusteredNode(membership, registry, nodes, insecure);
         } catch (RuntimeException e) {
             membership.close();
@@ -162,7 +163,8 @@ public final class ClusteredNode implements RelayNode {
     public ClusterView view() {
         RepairTally repairs = registry.repairs();
         return new ClusterView(id(), membership.nodes(), membership.merges(), repairs.repairs(),
-                registry.unreadable(), insecure, new ClusterView.Upkeep(repairs.seconds(), repairs.recordsFetched()));
+                registry.unreadable(), insecure, new ClusterView.Upkeep(repairs.seconds(), repairs.recordsFetched()),
+                membership.formats().releases());
     }
 
     @Override
