@@ -42,7 +42,7 @@ final class CircuitProbes implements AutoCloseable {
     /** Probes in flight at once: a round of 30 takes a fraction of the interval. */
     private static final int PARALLEL = 8;
 
-    record Outcome(String device, int node, long atNanos, boolean ok, String problem) {
+    record Outcome(String device, int node, long atNanos, boolean ok, String problem, String phase) {
     }
 
     private final SshClient client = SshClient.setUpDefaultClient();
@@ -59,6 +59,8 @@ final class CircuitProbes implements AutoCloseable {
     private final ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService probes = Executors.newFixedThreadPool(PARALLEL);
     private int round;
+    /** What the test is doing meanwhile, for the report. */
+    private volatile String phase = "before the roll";
 
     CircuitProbes(java.nio.file.Path key, String user, int nodes, IntUnaryOperator sshPort, List<String> devices)
             throws Exception {
@@ -92,6 +94,10 @@ final class CircuitProbes implements AutoCloseable {
 
     synchronized void up(int n) {
         up[n] = true;
+    }
+
+    void phase(String now) {
+        phase = now;
     }
 
     /** One round: every device, each through the next node that is up. */
@@ -130,7 +136,7 @@ final class CircuitProbes implements AutoCloseable {
         if (epochs.get(node) != epoch) {
             return;
         }
-        outcomes.add(new Outcome(device, node, System.nanoTime(), problem == null, problem));
+        outcomes.add(new Outcome(device, node, System.nanoTime(), problem == null, problem, phase));
     }
 
     /** Null when the circuit reached the device and echoed, otherwise what went wrong. */
@@ -155,8 +161,18 @@ final class CircuitProbes implements AutoCloseable {
             return e.toString();
         } finally {
             if (channel != null) {
-                channel.close(true);
+                // Gracefully: an immediate close sends no CHANNEL_CLOSE, and the relay would keep the circuit (and
+                // hold its device through a shutdown's grace).
+                awaitClosed(channel);
             }
+        }
+    }
+
+    private static void awaitClosed(ChannelDirectTcpip channel) {
+        try {
+            channel.close(false).await(PROBE_TIMEOUT);
+        } catch (java.io.IOException e) {
+            channel.close(true);
         }
     }
 

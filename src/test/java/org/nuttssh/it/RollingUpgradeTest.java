@@ -83,14 +83,17 @@ class RollingUpgradeTest {
                     devices)) {
                 probes.start();
                 for (int n = 1; n <= 3; n++) {
+                    probes.phase("node" + n + " replaced");
                     probes.down(n);
                     nodes.terminate(n, STOP_TIMEOUT);
                     nodes.runFrom(n, null);
+                    Files.copy(dir.resolve("node" + n + ".log"), dir.resolve("node" + n + "-before.log"));
                     nodes.start(n);
                     nodes.awaitReady(n);
                     int started = n;
                     Await.until("node" + n + " to see 3 members", SETTLE, () -> seesMembers(nodes, started, 3));
                     probes.up(n);
+                    probes.phase("node" + n + " back");
                     if (n == 1) {
                         everyNodeReachesEveryDevice(nodes, probes, devices);
                         assertReleases(nodes, from);
@@ -104,6 +107,18 @@ class RollingUpgradeTest {
         } finally {
             for (AutoCloseable cleanup : cleanups) {
                 cleanup.close();
+            }
+            keepLogs(from);
+        }
+    }
+
+    /** The nodes' logs, before and after their replacement, where a failed run can be read: target/rolling-upgrade. */
+    private void keepLogs(Path from) throws java.io.IOException {
+        Path kept = Path.of("target", "rolling-upgrade", from == null ? "this-build" : from.getFileName().toString());
+        Files.createDirectories(kept);
+        try (var logs = Files.newDirectoryStream(dir, "node*.log")) {
+            for (Path log : logs) {
+                Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
@@ -178,8 +193,14 @@ class RollingUpgradeTest {
                 + "was unreachable %.1f s", from == null ? "this build" : from.getFileName(), failed.size(),
                 outcomes.size(), 100.0 * failed.size() / Math.max(1, outcomes.size()), longest.toMillis() / 1000.0);
         System.out.println(summary);
-        String examples = failed.stream().limit(5).map(o -> o.device() + " via node" + o.node() + ": " + o.problem())
-                .collect(Collectors.joining("\n  ", "\n  ", ""));
+        String phases = outcomes.stream().collect(Collectors.groupingBy(CircuitProbes.Outcome::phase,
+                java.util.LinkedHashMap::new, Collectors.partitioningBy(CircuitProbes.Outcome::ok, Collectors.counting())))
+                .entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().get(false) + " of "
+                        + (e.getValue().get(false) + e.getValue().get(true)) + " failed")
+                .collect(Collectors.joining("; ", " (", ")"));
+        summary += phases;
+        String examples = failed.stream().limit(5).map(o -> o.device() + " via node" + o.node() + " while " + o.phase()
+                + ": " + o.problem()).collect(Collectors.joining("\n  ", "\n  ", ""));
         assertTrue(outcomes.size() > DEVICES, summary + ": too few probes ran");
         assertTrue(failed.size() <= MAX_FAILED * outcomes.size(), summary + examples);
         assertEquals(List.of(), unreachable.entrySet().stream().filter(e -> e.getValue().compareTo(MAX_UNREACHABLE) > 0)
