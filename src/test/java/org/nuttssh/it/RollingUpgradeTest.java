@@ -94,9 +94,11 @@ class RollingUpgradeTest {
                     Await.until("node" + n + " to see 3 members", SETTLE, () -> seesMembers(nodes, started, 3));
                     probes.up(n);
                     probes.phase("node" + n + " back");
-                    if (n == 1) {
+                    if (n < 3) {
+                        // Mixed: one node of this build and two of the first, then two and one, whose devices
+                        // moved to both kinds, so that circuits open from each kind to the other.
                         everyNodeReachesEveryDevice(nodes, probes, devices);
-                        assertReleases(nodes, from);
+                        assertReleases(nodes, n, from);
                     }
                 }
                 Thread.sleep(3 * CircuitProbes.INTERVAL.toMillis());
@@ -131,7 +133,7 @@ class RollingUpgradeTest {
         }
     }
 
-    /** The cluster of one node of this build and two of the starting one: every device through every node. */
+    /** A cluster of both kinds of node: every device through every node. */
     private static void everyNodeReachesEveryDevice(RelayNodes nodes, CircuitProbes probes, List<String> devices) {
         for (int n = 1; n <= 3; n++) {
             for (String device : devices) {
@@ -153,12 +155,12 @@ class RollingUpgradeTest {
         }
     }
 
-    /** {@code list -c} on the new node names each node's release: the new one's, and the others' as they are. */
-    private static void assertReleases(RelayNodes nodes, Path from) throws Exception {
+    /** {@code list -c} on a new node names each node's release: this build's, and the others' as they are. */
+    private static void assertReleases(RelayNodes nodes, int replaced, Path from) throws Exception {
         SshProcess counts = nodes.run(nodes.ssh("alice", nodes.host(1), nodes.sshPort(1), "list", "-c"), "");
-        String expected = from == null ? RelayVersion.version() : ClusterFormats.UNANNOUNCED;
+        String first = from == null ? RelayVersion.version() : ClusterFormats.UNANNOUNCED;
         for (int n = 1; n <= 3; n++) {
-            String release = n == 1 ? RelayVersion.version() : expected;
+            String release = n <= replaced ? RelayVersion.version() : first;
             String row = nodes.shortId(n) + " ";
             assertTrue(counts.stdout().lines().anyMatch(line -> line.startsWith(row) && line.endsWith(" " + release)),
                     "node" + n + " of release " + release + " in:\n" + counts.stdout());
