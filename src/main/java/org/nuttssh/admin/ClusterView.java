@@ -1,6 +1,11 @@
 package org.nuttssh.admin;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import org.nuttssh.config.RelayVersion;
 
 import org.nuttssh.registry.NodeId;
 
@@ -14,9 +19,10 @@ import org.nuttssh.registry.NodeId;
  * @param unreadable values in the shared map that did not open as records (another secret, or not a relay's)
  * @param insecure   whether the cluster runs without TLS and sealed records ({@code --cluster-insecure})
  * @param upkeep     what keeping its registry in step with the cluster's has cost
+ * @param releases   each member's release, as it announced it (a node of release 0.1 announces none)
  */
 public record ClusterView(NodeId self, List<NodeId> members, long merges, long resyncs, long unreadable,
-                          boolean insecure, Upkeep upkeep) {
+                          boolean insecure, Upkeep upkeep, Map<NodeId, String> releases) {
 
     /**
      * @param seconds        time spent checking and repairing the registry
@@ -29,10 +35,17 @@ public record ClusterView(NodeId self, List<NodeId> members, long merges, long r
 
     public ClusterView {
         members = List.copyOf(members);
+        releases = Collections.unmodifiableMap(new LinkedHashMap<>(releases));
+    }
+
+    /** {@code node}'s release, or {@code ?} for a node that is no member now (its clients are still listed). */
+    public String releaseOf(NodeId node) {
+        return releases.getOrDefault(node, "?");
     }
 
     /** A node on its own. */
     public static ClusterView alone(NodeId self) {
-        return new ClusterView(self, List.of(self), 0, 0, 0, false, Upkeep.NONE);
+        return new ClusterView(self, List.of(self), 0, 0, 0, false, Upkeep.NONE,
+                Map.of(self, RelayVersion.version()));
     }
 }

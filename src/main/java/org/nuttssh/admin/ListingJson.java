@@ -62,7 +62,7 @@ final class ListingJson {
     /** {@code list -c --json}: {@code {"nodes": {"NODE": N, ...}, "total": N}}. */
     static String renderCounts(List<Listing> listings, Collection<NodeId> members) {
         JsonObject nodes = new JsonObject();
-        CountTable.perNode(listings, members).forEach(nodes::put);
+        CountTable.perNode(listings, members).forEach((node, clients) -> nodes.put(node.shortId(), clients));
         return new JsonObject().put("nodes", nodes).put("total", listings.size()).encode() + "\n";
     }
 

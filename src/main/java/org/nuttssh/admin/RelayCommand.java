@@ -144,7 +144,7 @@ public final class RelayCommand implements AsyncCommand {
                         : ListingJson.render(listings), "", EXIT_OK);
             }
             return new Outcome(request.counts()
-                    ? CountTable.render(listings, fleet.view().members())
+                    ? CountTable.render(listings, fleet.view())
                     : ListingTable.render(listings, fleet.spansNodes()), "", EXIT_OK);
         });
     }

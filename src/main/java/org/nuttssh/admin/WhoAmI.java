@@ -1,7 +1,9 @@
 package org.nuttssh.admin;
 
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.nuttssh.auth.keys.Access;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.text.Printable;
 
@@ -26,17 +28,21 @@ final class WhoAmI {
                         : "certificate: " + Printable.escape(caller.certificate())) + "\n"
                 + "cipher: " + caller.transport().cipher() + "\n"
                 + "mac: " + (caller.transport().mac().isEmpty() ? "implicit" : caller.transport().mac()) + "\n"
-                + "node: " + node(nodes) + "\n";
+                + "node: " + node(nodes, caller.access().contains(Access.ADMIN)) + "\n";
     }
 
-    /** {@code ID (alone)}, or {@code ID, one of N: ID,ID,... (merges M, registry resyncs R)[ INSECURE...]}. */
-    private static String node(Fleet nodes) {
+    /**
+     * {@code ID (alone)}, or {@code ID, one of N: ID,ID,... (merges M, registry resyncs R)[ INSECURE...]}; for an
+     * admin key each node's release follows its id ({@code ID@0.2.0}), which shows how far a rolling upgrade got.
+     */
+    private static String node(Fleet nodes, boolean admin) {
         ClusterView view = nodes.view();
+        Function<NodeId, String> named = admin ? node -> node.shortId() + "@" + view.releaseOf(node) : NodeId::shortId;
         if (!nodes.spansNodes()) {
-            return view.self().shortId() + " (alone)";
+            return named.apply(view.self()) + " (alone)";
         }
-        return view.self().shortId() + ", one of " + view.members().size() + ": "
-                + view.members().stream().map(NodeId::shortId).collect(Collectors.joining(","))
+        return named.apply(view.self()) + ", one of " + view.members().size() + ": "
+                + view.members().stream().map(named).collect(Collectors.joining(","))
                 + " (merges " + view.merges() + ", registry resyncs " + view.resyncs() + ")"
                 + (view.insecure() ? " INSECURE: no TLS, readable records" : "");
     }

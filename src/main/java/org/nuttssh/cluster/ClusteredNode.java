@@ -14,6 +14,7 @@ import org.nuttssh.circuit.RemoteNodes;
 import org.nuttssh.circuit.IncomingCircuits;
 import org.nuttssh.cluster.bus.ClusterEvents;
 import org.nuttssh.cluster.bus.EventBusNodes;
+import org.nuttssh.cluster.membership.ClusterFormats;
 import org.nuttssh.cluster.membership.ClusterMembership;
 import org.nuttssh.cluster.membership.EventBusSettings;
 import org.nuttssh.cluster.registry.HazelcastPresence;
@@ -109,7 +110,7 @@ public final class ClusteredNode implements RelayNode {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
                     membership, codec);
             EventBusNodes nodes = new EventBusNodes(membership.vertx(), membership.nodeId(), membership::nodes,
-                    membership.signatures());
+                    membership.signatures(), peer -> membership.formats().understands(peer, ClusterFormats.CREDIT));
             PresenceKeeper keeper = new PresenceKeeper(registry, HazelcastPresence.start(membership.hazelcast(),
                     presenceCodec, presence, membership.vertx()), Clock.systemUTC());
             return new ClusteredNode(membership, registry, keeper, nodes, insecure);
@@ -196,7 +197,8 @@ public final class ClusteredNode implements RelayNode {
     public ClusterView view() {
         RepairTally repairs = registry.repairs();
         return new ClusterView(id(), membership.nodes(), membership.merges(), repairs.repairs(),
-                registry.unreadable(), insecure, new ClusterView.Upkeep(repairs.seconds(), repairs.recordsFetched()));
+                registry.unreadable(), insecure, new ClusterView.Upkeep(repairs.seconds(), repairs.recordsFetched()),
+                membership.formats().releases());
     }
 
     @Override

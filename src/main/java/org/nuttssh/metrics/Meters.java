@@ -1,5 +1,7 @@
 package org.nuttssh.metrics;
 
+import org.nuttssh.config.RelayVersion;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +42,8 @@ public final class Meters {
     public static final String REGISTRY_RESYNCS = "nuttssh.registry.resyncs";
     public static final String REGISTRY_UNREADABLE = "nuttssh.registry.unreadable";
     public static final String CLUSTER_INSECURE = "nuttssh.cluster.insecure";
+    /** Always 1, tagged with this node's release: which nodes a rolling upgrade has reached. */
+    public static final String BUILD_INFO = "nuttssh.build.info";
     public static final String REGISTRY_CLIENTS = "nuttssh.registry.clients";
     public static final String REGISTRY_LOCAL_NAMES = "nuttssh.registry.local.names";
     public static final String REGISTRY_NAMES = "nuttssh.registry.names";
@@ -117,6 +121,8 @@ public final class Meters {
         FunctionCounter.builder(REGISTRY_UNREADABLE, stats, RelayStatistics::registryUnreadable)
                 .description("Values in the shared registry that did not open as records (another secret, a stranger)")
                 .register(registry);
+        Gauge.builder(BUILD_INFO, () -> 1).tag("version", RelayVersion.version())
+                .description("1, tagged with the release this node runs").register(registry);
         Gauge.builder(CLUSTER_INSECURE, stats, s -> s.clusterInsecure() ? 1 : 0)
                 .description("1 when the cluster runs without TLS and sealed records (--cluster-insecure)")
                 .register(registry);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,17 +100,23 @@ class ListRequestTest {
                 listing(record("c3", NODE_A, "gw-3", List.of())));
 
         assertEquals("""
-                NODE   CLIENTS
-                aaaa   2
-                bbbb   1
-                cccc   0
+                NODE   CLIENTS  RELEASE
+                aaaa   2        0.2.0
+                bbbb   1        ?
+                cccc   0        0.1
                 total  3
-                """, CountTable.render(listings, List.of(idle, NODE_A)));
+                """, CountTable.render(listings, view(Map.of(idle, "0.1", NODE_A, "0.2.0"))));
         assertEquals("""
-                NODE   CLIENTS
-                aaaa   0
+                NODE   CLIENTS  RELEASE
+                aaaa   0        0.2.0
                 total  0
-                """, CountTable.render(List.of(), List.of(NODE_A)));
+                """, CountTable.render(List.of(), view(Map.of(NODE_A, "0.2.0"))));
+    }
+
+    /** The members with their releases, as a cluster node sees them. */
+    private static ClusterView view(Map<NodeId, String> releases) {
+        return new ClusterView(NODE_A, List.copyOf(releases.keySet()), 0, 0, 0, false, ClusterView.Upkeep.NONE,
+                releases);
     }
 
     private static List<String> select(String pattern, List<Listing> listings) {

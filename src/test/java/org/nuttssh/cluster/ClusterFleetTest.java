@@ -43,7 +43,7 @@ class ClusterFleetTest {
 
     private final Vertx vertx = Vertx.vertx();
     private final ClusterView members = new ClusterView(A, List.of(A, B, C), 0, 0, 0, false,
-            ClusterView.Upkeep.NONE);
+            ClusterView.Upkeep.NONE, java.util.Map.of());
 
     @AfterEach
     void close() throws Exception {

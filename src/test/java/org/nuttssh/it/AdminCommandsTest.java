@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nuttssh.config.RelayVersion;
 
 /** whoami, list (-v, -c, PATTERN), circuits and kick, run with stock OpenSSH by keys with different access. */
 class AdminCommandsTest {
@@ -44,6 +45,17 @@ class AdminCommandsTest {
 
         SshProcess root = relay.run(relay.ssh("relay-root", "whoami"));
         assertTrue(root.stdout().contains("access: admin\n"), root.stdout());
+    }
+
+    /** An operator of a rolling upgrade sees each node's release; other keys see only node ids. */
+    @Test
+    void whoamiShowsAnAdminKeyTheRelease() throws Exception {
+        String node = relay.server().nodeId().shortId();
+        SshProcess root = relay.run(relay.ssh("relay-root", "whoami"));
+        assertTrue(root.stdout().contains("\nnode: " + node + "@" + RelayVersion.version() + " (alone)\n"),
+                root.stdout());
+        SshProcess alice = relay.run(relay.ssh("relay-alice", "whoami"));
+        assertTrue(alice.stdout().contains("\nnode: " + node + " (alone)\n"), alice.stdout());
     }
 
     @Test
@@ -151,7 +163,7 @@ class AdminCommandsTest {
 
         SshProcess counts = relay.run(relay.ssh("relay-alice", "list", "-c"));
         assertEquals(0, counts.process().exitValue(), counts.stderr());
-        assertEquals(List.of("NODE CLIENTS", node + " 2", "total 2"),
+        assertEquals(List.of("NODE CLIENTS RELEASE", node + " 2 " + RelayVersion.version(), "total 2"),
                 counts.stdout().lines().map(line -> line.replaceAll(" +", " ")).toList(), counts.stdout());
 
         SshProcess none = relay.run(relay.ssh("relay-alice", "list", "-c", "web-*"));

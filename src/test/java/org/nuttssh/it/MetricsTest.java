@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nuttssh.config.MetricsConfig;
+import org.nuttssh.config.RelayVersion;
 
 /** /metrics scraped over HTTP while stock OpenSSH clients use the relay, and the health endpoints. */
 class MetricsTest {
@@ -58,6 +59,13 @@ class MetricsTest {
         assertEquals(1.0, scrape.value("nuttssh_cluster_members"));
         assertTrue(scrape.samples().keySet().stream().anyMatch(name -> name.startsWith("jvm_memory_used_bytes")),
                 "JVM meters too");
+    }
+
+    /** Which release a node runs, for the dashboards of a rolling upgrade. */
+    @Test
+    void buildInfoNamesTheRelease() throws Exception {
+        MetricsScrape scrape = MetricsScrape.of(relay.server().metricsPort());
+        assertEquals(1.0, scrape.value("nuttssh_build_info{version=\"" + RelayVersion.version() + "\"}"));
     }
 
     @Test

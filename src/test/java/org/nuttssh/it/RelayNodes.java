@@ -39,6 +39,8 @@ final class RelayNodes implements AutoCloseable {
     private final int count;
     private final int[] sshPorts;
     private final Process[] nodes;
+    /** The jar each node runs from at its next start, or null for this build's class path. */
+    private final Path[] jars;
     private final List<SshProcess> clients = new ArrayList<>();
     private final List<Process> targets = new ArrayList<>();
     private final String clusterName = "nuttssh-heal-" + UUID.randomUUID();
@@ -49,6 +51,7 @@ final class RelayNodes implements AutoCloseable {
         this.count = count;
         this.sshPorts = new int[count + 1];
         this.nodes = new Process[count + 1];
+        this.jars = new Path[count + 1];
         new SshKeygen(dir).key("ssh_host_key");
         ClientKeys.authorize(dir, List.of(authorizedRoles));
         List<String> names = new ArrayList<>();
@@ -85,14 +88,20 @@ final class RelayNodes implements AutoCloseable {
         }
     }
 
+    /** Node {@code n} runs from {@code jar} (another release's) from its next start on; null for this build. */
+    void runFrom(int n, Path jar) {
+        jars[n] = jar;
+    }
+
     /** Starts node {@code n} (again, after a kill: same address, ports and files, a new node id). */
     void start(int n) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         // Without the launcher: the node's process is the relay's JVM itself, which STOP, CONT and KILL must reach.
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dnuttssh.launcher=false"));
         command.addAll(ClusterScript.HAZELCAST_JVM_FLAGS);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.nuttssh.cli.Main",
-                "--bind", network.host(n), "--port", String.valueOf(sshPorts[n]),
+        command.addAll(jars[n] != null ? List.of("-jar", jars[n].toString())
+                : List.of("-cp", System.getProperty("java.class.path"), "org.nuttssh.cli.Main"));
+        command.addAll(List.of("--bind", network.host(n), "--port", String.valueOf(sshPorts[n]),
                 "--host-key", dir.resolve("ssh_host_key").toString(),
                 "--authorized-keys", dir.resolve("authorized_keys").toString(),
                 "--cluster", "--cluster-name", clusterName, "--cluster-host", network.host(n),
@@ -152,6 +161,15 @@ final class RelayNodes implements AutoCloseable {
             return Files.readString(dir.resolve("node" + n + ".log"), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** SIGTERM to node {@code n}, as an orchestrator stops it; fails with its log if it has not exited in time. */
+    void terminate(int n, Duration timeout) throws Exception {
+        signal(n, "TERM");
+        if (!nodes[n].waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("node" + n + " still runs " + timeout.toSeconds() + " s after SIGTERM:\n"
+                    + log(n));
         }
     }
 

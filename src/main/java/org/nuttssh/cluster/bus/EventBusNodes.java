@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.nuttssh.circuit.CircuitEnd;
@@ -48,14 +49,17 @@ public final class EventBusNodes implements RemoteNodes {
      *
      * @param members    the relay nodes that are members now: only they may open circuits here
      * @param signatures how a circuit open shows which node asks for it
+     * @param grantsCredit whether a node grants credit from its window budget, or is of a release before that
+     *     and expects the sender to keep {@link RemoteEnd#FIRST_FORMAT_CREDIT} in flight
      */
-    public EventBusNodes(Vertx vertx, NodeId node, Supplier<List<NodeId>> members, NodeSignatures signatures) {
+    public EventBusNodes(Vertx vertx, NodeId node, Supplier<List<NodeId>> members, NodeSignatures signatures,
+                         Predicate<NodeId> grantsCredit) {
         this.vertx = vertx;
         this.eventBus = vertx.eventBus();
         this.node = node;
         this.members = members;
         this.signatures = signatures;
-        this.ends = new RemoteEnds(eventBus);
+        this.ends = new RemoteEnds(eventBus, grantsCredit);
         eventBus.registerDefaultCodec(Frame.class, new FrameCodec());
     }
 

@@ -22,7 +22,8 @@ import org.nuttssh.registry.NodeId;
  * A circuit end whose client is connected to another node: each side of a cross-node circuit runs a {@link Circuit}
  * with one local channel and one of these, and the two talk in frames over the event bus.
  *
- * <p>Credit works like an SSH window, granted by the receiving half. A sender starts with {@link #INITIAL_CREDIT};
+ * <p>Credit works like an SSH window, granted by the receiving half. A sender starts with {@link #INITIAL_CREDIT}
+ * (or {@link #FIRST_FORMAT_CREDIT} towards a node of release 0.1, which gives back exactly what it wrote);
  * a pump write goes out at once as {@code DATA} frames and completes (the local client's window reopens) as long as
  * the sender is within its credit, so bytes keep flowing while earlier ones cross the event bus. The receiving half
  * gives credit back in {@code ACK} frames only for bytes it has written to its SSH channel, and only as much as its
@@ -49,6 +50,13 @@ public final class RemoteEnd implements CircuitEnd {
     public static final long INITIAL_CREDIT = WindowBudget.MIN_WINDOW;
 
     /**
+     * What a node of release 0.1 (df46318, before receivers granted credit) lets a sender have in flight, and gives
+     * back byte for byte as it writes: a sender talking to such a node keeps this much in flight instead of
+     * {@link #INITIAL_CREDIT}, which that node would never enlarge (a circuit would crawl at 32 KiB per round trip).
+     */
+    public static final long FIRST_FORMAT_CREDIT = 2 * 1024 * 1024;
+
+    /**
      * While more bytes wait to be written here, credit goes back to the far node in pieces of at least this much, or
      * an eighth of the window when that is smaller. Each ACK is an event-bus message and a hand-over between threads
      * on both nodes; one per 32 KiB packet cost the two nodes 5-7 % more CPU per GB. An eighth of the window keeps
@@ -65,12 +73,14 @@ public final class RemoteEnd implements CircuitEnd {
     private final String description;
     private final Consumer<Frame> toPeer;
     private final Consumer<RemoteEnd> onGone;
+    /** What this side may have in flight before the far node's first ACK. */
+    private final long credit;
 
     // Guarded by this.
     private EndEvents circuit;
     private final Queue<Frame> early = new ArrayDeque<>();
     private CompletableFuture<Void> pendingWrite;
-    /** Bytes sent that the far node has not given credit back for; a write waits while past INITIAL_CREDIT. */
+    /** Bytes sent that the far node has not given credit back for; a write waits while past the credit. */
     private long unacknowledged;
     /** The local end's account, which pays for what the far node sends here; known once attached. */
     private WindowAccount payer;
@@ -83,14 +93,17 @@ public final class RemoteEnd implements CircuitEnd {
     /**
      * @param toPeer sends a frame to the far node, which hands it to its half of the same circuit
      * @param onGone called once when this end closes, so its owner can forget it
+     * @param peerGrants whether the far node grants credit from its window budget ({@link #INITIAL_CREDIT} to
+     *     start), or is of the first format and expects {@link #FIRST_FORMAT_CREDIT} in flight
      */
     RemoteEnd(UUID circuitId, NodeId peerNode, String description, Consumer<Frame> toPeer,
-              Consumer<RemoteEnd> onGone) {
+              Consumer<RemoteEnd> onGone, boolean peerGrants) {
         this.circuitId = circuitId;
         this.peerNode = peerNode;
         this.description = description;
         this.toPeer = toPeer;
         this.onGone = onGone;
+        this.credit = peerGrants ? INITIAL_CREDIT : FIRST_FORMAT_CREDIT;
     }
 
     UUID circuitId() {
@@ -126,7 +139,7 @@ public final class RemoteEnd implements CircuitEnd {
                 return CompletableFuture.failedStage(new EOFException(description + " is closed"));
             }
             unacknowledged += data.available();
-            if (unacknowledged > INITIAL_CREDIT) {
+            if (unacknowledged > credit) {
                 held = new CompletableFuture<>();
                 pendingWrite = held;
             }
@@ -204,7 +217,7 @@ public final class RemoteEnd implements CircuitEnd {
         CompletableFuture<Void> written;
         synchronized (this) {
             unacknowledged -= bytes;
-            if (unacknowledged > INITIAL_CREDIT) {
+            if (unacknowledged > credit) {
                 return;
             }
             written = pendingWrite;

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -21,16 +22,19 @@ final class RemoteEnds {
 
     private final EventBus eventBus;
     private final Map<UUID, RemoteEnd> ends = new ConcurrentHashMap<>();
+    private final Predicate<NodeId> grantsCredit;
 
-    RemoteEnds(EventBus eventBus) {
+    /** @param grantsCredit whether a node grants credit from its window budget (see {@link RemoteEnd}) */
+    RemoteEnds(EventBus eventBus, Predicate<NodeId> grantsCredit) {
         this.eventBus = eventBus;
+        this.grantsCredit = grantsCredit;
     }
 
     /** A new half of {@code circuit}, whose frames go to {@code peer}'s frame address. */
     RemoteEnd open(UUID circuit, NodeId peer, String description) {
         String peerFrames = NodeAddresses.frames(peer);
         RemoteEnd end = new RemoteEnd(circuit, peer, description, frame -> eventBus.send(peerFrames, frame),
-                gone -> ends.remove(gone.circuitId(), gone));
+                gone -> ends.remove(gone.circuitId(), gone), grantsCredit.test(peer));
         ends.put(circuit, end);
         return end;
     }

@@ -49,12 +49,14 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     private final NodeId nodeId;
     private final MemberIdentities identities;
     private final AtomicLong merges = new AtomicLong();
+    private final ClusterFormats formats;
 
     private ClusterMembership(Vertx vertx, HazelcastInstance hazelcast, NodeId nodeId, MemberIdentities identities) {
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.nodeId = nodeId;
         this.identities = identities;
+        this.formats = new ClusterFormats(() -> hazelcast.getCluster().getMembers(), identities::nodeOf);
     }
 
     /**
@@ -124,6 +126,11 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     @Override
     public boolean settled() {
         return hazelcast.getCluster().getMembers().stream().allMatch(member -> identities.nodeOf(member).isPresent());
+    }
+
+    /** Which forms the relay nodes now members read and write, and their releases. */
+    public ClusterFormats formats() {
+        return formats;
     }
 
     /** How this node signs its requests to others, and checks which node signed theirs. */

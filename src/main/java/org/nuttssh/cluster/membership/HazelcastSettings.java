@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.nuttssh.cluster.registry.HazelcastRegistry;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.config.RelayVersion;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -61,6 +62,10 @@ public final class HazelcastSettings {
         Config hazelcast = loadXml(config.configFile());
         hazelcast.setClusterName(config.name());
         hazelcast.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, node.value());
+        // Announced for ClusterFormats; a node of release 0.1 ignores attributes it does not know.
+        hazelcast.getMemberAttributeConfig().setAttribute(ClusterFormats.RELEASE_ATTRIBUTE, RelayVersion.version());
+        hazelcast.getMemberAttributeConfig().setAttribute(ClusterFormats.FORMAT_ATTRIBUTE,
+                String.valueOf(ClusterFormats.CURRENT));
         hazelcast.setProperty("hazelcast.logging.type", "slf4j");
         hazelcast.setProperty("hazelcast.phone.home.enabled", "false");
         // Without these, the member listens on every interface whatever its interfaces say.

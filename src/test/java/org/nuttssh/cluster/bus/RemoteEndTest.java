@@ -24,7 +24,8 @@ class RemoteEndTest {
 
     private final List<Frame> sent = new ArrayList<>();
     private final UUID circuit = UUID.randomUUID();
-    private final RemoteEnd end = new RemoteEnd(circuit, new NodeId("node-b"), "gw1:22 on node b", sent::add, gone -> { });
+    private final RemoteEnd end = new RemoteEnd(circuit, new NodeId("node-b"), "gw1:22 on node b", sent::add, gone -> { },
+            true);
 
     private List<Long> acks() {
         return sent.stream().filter(frame -> frame.kind() == Frame.Kind.ACK).map(Frame::count).toList();
@@ -32,6 +33,10 @@ class RemoteEndTest {
 
     /** Attaches the end as its circuit would, charging what the far node sends to {@code account}. */
     private void attach(WindowAccount account) {
+        attach(end, account);
+    }
+
+    private static void attach(RemoteEnd end, WindowAccount account) {
         end.attach(new EndEvents() {
             @Override
             public void onData(Buffer data) {
@@ -106,6 +111,23 @@ class RemoteEndTest {
 
         end.receive(Frame.ack(circuit, 1));
         assertTrue(second.isDone(), "the far node gave credit back");
+    }
+
+    /**
+     * A node of release 0.1 (df46318) never grants more than the bytes it wrote: a sender that waited past 32 KiB
+     * would crawl at one round trip per 32 KiB; it keeps what that node expects in flight instead.
+     */
+    @Test
+    void aPeerOfTheFirstFormatGetsTheTwoMebibytesItExpectsInFlight() {
+        RemoteEnd toOld = new RemoteEnd(circuit, new NodeId("node-old"), "gw1:22 on node old", sent::add,
+                gone -> { }, false);
+        attach(toOld, new WindowAccount(WindowBudget.of(1L << 30)));
+        CompletableFuture<Void> first = toOld.write(bytes((int) RemoteEnd.FIRST_FORMAT_CREDIT)).toCompletableFuture();
+        assertTrue(first.isDone(), "within what a 0.1 node lets a sender have in flight");
+        CompletableFuture<Void> second = toOld.write(bytes(1)).toCompletableFuture();
+        assertFalse(second.isDone(), "past it");
+        toOld.receive(Frame.ack(circuit, 1));
+        assertTrue(second.isDone(), "the old node wrote a byte and said so");
     }
 
     @Test
