@@ -15,6 +15,7 @@ import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.FleetAnswer;
 import org.nuttssh.admin.NodeAdmin;
+import org.nuttssh.cluster.bus.NodeAddresses;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -67,7 +68,7 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
     }
 
     static String address(NodeId node) {
-        return "nuttssh.node." + node + ".admin";
+        return NodeAddresses.admin(node);
     }
 
     @Override

@@ -22,6 +22,8 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
     private final String name;
     private final RelayFixture a = new RelayFixture();
     private final RelayFixture b = new RelayFixture();
+    private Path hazelcast;
+    private String cluster;
 
     /** @param name the cluster name's prefix; a random suffix keeps concurrent runs apart */
     TwoNodeCluster(String name) {
@@ -51,14 +53,24 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
         return b;
     }
 
+    /** The Hazelcast file both nodes use; known once started. */
+    Path hazelcastFile() {
+        return hazelcast;
+    }
+
+    /** The cluster's name; known once started. */
+    String name() {
+        return cluster;
+    }
+
     /**
      * Starts A, then B, each with its authorized_keys lines as {@link RelayFixture#start} takes them, and waits until
      * A counts both. A starts first so that B joins A's cluster rather than forming one of its own. The cluster's
      * files are in A's directory.
      */
     void start(List<String> aLines, List<String> bLines) throws Exception {
-        Path hazelcast = HazelcastFiles.onFreePorts(a.dir());
-        String cluster = name + "-" + UUID.randomUUID();
+        hazelcast = HazelcastFiles.onFreePorts(a.dir());
+        cluster = name + "-" + UUID.randomUUID();
         Path certs = a.dir().resolve("certs");
         a.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs, "node-a"))));
         a.start(aLines.toArray(String[]::new));

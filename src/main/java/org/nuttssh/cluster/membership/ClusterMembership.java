@@ -48,13 +48,30 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final NodeId nodeId;
     private final MemberIdentities identities;
+    private final ProvenClusterManager routing;
     private final AtomicLong merges = new AtomicLong();
 
-    private ClusterMembership(Vertx vertx, HazelcastInstance hazelcast, NodeId nodeId, MemberIdentities identities) {
+    private ClusterMembership(Vertx vertx, HazelcastInstance hazelcast, NodeId nodeId, MemberIdentities identities,
+                              ProvenClusterManager routing) {
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.nodeId = nodeId;
         this.identities = identities;
+        this.routing = routing;
+        // The event bus routes to the nodes proven now; a member proven later, or gone, changes where it routes.
+        identities.onProven(node -> routing.refresh());
+        routing.routeBy(identities);
+        hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                // Routed to once it has proven a node.
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                routing.refresh();
+            }
+        });
     }
 
     /**
@@ -69,8 +86,9 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
                 ? ClusterTrust.load(secure.tls()) : null;
         NodeId nodeId = NodeId.random();
         HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSettings.of(config, nodeId));
+        ProvenClusterManager routing = new ProvenClusterManager(manager);
         VertxOptions options = new VertxOptions().setEventBusOptions(eventBus.apply(EventBusSettings.of(config)));
-        CompletableFuture<Vertx> joining = Vertx.builder().with(options).withClusterManager(manager)
+        CompletableFuture<Vertx> joining = Vertx.builder().with(options).withClusterManager(routing)
                 .buildClustered().toCompletionStage().toCompletableFuture();
         Vertx vertx;
         try {
@@ -95,7 +113,7 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
             throw new StartupException("cannot publish this node's proof of identity in cluster '" + config.name()
                     + "': " + e.getMessage());
         }
-        ClusterMembership membership = new ClusterMembership(vertx, hazelcast, nodeId, identities);
+        ClusterMembership membership = new ClusterMembership(vertx, hazelcast, nodeId, identities, routing);
         log.info("joined cluster '{}' as node {} with {} member(s)", config.name(), nodeId,
                 membership.nodes().size());
         return membership;
@@ -179,7 +197,10 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
      * circuit opens, ignored until then, are welcome now. Runs on a Hazelcast event thread: never block in it.
      */
     public void onNodeProven(Consumer<NodeId> callback) {
-        identities.onProven(callback);
+        identities.onProven(node -> {
+            routing.refresh();
+            callback.accept(node);
+        });
     }
 
     /**
@@ -194,6 +215,7 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
                 // Hazelcast calls this under its lifecycle lock; the repair reads the shared map.
                 vertx.executeBlocking(() -> {
                     identities.merged();
+                    routing.refresh();
                     repair.run();
                     return null;
                 }, false);

@@ -1,0 +1,244 @@
+package org.nuttssh.cluster.membership;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.nuttssh.cluster.bus.NodeAddresses;
+import org.nuttssh.registry.NodeId;
+
+import com.hazelcast.cluster.Member;
+
+import io.vertx.core.Completable;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.shareddata.Counter;
+import io.vertx.core.shareddata.Lock;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.NodeInfo;
+import io.vertx.core.spi.cluster.NodeListener;
+import io.vertx.core.spi.cluster.RegistrationInfo;
+import io.vertx.core.spi.cluster.RegistrationListener;
+import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Hazelcast's cluster manager as the event bus sees it: it routes to relay nodes that have proven who they are, and
+ * to nobody else. Vert.x asks its cluster manager which Vert.x nodes consume an address and where a Vert.x node
+ * listens; Hazelcast's answers come from shared maps that any member, a stranger included, can write. So a
+ * registration counts only when the member that made it has proven a relay node, and an address of a relay node
+ * ({@link NodeAddresses}) is served only by the member that proved that node's id; a node that is no proven member
+ * has no address to connect to.
+ *
+ * <p>Vert.x caches the answers per address. A proof can arrive after a registration, and a member can stop being a
+ * node: {@link #refresh} makes Vert.x ask again for every address it routes.
+ */
+final class ProvenClusterManager implements ClusterManager {
+
+    /**
+     * The member attribute in which vertx-hazelcast keeps a member's Vert.x node id (a private constant there). A
+     * member sets its own attributes when it joins; nobody else can change them.
+     */
+    static final String VERTX_NODE_ATTRIBUTE = "__vertx.nodeId";
+
+    private final HazelcastClusterManager hazelcast;
+    /** The addresses whose answers Vert.x may have cached; as many as the addresses this node sends to. */
+    private final Set<String> routed = ConcurrentHashMap.newKeySet();
+    /** Null until this node has joined and read the proofs: until then no member counts, this one included. */
+    private volatile MemberIdentities identities;
+    private volatile RegistrationListener listener;
+
+    ProvenClusterManager(HazelcastClusterManager hazelcast) {
+        this.hazelcast = hazelcast;
+    }
+
+    /** From now on, a member counts as the node {@code identities} says it has proven. */
+    void routeBy(MemberIdentities identities) {
+        this.identities = identities;
+        refresh();
+    }
+
+    /**
+     * Which members are nodes has changed: Vert.x forgets what it knew of every address and asks again. The next
+     * message to each waits for one read of the registrations map, on a worker thread.
+     */
+    void refresh() {
+        RegistrationListener current = listener;
+        for (String address : routed) {
+            routed.remove(address);
+            if (current != null && current.wantsUpdatesFor(address)) {
+                current.registrationsUpdated(new RegistrationUpdateEvent(address, List.of()));
+            }
+        }
+    }
+
+    /** The Vert.x node ids of the members that have proven a relay node, by node, this member's included. */
+    private Map<NodeId, Set<String>> provenBusNodes() {
+        MemberIdentities current = identities;
+        Map<NodeId, Set<String>> nodes = new HashMap<>();
+        if (current == null) {
+            return nodes;
+        }
+        // The member list is Hazelcast's local copy: no call over the network.
+        for (Member member : hazelcast.getHazelcastInstance().getCluster().getMembers()) {
+            String busNode = member.getAttribute(VERTX_NODE_ATTRIBUTE);
+            Optional<NodeId> node = current.nodeOf(member);
+            if (busNode != null && node.isPresent()) {
+                nodes.computeIfAbsent(node.get(), n -> new HashSet<>()).add(busNode);
+            }
+        }
+        return nodes;
+    }
+
+    /** The registrations of {@code address} that the event bus may route to. */
+    private List<RegistrationInfo> routable(String address, List<RegistrationInfo> registrations) {
+        routed.add(address);
+        if (registrations.isEmpty()) {
+            return registrations;
+        }
+        Map<NodeId, Set<String>> proven = provenBusNodes();
+        Set<String> allowed = NodeAddresses.owner(address).map(owner -> proven.getOrDefault(owner, Set.of()))
+                .orElseGet(() -> proven.values().stream().collect(HashSet::new, Set::addAll, Set::addAll));
+        return registrations.stream().filter(registration -> allowed.contains(registration.nodeId())).toList();
+    }
+
+    private boolean isProven(String busNode) {
+        return provenBusNodes().values().stream().anyMatch(busNodes -> busNodes.contains(busNode));
+    }
+
+    @Override
+    public void registrationListener(RegistrationListener registrationListener) {
+        this.listener = registrationListener;
+        hazelcast.registrationListener(new RegistrationListener() {
+            @Override
+            public void registrationsUpdated(RegistrationUpdateEvent event) {
+                registrationListener.registrationsUpdated(new RegistrationUpdateEvent(event.address(),
+                        routable(event.address(), event.registrations())));
+            }
+
+            @Override
+            public void registrationsLost() {
+                registrationListener.registrationsLost();
+            }
+
+            @Override
+            public boolean wantsUpdatesFor(String address) {
+                return registrationListener.wantsUpdatesFor(address);
+            }
+        });
+    }
+
+    @Override
+    public void getRegistrations(String address, Completable<List<RegistrationInfo>> promise) {
+        hazelcast.getRegistrations(address, (registrations, failure) -> {
+            if (failure != null) {
+                promise.fail(failure);
+            } else {
+                promise.succeed(routable(address, registrations));
+            }
+        });
+    }
+
+    /** Where a proven node's event bus listens; a member that has proven no node is nowhere. */
+    @Override
+    public void getNodeInfo(String nodeId, Completable<NodeInfo> promise) {
+        if (isProven(nodeId)) {
+            hazelcast.getNodeInfo(nodeId, promise);
+        } else {
+            promise.fail(new VertxException("Vert.x node " + nodeId + " is no member that proved a relay node",
+                    true));
+        }
+    }
+
+    // Everything else is Hazelcast's cluster manager's, the node listener included: Vert.x HA owns it.
+
+    @Override
+    public void init(Vertx vertx) {
+        hazelcast.init(vertx);
+    }
+
+    @Override
+    public <K, V> void getAsyncMap(String name, Completable<AsyncMap<K, V>> promise) {
+        hazelcast.getAsyncMap(name, promise);
+    }
+
+    @Override
+    public <K, V> Map<K, V> getSyncMap(String name) {
+        return hazelcast.getSyncMap(name);
+    }
+
+    @Override
+    public void getLockWithTimeout(String name, long timeout, Completable<Lock> promise) {
+        hazelcast.getLockWithTimeout(name, timeout, promise);
+    }
+
+    @Override
+    public void getCounter(String name, Completable<Counter> promise) {
+        hazelcast.getCounter(name, promise);
+    }
+
+    @Override
+    public String getNodeId() {
+        return hazelcast.getNodeId();
+    }
+
+    @Override
+    public List<String> getNodes() {
+        return hazelcast.getNodes();
+    }
+
+    @Override
+    public NodeInfo getNodeInfo() {
+        return hazelcast.getNodeInfo();
+    }
+
+    @Override
+    public void nodeListener(NodeListener nodeListener) {
+        hazelcast.nodeListener(nodeListener);
+    }
+
+    @Override
+    public void setNodeInfo(NodeInfo nodeInfo, Completable<Void> promise) {
+        hazelcast.setNodeInfo(nodeInfo, promise);
+    }
+
+    @Override
+    public void join(Completable<Void> promise) {
+        hazelcast.join(promise);
+    }
+
+    @Override
+    public void leave(Completable<Void> promise) {
+        hazelcast.leave(promise);
+    }
+
+    @Override
+    public boolean isActive() {
+        return hazelcast.isActive();
+    }
+
+    @Override
+    public void addRegistration(String address, RegistrationInfo registrationInfo, Completable<Void> promise) {
+        hazelcast.addRegistration(address, registrationInfo, promise);
+    }
+
+    @Override
+    public void removeRegistration(String address, RegistrationInfo registrationInfo, Completable<Void> promise) {
+        hazelcast.removeRegistration(address, registrationInfo, promise);
+    }
+
+    @Override
+    public String clusterHost() {
+        return hazelcast.clusterHost();
+    }
+
+    @Override
+    public String clusterPublicHost() {
+        return hazelcast.clusterPublicHost();
+    }
+}
