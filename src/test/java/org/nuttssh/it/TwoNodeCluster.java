@@ -69,14 +69,27 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
      * files are in A's directory.
      */
     void start(List<String> aLines, List<String> bLines) throws Exception {
+        startA(aLines);
+        startB(bLines);
+    }
+
+    /** Starts A alone, for a test that does something before B joins; {@link #startB} follows. */
+    void startA(List<String> aLines) throws Exception {
         hazelcast = HazelcastFiles.onFreePorts(a.dir());
         cluster = name + "-" + UUID.randomUUID();
-        Path certs = a.dir().resolve("certs");
-        a.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs, "node-a"))));
+        a.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs(), "node-a"))));
         a.start(aLines.toArray(String[]::new));
-        b.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs, "node-b"))));
+    }
+
+    /** Starts B after {@link #startA} and waits until A counts both. */
+    void startB(List<String> bLines) throws Exception {
+        b.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs(), "node-b"))));
         b.start(bLines.toArray(String[]::new));
         RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
+    }
+
+    private Path certs() {
+        return a.dir().resolve("certs");
     }
 
     private static ClusterConfig config(Path hazelcast, String cluster, ClusterConfig.Secure security) {

@@ -107,7 +107,8 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         HazelcastInstance hazelcast = manager.getHazelcastInstance();
         MemberIdentities identities;
         try {
-            identities = trust == null ? new MemberAttributes() : NodeProofs.start(hazelcast, trust, nodeId);
+            identities = trust == null ? new MemberAttributes() : NodeProofs.start(hazelcast, trust, nodeId,
+                    BusAddress.of(routing.getNodeId(), routing.getNodeInfo()));
         } catch (RuntimeException e) {
             VertxClose.await(vertx);
             throw new StartupException("cannot publish this node's proof of identity in cluster '" + config.name()

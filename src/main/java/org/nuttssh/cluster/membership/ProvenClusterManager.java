@@ -1,5 +1,6 @@
 package org.nuttssh.cluster.membership;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import org.nuttssh.cluster.bus.NodeAddresses;
 import org.nuttssh.registry.NodeId;
@@ -77,22 +79,33 @@ final class ProvenClusterManager implements ClusterManager {
         }
     }
 
-    /** The Vert.x node ids of the members that have proven a relay node, by node, this member's included. */
+    /**
+     * The Vert.x node ids of the members that have proven a relay node, by node, this member's included: as signed in
+     * their proofs, or (a node of the release before) as in their attributes.
+     */
     private Map<NodeId, Set<String>> provenBusNodes() {
-        MemberIdentities current = identities;
         Map<NodeId, Set<String>> nodes = new HashMap<>();
+        provenMembers((member, node) -> nodes.computeIfAbsent(node, n -> new HashSet<>()).add(busNode(member)));
+        return nodes;
+    }
+
+    private void provenMembers(BiConsumer<Member, NodeId> each) {
+        MemberIdentities current = identities;
         if (current == null) {
-            return nodes;
+            return;
         }
         // The member list is Hazelcast's local copy: no call over the network.
         for (Member member : hazelcast.getHazelcastInstance().getCluster().getMembers()) {
-            String busNode = member.getAttribute(VERTX_NODE_ATTRIBUTE);
             Optional<NodeId> node = current.nodeOf(member);
-            if (busNode != null && node.isPresent()) {
-                nodes.computeIfAbsent(node.get(), n -> new HashSet<>()).add(busNode);
+            if (node.isPresent() && busNode(member) != null) {
+                each.accept(member, node.get());
             }
         }
-        return nodes;
+    }
+
+    private String busNode(Member member) {
+        return identities.busOf(member).map(BusAddress::vertxNode)
+                .orElseGet(() -> member.getAttribute(VERTX_NODE_ATTRIBUTE));
     }
 
     /** The registrations of {@code address} that the event bus may route to. */
@@ -107,8 +120,15 @@ final class ProvenClusterManager implements ClusterManager {
         return registrations.stream().filter(registration -> allowed.contains(registration.nodeId())).toList();
     }
 
-    private boolean isProven(String busNode) {
-        return provenBusNodes().values().stream().anyMatch(busNodes -> busNodes.contains(busNode));
+    /** The member that has proven a relay node as Vert.x node {@code busNode}, if any. */
+    private Optional<Member> provenMember(String busNode) {
+        List<Member> found = new ArrayList<>(1);
+        provenMembers((member, node) -> {
+            if (busNode.equals(busNode(member))) {
+                found.add(member);
+            }
+        });
+        return found.stream().findFirst();
     }
 
     @Override
@@ -144,14 +164,23 @@ final class ProvenClusterManager implements ClusterManager {
         });
     }
 
-    /** Where a proven node's event bus listens; a member that has proven no node is nowhere. */
+    /**
+     * Where a proven node's event bus listens, as its proof says (or, for a node of the release before, the shared
+     * map); a member that has proven no node is nowhere.
+     */
     @Override
     public void getNodeInfo(String nodeId, Completable<NodeInfo> promise) {
-        if (isProven(nodeId)) {
-            hazelcast.getNodeInfo(nodeId, promise);
-        } else {
+        Optional<Member> member = provenMember(nodeId);
+        if (member.isEmpty()) {
             promise.fail(new VertxException("Vert.x node " + nodeId + " is no member that proved a relay node",
                     true));
+            return;
+        }
+        Optional<BusAddress> signed = identities.busOf(member.get());
+        if (signed.isPresent()) {
+            promise.succeed(signed.get().nodeInfo());
+        } else {
+            hazelcast.getNodeInfo(nodeId, promise);
         }
     }
 
