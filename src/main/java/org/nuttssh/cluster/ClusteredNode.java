@@ -142,7 +142,7 @@ public final class ClusteredNode implements RelayNode {
         // Checks read the map: a worker thread's job, never an event loop's.
         vertx().setPeriodic(CHECK_INTERVAL.toMillis(), timer -> vertx().executeBlocking(
                 () -> repair("periodic check", registry::check), false));
-        fleet = ClusterFleet.start(vertx().eventBus(), admin, this::view);
+        fleet = ClusterFleet.start(vertx(), admin, this::view, membership.signatures());
         return fleet;
     }
 
@@ -161,8 +161,11 @@ public final class ClusteredNode implements RelayNode {
     @Override
     public ClusterView view() {
         RepairTally repairs = registry.repairs();
+        ClusterFleet answering = fleet;
+        long refused = nodes.refused() + (answering == null ? 0 : answering.refused());
         return new ClusterView(id(), membership.nodes(), membership.merges(), repairs.repairs(),
-                registry.unreadable(), insecure, new ClusterView.Upkeep(repairs.seconds(), repairs.recordsFetched()));
+                registry.unreadable(), refused, insecure,
+                new ClusterView.Upkeep(repairs.seconds(), repairs.recordsFetched()));
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class Meters {
     public static final String CLUSTER_MERGES = "nuttssh.cluster.merges";
     public static final String REGISTRY_RESYNCS = "nuttssh.registry.resyncs";
     public static final String REGISTRY_UNREADABLE = "nuttssh.registry.unreadable";
+    public static final String CLUSTER_REFUSED = "nuttssh.cluster.refused";
     public static final String CLUSTER_INSECURE = "nuttssh.cluster.insecure";
     public static final String REGISTRY_CLIENTS = "nuttssh.registry.clients";
     public static final String REGISTRY_LOCAL_NAMES = "nuttssh.registry.local.names";
@@ -110,6 +111,9 @@ public final class Meters {
         FunctionCounter.builder(REGISTRY_UNREADABLE, stats, RelayStatistics::registryUnreadable)
                 .description("Values in the shared registry that did not open as records (another secret, a stranger)")
                 .register(registry);
+        FunctionCounter.builder(CLUSTER_REFUSED, stats, RelayStatistics::clusterRefused)
+                .description("Messages from other members refused: frames for no circuit of this node, circuit opens "
+                        + "and operator requests not signed by a member node").register(registry);
         Gauge.builder(CLUSTER_INSECURE, stats, s -> s.clusterInsecure() ? 1 : 0)
                 .description("1 when the cluster runs without TLS and sealed records (--cluster-insecure)")
                 .register(registry);

@@ -15,6 +15,7 @@ import org.nuttssh.admin.CircuitView;
 import org.nuttssh.admin.ClientTraffic;
 import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.FleetAnswer;
+import org.nuttssh.cluster.bus.NodeSignatures;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.FakeNodeAdmin;
@@ -34,8 +35,10 @@ class ClusterFleetTest {
     private static final NodeId B = new NodeId("nodeB");
     private static final NodeId C = new NodeId("nodeC");
 
+    private static final NodeSignatures UNSIGNED = NodeSignatures.unchecked();
+
     private final Vertx vertx = Vertx.vertx();
-    private final ClusterView members = new ClusterView(A, List.of(A, B, C), 0, 0, 0, false,
+    private final ClusterView members = new ClusterView(A, List.of(A, B, C), 0, 0, 0, 0, false,
             ClusterView.Upkeep.NONE);
 
     @AfterEach
@@ -51,8 +54,8 @@ class ClusterFleetTest {
     void answersComeFromEveryNodeAndSilentNodesAreNamed() throws Exception {
         FakeNodeAdmin a = new FakeNodeAdmin(A);
         FakeNodeAdmin b = new FakeNodeAdmin(B);
-        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), a, () -> members);
-        ClusterFleet.start(vertx.eventBus(), b, () -> members);
+        ClusterFleet fleetA = ClusterFleet.start(vertx, a, () -> members, UNSIGNED);
+        ClusterFleet.start(vertx, b, () -> members, UNSIGNED);
 
         FleetAnswer<ClientTraffic> traffic = fleetA.traffic().toCompletableFuture().get(SECONDS, TimeUnit.SECONDS);
         FleetAnswer<CircuitView> circuits = fleetA.circuits().toCompletableFuture().get(SECONDS, TimeUnit.SECONDS);
@@ -69,8 +72,8 @@ class ClusterFleetTest {
     void aKickReachesTheNodeHoldingTheClient() throws Exception {
         FakeNodeAdmin a = new FakeNodeAdmin(A);
         FakeNodeAdmin b = new FakeNodeAdmin(B);
-        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), a, () -> members);
-        ClusterFleet.start(vertx.eventBus(), b, () -> members);
+        ClusterFleet fleetA = ClusterFleet.start(vertx, a, () -> members, UNSIGNED);
+        ClusterFleet.start(vertx, b, () -> members, UNSIGNED);
 
         assertTrue(fleetA.kick(client("nodeB-7", B), "root").toCompletableFuture()
                 .get(SECONDS, TimeUnit.SECONDS));
@@ -85,7 +88,7 @@ class ClusterFleetTest {
 
     @Test
     void aKickForANodeThatDoesNotAnswerFailsWithItsName() throws Exception {
-        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), new FakeNodeAdmin(A), () -> members);
+        ClusterFleet fleetA = ClusterFleet.start(vertx, new FakeNodeAdmin(A), () -> members, UNSIGNED);
 
         Throwable failure = fleetA.kick(client("nodeC-1", C), "root").toCompletableFuture()
                 .handle((kicked, error) -> error).get(SECONDS, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package org.nuttssh.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -16,7 +18,9 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.node.VertxClose;
+import org.nuttssh.registry.NodeId;
 
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
@@ -24,7 +28,15 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.spi.cluster.hazelcast.impl.HazelcastNodeInfo;
 
@@ -48,6 +60,7 @@ class ClusterStrangerTest {
     private static final List<String> B_KEYS = List.of("access=\"listen\" {gw}");
     /** Where vertx-hazelcast keeps each Vert.x node's event-bus address. */
     private static final String NODE_INFO_MAP = "__vertx.nodeInfo";
+    private static final int FORGED_FRAMES = 100;
 
     @RegisterExtension
     final TwoNodeCluster cluster = new TwoNodeCluster("nuttssh-stranger");
@@ -73,7 +86,7 @@ class ClusterStrangerTest {
             await(stranger.eventBus().consumer(address, message -> taken.incrementAndGet()).completion());
         }
 
-        everyDownloadArrives(echo);
+        everyDownloadArrives(echo, DOWNLOADS);
         assertEquals(0, taken.get(), "messages the stranger received");
     }
 
@@ -100,20 +113,128 @@ class ClusterStrangerTest {
         RelayFixture.await("every node's address overwritten", () -> addresses.values().stream()
                 .allMatch(value -> value.unwrap().equals(forged.unwrap())));
 
-        everyDownloadArrives(echo);
+        everyDownloadArrives(echo, DOWNLOADS);
     }
 
-    /** Ten downloads from {@code echo}, behind a listening client on B, through A: each opens and arrives whole. */
-    private void everyDownloadArrives(TcpTarget echo) throws Exception {
+    /**
+     * A member with a real node certificate from the cluster's CA, which has proven no node: it consumes both nodes'
+     * frame addresses while a download runs, then sends frames into circuits, a circuit open in A's name and
+     * operator requests (unsigned, and signed with garbage in A's name). It receives nothing; each node refuses and
+     * counts what it sent, kicks nobody, and the download arrives whole.
+     */
+    @Test
+    void aHolderOfOneNodeCertificateCannotReachIntoOthersCircuits() throws Exception {
         RelayFixture a = cluster.a();
-        cluster.b().listener("gw", "gw-db", "gw-db", "22:localhost:" + echo.port());
+        RelayFixture b = cluster.b();
+        TcpTarget echo = b.target("db", TcpTarget.Mode.ECHO);
+        cluster.start(A_KEYS, B_KEYS);
+        NodeId nodeA = a.server().nodeId();
+        NodeId nodeB = b.server().nodeId();
+        ClusterConfig.ClusterTls tls = cluster.certificate("node-c").tls();
+        Vertx holder = joinStranger(new EventBusOptions().setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
+                        .setKeyPath(tls.key().toString()))
+                .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca().toString()))
+                .setClientAuth(ClientAuth.REQUIRED));
+        holder.eventBus().registerCodec(new RawFrames());
+        AtomicLong taken = new AtomicLong();
+        for (NodeId node : List.of(nodeA, nodeB)) {
+            await(holder.eventBus().consumer("nuttssh.node." + node + ".frames", m -> taken.incrementAndGet())
+                    .completion());
+        }
+
+        everyDownloadArrives(echo, 1);
+        String gw = b.newestRecord("gw-db").orElseThrow().id();
+        long refusedA = a.server().statistics().clusterRefused();
+        long refusedB = b.server().statistics().clusterRefused();
+        DeliveryOptions asFrame = new DeliveryOptions().setCodecName(RawFrames.NAME);
+        for (int i = 0; i < FORGED_FRAMES; i++) {
+            holder.eventBus().send("nuttssh.node." + nodeA + ".frames", RawFrames.data(UUID.randomUUID()), asFrame);
+            holder.eventBus().send("nuttssh.node." + nodeB + ".frames", RawFrames.data(UUID.randomUUID()), asFrame);
+        }
+        List<JsonObject> requests = List.of(
+                new JsonObject().put("op", "kick").put("id", gw).put("by", "holder"),
+                new JsonObject().put("op", "kick").put("id", gw).put("by", "holder").put("node", nodeA.value())
+                        .put("signature", "AAAA"),
+                new JsonObject().put("op", "circuits"),
+                new JsonObject().put("op", "traffic").put("node", "node-c").put("signature", "AAAA"));
+        for (JsonObject request : requests) {
+            Throwable refusal = await(holder.eventBus().request("nuttssh.node." + nodeB + ".admin", request)
+                    .map(reply -> (Throwable) null).recover(Future::succeededFuture));
+            assertTrue(refusal instanceof ReplyException e && e.failureCode() == 403, request + ": " + refusal);
+        }
+        JsonObject open = new JsonObject().put("circuit", UUID.randomUUID().toString()).put("node", nodeA.value())
+                .put("listener", gw).put("port", 22).put("originHost", "127.0.0.1").put("originPort", 1)
+                .put("initiator", "holder").put("signature", "AAAA");
+        Throwable refusedOpen = await(holder.eventBus().request("nuttssh.node." + nodeB + ".open", open)
+                .map(reply -> (Throwable) null).recover(Future::succeededFuture));
+        assertTrue(refusedOpen instanceof ReplyException, "the open was answered");
+
+        RelayFixture.await("A's refusals counted", () ->
+                a.server().statistics().clusterRefused() >= refusedA + FORGED_FRAMES);
+        RelayFixture.await("B's refusals counted", () ->
+                b.server().statistics().clusterRefused() >= refusedB + FORGED_FRAMES + requests.size() + 1);
+        assertTrue(b.newestRecord("gw-db").isPresent(), "gw-db kicked");
+        everyDownloadArrives(echo, 1);
+        assertEquals(0, taken.get(), "frames the holder received");
+    }
+
+    /**
+     * Frames as the holder writes them, in the relay's wire form (FrameCodec): a DATA frame is its kind (0), the
+     * circuit id and its length, then its bytes. The holder only sends them.
+     */
+    private static final class RawFrames implements MessageCodec<Buffer, Buffer> {
+
+        static final String NAME = "nuttssh-frame";
+
+        static Buffer data(UUID circuit) {
+            byte[] bytes = "injected".getBytes(StandardCharsets.US_ASCII);
+            return Buffer.buffer().appendByte((byte) 0).appendLong(circuit.getMostSignificantBits())
+                    .appendLong(circuit.getLeastSignificantBits()).appendInt(bytes.length).appendBytes(bytes);
+        }
+
+        @Override
+        public void encodeToWire(Buffer wire, Buffer frame) {
+            wire.appendBuffer(frame);
+        }
+
+        @Override
+        public Buffer decodeFromWire(int pos, Buffer wire) {
+            throw new UnsupportedOperationException("the holder receives no frames");
+        }
+
+        @Override
+        public Buffer transform(Buffer frame) {
+            return frame;
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public byte systemCodecID() {
+            return -1;
+        }
+    }
+
+    /**
+     * {@code downloads} downloads from {@code echo}, behind a listening client on B (started unless it runs), through
+     * A: each opens and arrives whole.
+     */
+    private void everyDownloadArrives(TcpTarget echo, int downloads) throws Exception {
+        RelayFixture a = cluster.a();
+        if (cluster.b().newestRecord("gw-db").isEmpty()) {
+            cluster.b().listener("gw", "gw-db", "gw-db", "22:localhost:" + echo.port());
+        }
         RelayFixture.await("gw-db known on A", () -> a.newestRecord("gw-db").isPresent());
         Path input = a.dir().resolve("download.txt");
         Files.writeString(input, randomText(DOWNLOAD_BYTES), StandardCharsets.US_ASCII);
         String expected = "db\n" + Files.readString(input, StandardCharsets.US_ASCII);
         List<String> failures = new ArrayList<>();
         int answered = 0;
-        for (int i = 0; i < DOWNLOADS; i++) {
+        for (int i = 0; i < downloads; i++) {
             try (SshProcess download = SshProcess.start(a.dir(), a.ssh("-W", "gw-db:22", "relay-alice"), input)) {
                 String outcome;
                 try {
@@ -132,16 +253,21 @@ class ClusterStrangerTest {
                 }
             }
         }
-        assertEquals(DOWNLOADS, answered, "circuit opens answered; failures: " + failures);
-        assertEquals(List.of(), failures, DOWNLOADS - failures.size() + " of " + DOWNLOADS + " downloads intact");
+        assertEquals(downloads, answered, "circuit opens answered; failures: " + failures);
+        assertEquals(List.of(), failures, downloads - failures.size() + " of " + downloads + " downloads intact");
     }
 
     /** A clustered Vert.x with nothing but the cluster's name and member list: no certificate, no TLS. */
     private Vertx joinStranger() throws Exception {
+        return joinStranger(new EventBusOptions());
+    }
+
+    /** A clustered Vert.x with the cluster's name and member list, its event bus as {@code options} say. */
+    private Vertx joinStranger(EventBusOptions options) throws Exception {
         strangerManager = new HazelcastClusterManager(HazelcastFiles.stranger(cluster.hazelcastFile(),
                 cluster.name()));
         stranger = await(Vertx.builder()
-                .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1")))
+                .with(new VertxOptions().setEventBusOptions(options.setHost("127.0.0.1")))
                 .withClusterManager(strangerManager).buildClustered());
         RelayFixture.await("the stranger in the cluster", () -> strangerManager.getNodes().size() > 1);
         return stranger;

@@ -88,6 +88,11 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
         RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
     }
 
+    /** A node certificate from the cluster's CA (made unless it exists), for a member that is no relay. */
+    ClusterConfig.Secure certificate(String node) {
+        return ClusterSecurity.of(certs(), node);
+    }
+
     private Path certs() {
         return a.dir().resolve("certs");
     }

@@ -52,4 +52,9 @@ final class MemberAttributes implements MemberIdentities {
     public boolean signedBy(NodeId node, byte[] content, String signature) {
         return UNCHECKED.signedBy(node, content, signature);
     }
+
+    @Override
+    public boolean takesUnsigned() {
+        return UNCHECKED.takesUnsigned();
+    }
 }
