@@ -32,10 +32,11 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 /**
  * Hazelcast's cluster manager as the event bus sees it: it routes to relay nodes that have proven who they are, and
  * to nobody else. Vert.x asks its cluster manager which Vert.x nodes consume an address and where a Vert.x node
- * listens; Hazelcast's answers come from shared maps that any member, a stranger included, can write. So a
- * registration counts only when the member that made it has proven a relay node, and an address of a relay node
- * ({@link NodeAddresses}) is served only by the member that proved that node's id; a node that is no proven member
- * has no address to connect to.
+ * listens; Hazelcast's answers come from shared maps that any member, a stranger included, can write (or, owning a
+ * partition, answer for). So an address of a relay node ({@link NodeAddresses}) is consumed by the member that
+ * proved that node's id and by nobody else, whatever the map says: a stranger can neither add itself nor take the
+ * node away. Another address counts only the registrations of proven members. A member that has proven no node has
+ * no address to connect to, and a proven one is where its proof says.
  *
  * <p>Vert.x caches the answers per address. A proof can arrive after a registration, and a member can stop being a
  * node: {@link #refresh} makes Vert.x ask again for every address it routes.
@@ -108,15 +109,20 @@ final class ProvenClusterManager implements ClusterManager {
                 .orElseGet(() -> member.getAttribute(VERTX_NODE_ATTRIBUTE));
     }
 
-    /** The registrations of {@code address} that the event bus may route to. */
+    /**
+     * The registrations of {@code address} that the event bus may route to: for a relay node's address, one for each
+     * member that proved the node (a node consumes each of its addresses from the time it serves; a message that
+     * comes earlier finds no handler there, as it would find none here).
+     */
     private List<RegistrationInfo> routable(String address, List<RegistrationInfo> registrations) {
         routed.add(address);
-        if (registrations.isEmpty()) {
-            return registrations;
-        }
         Map<NodeId, Set<String>> proven = provenBusNodes();
-        Set<String> allowed = NodeAddresses.owner(address).map(owner -> proven.getOrDefault(owner, Set.of()))
-                .orElseGet(() -> proven.values().stream().collect(HashSet::new, Set::addAll, Set::addAll));
+        Optional<NodeId> owner = NodeAddresses.owner(address);
+        if (owner.isPresent()) {
+            return proven.getOrDefault(owner.get(), Set.of()).stream()
+                    .map(busNode -> new RegistrationInfo(busNode, 0, false)).toList();
+        }
+        Set<String> allowed = proven.values().stream().collect(HashSet::new, Set::addAll, Set::addAll);
         return registrations.stream().filter(registration -> allowed.contains(registration.nodeId())).toList();
     }
 
@@ -153,8 +159,13 @@ final class ProvenClusterManager implements ClusterManager {
         });
     }
 
+    /** A relay node's address is answered from the proofs alone, without reading the map. */
     @Override
     public void getRegistrations(String address, Completable<List<RegistrationInfo>> promise) {
+        if (NodeAddresses.owner(address).isPresent()) {
+            promise.succeed(routable(address, List.of()));
+            return;
+        }
         hazelcast.getRegistrations(address, (registrations, failure) -> {
             if (failure != null) {
                 promise.fail(failure);
