@@ -67,8 +67,8 @@ final class ProvenClusterManager implements ClusterManager {
     }
 
     /**
-     * Which members are nodes has changed: Vert.x forgets what it knew of every address and asks again. The next
-     * message to each waits for one read of the registrations map, on a worker thread.
+     * Which members are nodes has changed: Vert.x forgets what it knew of every address and asks again at the next
+     * message to it (answered from the proofs for a node's address, from the map on a worker thread for another).
      */
     void refresh() {
         RegistrationListener current = listener;
@@ -141,10 +141,13 @@ final class ProvenClusterManager implements ClusterManager {
     public void registrationListener(RegistrationListener registrationListener) {
         this.listener = registrationListener;
         hazelcast.registrationListener(new RegistrationListener() {
+            /** What the map says of a node's address changes nothing, however often a stranger writes it. */
             @Override
             public void registrationsUpdated(RegistrationUpdateEvent event) {
-                registrationListener.registrationsUpdated(new RegistrationUpdateEvent(event.address(),
-                        routable(event.address(), event.registrations())));
+                if (NodeAddresses.owner(event.address()).isEmpty()) {
+                    registrationListener.registrationsUpdated(new RegistrationUpdateEvent(event.address(),
+                            routable(event.address(), event.registrations())));
+                }
             }
 
             @Override
