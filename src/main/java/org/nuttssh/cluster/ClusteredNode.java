@@ -64,11 +64,14 @@ public final class ClusteredNode implements RelayNode {
 
     /** Joins the cluster and loads the shared registry; blocks, so call it at start. */
     public static ClusteredNode join(ClusterConfig config) throws StartupException {
-        return join(config, UnaryOperator.identity());
+        return join(config, UnaryOperator.identity(), true);
     }
 
-    /** @param eventBus what becomes of the event bus's options: tests weaken them to show that their checks fail */
-    static ClusteredNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus)
+    /**
+     * @param eventBus   what becomes of the event bus's options: tests weaken them to show that their checks fail
+     * @param provenOnly whether the event bus routes to proven nodes only: tests of TLS alone turn it off
+     */
+    static ClusteredNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus, boolean provenOnly)
             throws StartupException {
         boolean insecure = config.security() instanceof ClusterConfig.Insecure;
         RecordCodec codec;
@@ -84,7 +87,7 @@ public final class ClusteredNode implements RelayNode {
                     config.name());
             codec = new ListenerRecordJson();
         }
-        ClusterMembership membership = ClusterMembership.join(config, eventBus);
+        ClusterMembership membership = ClusterMembership.join(config, eventBus, provenOnly);
         try {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
                     membership, codec);

@@ -33,6 +33,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.ClientAuth;
@@ -127,9 +128,9 @@ class ClusterStrangerTest {
 
     /**
      * A member with a real node certificate from the cluster's CA, which has proven no node: it consumes both nodes'
-     * frame addresses while a download runs, then sends frames into circuits, a circuit open in A's name and
-     * operator requests (unsigned, and signed with garbage in A's name). It receives nothing; each node refuses and
-     * counts what it sent, kicks nobody, and the download arrives whole.
+     * frame addresses while a download runs, and receives nothing. Then it sends frames into circuits, a circuit
+     * open in A's name and operator requests (unsigned, and signed with garbage in A's name): each node refuses and
+     * counts what it sent, kicks nobody, and the next download arrives whole.
      */
     @Test
     void aHolderOfOneNodeCertificateCannotReachIntoOthersCircuits() throws Exception {
@@ -147,12 +148,18 @@ class ClusterStrangerTest {
                 .setClientAuth(ClientAuth.REQUIRED));
         holder.eventBus().registerCodec(new RawFrames());
         AtomicLong taken = new AtomicLong();
+        List<MessageConsumer<Object>> consumers = new ArrayList<>();
         for (NodeId node : List.of(nodeA, nodeB)) {
-            await(holder.eventBus().consumer("nuttssh.node." + node + ".frames", m -> taken.incrementAndGet())
-                    .completion());
+            consumers.add(holder.eventBus().consumer("nuttssh.node." + node + ".frames", m -> taken.incrementAndGet()));
+            await(consumers.get(consumers.size() - 1).completion());
         }
 
         everyDownloadArrives(echo, 1);
+        assertEquals(0, taken.get(), "frames the holder received");
+        // Its own consumers would take half of what it sends next: its event bus routes as vertx-hazelcast does.
+        for (MessageConsumer<Object> consumer : consumers) {
+            await(consumer.unregister());
+        }
         String gw = b.newestRecord("gw-db").orElseThrow().id();
         long refusedA = a.server().statistics().clusterRefused();
         long refusedB = b.server().statistics().clusterRefused();
@@ -188,7 +195,6 @@ class ClusterStrangerTest {
         RelayFixture.await("B's refusals counted", () ->
                 b.server().statistics().clusterRefused() >= refusedB + FORGED_FRAMES + requests.size() + 1);
         everyDownloadArrives(echo, 1);
-        assertEquals(0, taken.get(), "frames the holder received");
     }
 
     /**

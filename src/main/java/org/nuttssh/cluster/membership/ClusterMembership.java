@@ -77,16 +77,18 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     /**
      * Joins (or forms) the cluster; blocks until done, so call it at start.
      *
-     * @param eventBus what becomes of the event bus's options: tests weaken them to show that their checks fail then
+     * @param eventBus   what becomes of the event bus's options: tests weaken them to show that their checks fail then
+     * @param provenOnly whether the event bus routes to proven nodes only; false only where a test shows a TLS check
+     *                   on its own, which routing would otherwise hide
      */
-    public static ClusterMembership join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus)
-            throws StartupException {
+    public static ClusterMembership join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus,
+                                         boolean provenOnly) throws StartupException {
         // Read before joining: a node with unusable TLS files must not leave a member behind.
         ClusterTrust trust = config.security() instanceof ClusterConfig.Secure secure
                 ? ClusterTrust.load(secure.tls()) : null;
         NodeId nodeId = NodeId.random();
         HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSettings.of(config, nodeId));
-        ProvenClusterManager routing = new ProvenClusterManager(manager);
+        ProvenClusterManager routing = new ProvenClusterManager(manager, provenOnly);
         VertxOptions options = new VertxOptions().setEventBusOptions(eventBus.apply(EventBusSettings.of(config)));
         CompletableFuture<Vertx> joining = Vertx.builder().with(options).withClusterManager(routing)
                 .buildClustered().toCompletionStage().toCompletableFuture();
