@@ -17,12 +17,14 @@ import org.nuttssh.registry.NodeId;
  * @param merges     how often this node merged back into a cluster after a split
  * @param resyncs    how often its registry was found out of step with the cluster's and repaired
  * @param unreadable values in the shared map that did not open as records (another secret, or not a relay's)
+ * @param refused    messages from other members refused: frames for circuits this node never had, circuit opens
+ *                   and operator requests not signed by a member node
  * @param insecure   whether the cluster runs without TLS and sealed records ({@code --cluster-insecure})
  * @param upkeep     what keeping its registry in step with the cluster's has cost
  * @param releases   each member's release, as it announced it (a node of release 0.1 announces none)
  */
 public record ClusterView(NodeId self, List<NodeId> members, long merges, long resyncs, long unreadable,
-                          boolean insecure, Upkeep upkeep, Map<NodeId, String> releases) {
+                          long refused, boolean insecure, Upkeep upkeep, Map<NodeId, String> releases) {
 
     /**
      * @param seconds        time spent checking and repairing the registry
@@ -45,7 +47,7 @@ public record ClusterView(NodeId self, List<NodeId> members, long merges, long r
 
     /** A node on its own. */
     public static ClusterView alone(NodeId self) {
-        return new ClusterView(self, List.of(self), 0, 0, 0, false, Upkeep.NONE,
+        return new ClusterView(self, List.of(self), 0, 0, 0, 0, false, Upkeep.NONE,
                 Map.of(self, RelayVersion.version()));
     }
 }

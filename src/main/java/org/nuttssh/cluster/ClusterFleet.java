@@ -15,12 +15,15 @@ import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.admin.FleetAnswer;
 import org.nuttssh.admin.NodeAdmin;
+import org.nuttssh.cluster.bus.NodeAddresses;
+import org.nuttssh.cluster.bus.NodeSignatures;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Sighting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -43,20 +46,24 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
     static final String TRAFFIC = "traffic";
     static final String CIRCUITS = "circuits";
     static final String KICK = "kick";
+    /** The failure code of a refused request, as HTTP's Forbidden, for the asking node's log. */
+    static final int REFUSED = 403;
 
     private static final Logger log = LoggerFactory.getLogger(ClusterFleet.class);
 
     private final EventBus eventBus;
     private final NodeAdmin local;
     private final Supplier<ClusterView> view;
+    private final OperatorRequests requests;
     private final Supplier<CompletionStage<List<Sighting>>> offline;
     private final MessageConsumer<JsonObject> consumer;
 
-    private ClusterFleet(EventBus eventBus, NodeAdmin local, Supplier<ClusterView> view,
+    private ClusterFleet(EventBus eventBus, NodeAdmin local, Supplier<ClusterView> view, OperatorRequests requests,
                          Supplier<CompletionStage<List<Sighting>>> offline) {
         this.eventBus = eventBus;
         this.local = local;
         this.view = view;
+        this.requests = requests;
         this.offline = offline;
         this.consumer = eventBus.consumer(address(local.node()), this::answer);
     }
@@ -64,16 +71,18 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
     /**
      * Starts answering other nodes' requests about this node's clients.
      *
-     * @param view    the nodes as this one sees them: questions go to its members
-     * @param offline what the shared presence map remembers of names gone: no other node needs asking
+     * @param view       the nodes as this one sees them: questions go to its members, and only they may ask
+     * @param signatures how this node signs its requests, and checks which node signed others'
+     * @param offline    what the shared presence map remembers of names gone: no other node needs asking
      */
-    public static ClusterFleet start(EventBus eventBus, NodeAdmin local, Supplier<ClusterView> view,
-                                     Supplier<CompletionStage<List<Sighting>>> offline) {
-        return new ClusterFleet(eventBus, local, view, offline);
+    public static ClusterFleet start(Vertx vertx, NodeAdmin local, Supplier<ClusterView> view,
+                                     NodeSignatures signatures, Supplier<CompletionStage<List<Sighting>>> offline) {
+        return new ClusterFleet(vertx.eventBus(), local, view,
+                new OperatorRequests(vertx, local.node(), signatures, () -> view.get().members()), offline);
     }
 
     static String address(NodeId node) {
-        return "nuttssh.node." + node + ".admin";
+        return NodeAddresses.admin(node);
     }
 
     @Override
@@ -107,7 +116,8 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
             return CompletableFuture.completedFuture(local.kick(client.id(), by));
         }
         JsonObject request = new JsonObject().put(OP, KICK).put("id", client.id()).put("by", by);
-        return eventBus.<JsonObject>request(address(client.node()), request, options())
+        return requests.sign(request, client.node())
+                .compose(signed -> eventBus.<JsonObject>request(address(client.node()), signed, options()))
                 .map(reply -> reply.body().getBoolean("kicked"))
                 .recover(failure -> io.vertx.core.Future.failedFuture(new IllegalStateException("node "
                         + client.node().shortId() + " did not answer: " + failure.getMessage())))
@@ -124,7 +134,8 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
             if (member.equals(local.node())) {
                 continue;
             }
-            pending.add(eventBus.<JsonObject>request(address(member), new JsonObject().put(OP, op), options())
+            pending.add(requests.sign(new JsonObject().put(OP, op), member)
+                    .compose(signed -> eventBus.<JsonObject>request(address(member), signed, options()))
                     .toCompletionStage().toCompletableFuture()
                     .handle((reply, failure) -> {
                         synchronized (items) {
@@ -146,8 +157,23 @@ public final class ClusterFleet implements Fleet, AutoCloseable {
         });
     }
 
-    /** Another node asks about this node's clients. */
+    /** Operator requests refused since this node started: not signed by a member node. */
+    long refused() {
+        return requests.refused();
+    }
+
+    /** Another node asks about this node's clients: answered if a member node signed it. */
     private void answer(Message<JsonObject> message) {
+        requests.check(message.body()).onComplete(checked -> {
+            if (checked.succeeded() && checked.result()) {
+                serve(message);
+            } else {
+                message.fail(REFUSED, "operator request refused: not signed by a member node");
+            }
+        });
+    }
+
+    private void serve(Message<JsonObject> message) {
         String op = message.body().getString(OP, "");
         switch (op) {
             case TRAFFIC -> message.reply(new JsonObject().put(TRAFFIC,

@@ -75,17 +75,21 @@ public final class ClusteredNode implements RelayNode {
 
     /** Joins the cluster and loads the shared registry; blocks, so call it at start. */
     public static ClusteredNode join(ClusterConfig config, PresenceConfig presence) throws StartupException {
-        return join(config, presence, UnaryOperator.identity());
+        return join(config, presence, UnaryOperator.identity(), true);
     }
 
     /** With presence as by default. */
-    static ClusteredNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus)
+    static ClusteredNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus, boolean provenOnly)
             throws StartupException {
-        return join(config, PresenceConfig.DEFAULT, eventBus);
+        return join(config, PresenceConfig.DEFAULT, eventBus, provenOnly);
     }
 
-    /** @param eventBus what becomes of the event bus's options: tests weaken them to show that their checks fail */
-    static ClusteredNode join(ClusterConfig config, PresenceConfig presence, UnaryOperator<EventBusOptions> eventBus)
+    /**
+     * @param eventBus   what becomes of the event bus's options: tests weaken them to show that their checks fail
+     * @param provenOnly whether the event bus routes to proven nodes only: tests of TLS alone turn it off
+     */
+    static ClusteredNode join(ClusterConfig config, PresenceConfig presence, UnaryOperator<EventBusOptions> eventBus,
+                              boolean provenOnly)
             throws StartupException {
         boolean insecure = config.security() instanceof ClusterConfig.Insecure;
         RecordCodec codec;
@@ -105,7 +109,7 @@ public final class ClusteredNode implements RelayNode {
             codec = new ListenerRecordJson();
             presenceCodec = PresenceCodec.plain();
         }
-        ClusterMembership membership = ClusterMembership.join(config, eventBus);
+        ClusterMembership membership = ClusterMembership.join(config, eventBus, provenOnly);
         try {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
                     membership, codec);
@@ -172,7 +176,7 @@ public final class ClusteredNode implements RelayNode {
         // Checks read the map: a worker thread's job, never an event loop's.
         vertx().setPeriodic(CHECK_INTERVAL.toMillis(), timer -> vertx().executeBlocking(
                 () -> repair("periodic check", registry::check), false));
-        fleet = ClusterFleet.start(vertx().eventBus(), admin, this::view, presence::offline);
+        fleet = ClusterFleet.start(vertx(), admin, this::view, membership.signatures(), presence::offline);
         return fleet;
     }
 
@@ -196,9 +200,11 @@ public final class ClusteredNode implements RelayNode {
     @Override
     public ClusterView view() {
         RepairTally repairs = registry.repairs();
+        ClusterFleet answering = fleet;
+        long refused = nodes.refused() + (answering == null ? 0 : answering.refused());
         return new ClusterView(id(), membership.nodes(), membership.merges(), repairs.repairs(),
-                registry.unreadable(), insecure, new ClusterView.Upkeep(repairs.seconds(), repairs.recordsFetched()),
-                membership.formats().releases());
+                registry.unreadable(), refused, insecure,
+                new ClusterView.Upkeep(repairs.seconds(), repairs.recordsFetched()), membership.formats().releases());
     }
 
     @Override

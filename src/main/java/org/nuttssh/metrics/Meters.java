@@ -41,6 +41,7 @@ public final class Meters {
     public static final String CLUSTER_MERGES = "nuttssh.cluster.merges";
     public static final String REGISTRY_RESYNCS = "nuttssh.registry.resyncs";
     public static final String REGISTRY_UNREADABLE = "nuttssh.registry.unreadable";
+    public static final String CLUSTER_REFUSED = "nuttssh.cluster.refused";
     public static final String CLUSTER_INSECURE = "nuttssh.cluster.insecure";
     /** Always 1, tagged with this node's release: which nodes a rolling upgrade has reached. */
     public static final String BUILD_INFO = "nuttssh.build.info";
@@ -123,6 +124,9 @@ public final class Meters {
                 .register(registry);
         Gauge.builder(BUILD_INFO, () -> 1).tag("version", RelayVersion.version())
                 .description("1, tagged with the release this node runs").register(registry);
+        FunctionCounter.builder(CLUSTER_REFUSED, stats, RelayStatistics::clusterRefused)
+                .description("Messages from other members refused: frames for no circuit of this node, circuit opens "
+                        + "and operator requests not signed by a member node").register(registry);
         Gauge.builder(CLUSTER_INSECURE, stats, s -> s.clusterInsecure() ? 1 : 0)
                 .description("1 when the cluster runs without TLS and sealed records (--cluster-insecure)")
                 .register(registry);

@@ -80,6 +80,12 @@ public interface RelayStatistics {
     /** Values in the shared registry that did not open as records: another cluster secret, or not a relay's. */
     long registryUnreadable();
 
+    /**
+     * Messages from other cluster members refused: frames for circuits this node never had, circuit opens and operator
+     * requests not signed by a member node.
+     */
+    long clusterRefused();
+
     /** Whether this node runs in a cluster without TLS and sealed records. */
     boolean clusterInsecure();
 

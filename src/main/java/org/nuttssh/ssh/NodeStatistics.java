@@ -182,6 +182,11 @@ final class NodeStatistics implements RelayStatistics {
     }
 
     @Override
+    public long clusterRefused() {
+        return cluster.get().refused();
+    }
+
+    @Override
     public boolean clusterInsecure() {
         return cluster.get().insecure();
     }

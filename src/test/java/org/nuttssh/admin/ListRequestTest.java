@@ -115,7 +115,7 @@ class ListRequestTest {
 
     /** The members with their releases, as a cluster node sees them. */
     private static ClusterView view(Map<NodeId, String> releases) {
-        return new ClusterView(NODE_A, List.copyOf(releases.keySet()), 0, 0, 0, false, ClusterView.Upkeep.NONE,
+        return new ClusterView(NODE_A, List.copyOf(releases.keySet()), 0, 0, 0, 0, false, ClusterView.Upkeep.NONE,
                 releases);
     }
 

@@ -18,6 +18,7 @@ import org.nuttssh.admin.CircuitView;
 import org.nuttssh.admin.ClientTraffic;
 import org.nuttssh.admin.ClusterView;
 import org.nuttssh.admin.FleetAnswer;
+import org.nuttssh.cluster.bus.NodeSignatures;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.registry.Sighting;
@@ -41,8 +42,10 @@ class ClusterFleetTest {
     private static final Supplier<CompletionStage<List<Sighting>>> NO_OFFLINE =
             () -> CompletableFuture.completedFuture(List.of());
 
+    private static final NodeSignatures UNSIGNED = NodeSignatures.unchecked();
+
     private final Vertx vertx = Vertx.vertx();
-    private final ClusterView members = new ClusterView(A, List.of(A, B, C), 0, 0, 0, false,
+    private final ClusterView members = new ClusterView(A, List.of(A, B, C), 0, 0, 0, 0, false,
             ClusterView.Upkeep.NONE, java.util.Map.of());
 
     @AfterEach
@@ -58,8 +61,8 @@ class ClusterFleetTest {
     void answersComeFromEveryNodeAndSilentNodesAreNamed() throws Exception {
         FakeNodeAdmin a = new FakeNodeAdmin(A);
         FakeNodeAdmin b = new FakeNodeAdmin(B);
-        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), a, () -> members, NO_OFFLINE);
-        ClusterFleet.start(vertx.eventBus(), b, () -> members, NO_OFFLINE);
+        ClusterFleet fleetA = ClusterFleet.start(vertx, a, () -> members, UNSIGNED, NO_OFFLINE);
+        ClusterFleet.start(vertx, b, () -> members, UNSIGNED, NO_OFFLINE);
 
         FleetAnswer<ClientTraffic> traffic = fleetA.traffic().toCompletableFuture().get(SECONDS, TimeUnit.SECONDS);
         FleetAnswer<CircuitView> circuits = fleetA.circuits().toCompletableFuture().get(SECONDS, TimeUnit.SECONDS);
@@ -76,8 +79,8 @@ class ClusterFleetTest {
     void aKickReachesTheNodeHoldingTheClient() throws Exception {
         FakeNodeAdmin a = new FakeNodeAdmin(A);
         FakeNodeAdmin b = new FakeNodeAdmin(B);
-        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), a, () -> members, NO_OFFLINE);
-        ClusterFleet.start(vertx.eventBus(), b, () -> members, NO_OFFLINE);
+        ClusterFleet fleetA = ClusterFleet.start(vertx, a, () -> members, UNSIGNED, NO_OFFLINE);
+        ClusterFleet.start(vertx, b, () -> members, UNSIGNED, NO_OFFLINE);
 
         assertTrue(fleetA.kick(client("nodeB-7", B), "root").toCompletableFuture()
                 .get(SECONDS, TimeUnit.SECONDS));
@@ -92,7 +95,7 @@ class ClusterFleetTest {
 
     @Test
     void aKickForANodeThatDoesNotAnswerFailsWithItsName() throws Exception {
-        ClusterFleet fleetA = ClusterFleet.start(vertx.eventBus(), new FakeNodeAdmin(A), () -> members, NO_OFFLINE);
+        ClusterFleet fleetA = ClusterFleet.start(vertx, new FakeNodeAdmin(A), () -> members, UNSIGNED, NO_OFFLINE);
 
         Throwable failure = fleetA.kick(client("nodeC-1", C), "root").toCompletableFuture()
                 .handle((kicked, error) -> error).get(SECONDS, TimeUnit.SECONDS);

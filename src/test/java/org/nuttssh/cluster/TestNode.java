@@ -8,6 +8,8 @@ import java.util.function.UnaryOperator;
 import org.nuttssh.circuit.Refusals;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.ClusterConfig;
+import org.nuttssh.cluster.membership.HazelcastSettings;
+import org.nuttssh.config.PresenceConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.events.EventSink;
 import org.nuttssh.registry.ListenerRecord;
@@ -15,21 +17,29 @@ import org.nuttssh.registry.Listing;
 import org.nuttssh.testing.FakeNodeAdmin;
 import org.nuttssh.testing.Records;
 
+import com.hazelcast.core.Hazelcast;
+
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.NodeInfo;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /** One clustered relay node without SSH: its membership, registry and switchboard, serving other nodes. */
 record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoCloseable {
 
     static TestNode join(ClusterConfig config) throws StartupException {
-        return join(config, UnaryOperator.identity());
+        return join(ClusteredNode.join(config, PresenceConfig.DEFAULT));
     }
 
-    /** @param eventBus what becomes of the node's event-bus options, to weaken them */
+    /**
+     * A node whose event bus routes to every member, as vertx-hazelcast does, so that a TLS check shows on its own.
+     *
+     * @param eventBus what becomes of the node's event-bus options, to weaken them
+     */
     static TestNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus) throws StartupException {
-        ClusteredNode node = ClusteredNode.join(config, eventBus);
+        return join(ClusteredNode.join(config, eventBus, false));
+    }
+
+    private static TestNode join(ClusteredNode node) {
         Switchboard switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(), 0, new Refusals(),
                 EventSink.NONE);
         node.serve(switchboard, new FakeNodeAdmin(node.id()));
@@ -58,8 +68,10 @@ record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoClos
 
     /** Stops this node as a crash would: no goodbye to the others, who must notice by themselves. */
     void crash() {
-        ((HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager()).getHazelcastInstance()
-                .getLifecycleService().terminate();
+        Hazelcast.getAllHazelcastInstances().stream()
+                .filter(member -> node.id().value().equals(
+                        member.getCluster().getLocalMember().getAttribute(HazelcastSettings.NODE_ATTRIBUTE)))
+                .forEach(member -> member.getLifecycleService().terminate());
         node.close();
     }
 

@@ -72,15 +72,7 @@ class ClusterIntruderTest {
 
     /** A plain Hazelcast member with the cluster's name and member list: all an outsider needs to join. */
     private HazelcastInstance joinAsBareMember() throws IOException {
-        Config config = new Config().setClusterName(clusterName);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.getNetworkConfig().setPort(HazelcastFiles.firstPort(hazelcastFile) + 5).setPortAutoIncrement(true);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
-                .addMember("127.0.0.1:" + HazelcastFiles.firstPort(hazelcastFile));
+        Config config = HazelcastFiles.stranger(hazelcastFile, clusterName);
         intruder = Hazelcast.newHazelcastInstance(config);
         Await.until("the intruder in the cluster", () -> intruder.getCluster().getMembers().size() == 2);
         return intruder;

@@ -22,6 +22,8 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
     private final String name;
     private final RelayFixture a = new RelayFixture();
     private final RelayFixture b = new RelayFixture();
+    private Path hazelcast;
+    private String cluster;
 
     /** @param name the cluster name's prefix; a random suffix keeps concurrent runs apart */
     TwoNodeCluster(String name) {
@@ -51,20 +53,48 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
         return b;
     }
 
+    /** The Hazelcast file both nodes use; known once started. */
+    Path hazelcastFile() {
+        return hazelcast;
+    }
+
+    /** The cluster's name; known once started. */
+    String name() {
+        return cluster;
+    }
+
     /**
      * Starts A, then B, each with its authorized_keys lines as {@link RelayFixture#start} takes them, and waits until
      * A counts both. A starts first so that B joins A's cluster rather than forming one of its own. The cluster's
      * files are in A's directory.
      */
     void start(List<String> aLines, List<String> bLines) throws Exception {
-        Path hazelcast = HazelcastFiles.onFreePorts(a.dir());
-        String cluster = name + "-" + UUID.randomUUID();
-        Path certs = a.dir().resolve("certs");
-        a.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs, "node-a"))));
+        startA(aLines);
+        startB(bLines);
+    }
+
+    /** Starts A alone, for a test that does something before B joins; {@link #startB} follows. */
+    void startA(List<String> aLines) throws Exception {
+        hazelcast = HazelcastFiles.onFreePorts(a.dir());
+        cluster = name + "-" + UUID.randomUUID();
+        a.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs(), "node-a"))));
         a.start(aLines.toArray(String[]::new));
-        b.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs, "node-b"))));
+    }
+
+    /** Starts B after {@link #startA} and waits until A counts both. */
+    void startB(List<String> bLines) throws Exception {
+        b.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs(), "node-b"))));
         b.start(bLines.toArray(String[]::new));
         RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
+    }
+
+    /** A node certificate from the cluster's CA (made unless it exists), for a member that is no relay. */
+    ClusterConfig.Secure certificate(String node) {
+        return ClusterSecurity.of(certs(), node);
+    }
+
+    private Path certs() {
+        return a.dir().resolve("certs");
     }
 
     private static ClusterConfig config(Path hazelcast, String cluster, ClusterConfig.Secure security) {

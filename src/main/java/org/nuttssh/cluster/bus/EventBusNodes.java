@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -43,6 +44,8 @@ public final class EventBusNodes implements RemoteNodes {
     private final Supplier<List<NodeId>> members;
     private final NodeSignatures signatures;
     private final RemoteEnds ends;
+    /** Frames for circuits this node never had, and circuit opens not signed by a member node. */
+    private final AtomicLong refused = new AtomicLong();
 
     /**
      * Can open circuits to other nodes at once; serves theirs after {@link #serve}.
@@ -59,7 +62,7 @@ public final class EventBusNodes implements RemoteNodes {
         this.node = node;
         this.members = members;
         this.signatures = signatures;
-        this.ends = new RemoteEnds(eventBus, grantsCredit);
+        this.ends = new RemoteEnds(eventBus, grantsCredit, refused);
         eventBus.registerDefaultCodec(Frame.class, new FrameCodec());
     }
 
@@ -70,7 +73,7 @@ public final class EventBusNodes implements RemoteNodes {
      * registrations.
      */
     public void serve(IncomingCircuits incoming) {
-        OpenRequests requests = new OpenRequests(vertx, node, members, signatures, ends, incoming);
+        OpenRequests requests = new OpenRequests(vertx, node, members, signatures, ends, incoming, refused);
         await(eventBus.<JsonObject>consumer(NodeAddresses.open(node), requests::onOpenRequest).completion());
         await(eventBus.<Frame>consumer(NodeAddresses.frames(node), message -> ends.dispatch(message.body())).completion());
         greet(members.get());
@@ -121,6 +124,11 @@ public final class EventBusNodes implements RemoteNodes {
                     opened.complete(end);
                 });
         return opened;
+    }
+
+    /** Messages refused: frames for circuits this node never had, and circuit opens not signed by a member node. */
+    public long refused() {
+        return refused.get();
     }
 
     /** A node left the cluster: every circuit half talking to it closes now instead of hanging. */

@@ -2,6 +2,7 @@ package org.nuttssh.cluster.bus;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.nuttssh.circuit.CircuitRefusedException;
@@ -30,19 +31,22 @@ final class OpenRequests {
     private final NodeSignatures signatures;
     private final RemoteEnds ends;
     private final IncomingCircuits incoming;
+    private final AtomicLong refused;
 
     /**
      * @param members  the relay nodes that are members now: only they may open circuits here
      * @param incoming where the circuits asked for are opened
+     * @param refused  counts opens that are not a member node's
      */
     OpenRequests(Vertx vertx, NodeId node, Supplier<List<NodeId>> members, NodeSignatures signatures, RemoteEnds ends,
-                 IncomingCircuits incoming) {
+                 IncomingCircuits incoming, AtomicLong refused) {
         this.vertx = vertx;
         this.node = node;
         this.members = members;
         this.signatures = signatures;
         this.ends = ends;
         this.incoming = incoming;
+        this.refused = refused;
     }
 
     void onOpenRequest(Message<JsonObject> message) {
@@ -54,6 +58,7 @@ final class OpenRequests {
         NodeId peer = new NodeId(request.getString(OpenMessage.NODE));
         if (!members.get().contains(peer)) {
             log.warn("refused a circuit open from {}, which is not a member node", peer.shortId());
+            refused.incrementAndGet();
             refuse(message, CircuitRefusedException.prohibited("node " + peer.shortId() + " is not a member"));
             return;
         }
@@ -66,6 +71,7 @@ final class OpenRequests {
                     }
                     log.warn("refused a circuit open in the name of node {}: not signed with its certificate",
                             peer.shortId());
+                    refused.incrementAndGet();
                     refuse(message, CircuitRefusedException.prohibited("the circuit open is not signed by node "
                             + peer.shortId()));
                 });

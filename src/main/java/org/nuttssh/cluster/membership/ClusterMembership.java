@@ -48,31 +48,51 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final NodeId nodeId;
     private final MemberIdentities identities;
+    private final ProvenClusterManager routing;
     private final AtomicLong merges = new AtomicLong();
     private final ClusterFormats formats;
 
-    private ClusterMembership(Vertx vertx, HazelcastInstance hazelcast, NodeId nodeId, MemberIdentities identities) {
+    private ClusterMembership(Vertx vertx, HazelcastInstance hazelcast, NodeId nodeId, MemberIdentities identities,
+                              ProvenClusterManager routing) {
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.nodeId = nodeId;
         this.identities = identities;
         this.formats = new ClusterFormats(() -> hazelcast.getCluster().getMembers(), identities::nodeOf);
+        this.routing = routing;
+        // The event bus routes to the nodes proven now; a member proven later, or gone, changes where it routes.
+        identities.onProven(node -> routing.refresh());
+        routing.routeBy(identities);
+        hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                // Routed to once it has proven a node.
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                routing.refresh();
+            }
+        });
     }
 
     /**
      * Joins (or forms) the cluster; blocks until done, so call it at start.
      *
-     * @param eventBus what becomes of the event bus's options: tests weaken them to show that their checks fail then
+     * @param eventBus   what becomes of the event bus's options: tests weaken them to show that their checks fail then
+     * @param provenOnly whether the event bus routes to proven nodes only; false only where a test shows a TLS check
+     *                   on its own, which routing would otherwise hide
      */
-    public static ClusterMembership join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus)
-            throws StartupException {
+    public static ClusterMembership join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus,
+                                         boolean provenOnly) throws StartupException {
         // Read before joining: a node with unusable TLS files must not leave a member behind.
         ClusterTrust trust = config.security() instanceof ClusterConfig.Secure secure
                 ? ClusterTrust.load(secure.tls()) : null;
         NodeId nodeId = NodeId.random();
         HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSettings.of(config, nodeId));
+        ProvenClusterManager routing = new ProvenClusterManager(manager, provenOnly);
         VertxOptions options = new VertxOptions().setEventBusOptions(eventBus.apply(EventBusSettings.of(config)));
-        CompletableFuture<Vertx> joining = Vertx.builder().with(options).withClusterManager(manager)
+        CompletableFuture<Vertx> joining = Vertx.builder().with(options).withClusterManager(routing)
                 .buildClustered().toCompletionStage().toCompletableFuture();
         Vertx vertx;
         try {
@@ -91,13 +111,14 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         HazelcastInstance hazelcast = manager.getHazelcastInstance();
         MemberIdentities identities;
         try {
-            identities = trust == null ? new MemberAttributes() : NodeProofs.start(hazelcast, trust, nodeId);
+            identities = trust == null ? new MemberAttributes() : NodeProofs.start(hazelcast, trust, nodeId,
+                    BusAddress.of(routing.getNodeId(), routing.getNodeInfo()));
         } catch (RuntimeException e) {
             VertxClose.await(vertx);
             throw new StartupException("cannot publish this node's proof of identity in cluster '" + config.name()
                     + "': " + e.getMessage());
         }
-        ClusterMembership membership = new ClusterMembership(vertx, hazelcast, nodeId, identities);
+        ClusterMembership membership = new ClusterMembership(vertx, hazelcast, nodeId, identities, routing);
         log.info("joined cluster '{}' as node {} with {} member(s)", config.name(), nodeId,
                 membership.nodes().size());
         return membership;
@@ -186,7 +207,10 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
      * circuit opens, ignored until then, are welcome now. Runs on a Hazelcast event thread: never block in it.
      */
     public void onNodeProven(Consumer<NodeId> callback) {
-        identities.onProven(callback);
+        identities.onProven(node -> {
+            routing.refresh();
+            callback.accept(node);
+        });
     }
 
     /**
@@ -201,6 +225,7 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
                 // Hazelcast calls this under its lifecycle lock; the repair reads the shared map.
                 vertx.executeBlocking(() -> {
                     identities.merged();
+                    routing.refresh();
                     repair.run();
                     return null;
                 }, false);

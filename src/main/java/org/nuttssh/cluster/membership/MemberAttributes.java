@@ -22,6 +22,12 @@ final class MemberAttributes implements MemberIdentities {
         return id == null || id.isEmpty() ? Optional.empty() : Optional.of(new NodeId(id));
     }
 
+    /** Nothing is signed: vertx-hazelcast's shared map says where each member's event bus is. */
+    @Override
+    public Optional<BusAddress> busOf(Member member) {
+        return Optional.empty();
+    }
+
     @Override
     public void left(Member member) {
         // The attribute left with the member.
@@ -45,5 +51,10 @@ final class MemberAttributes implements MemberIdentities {
     @Override
     public boolean signedBy(NodeId node, byte[] content, String signature) {
         return UNCHECKED.signedBy(node, content, signature);
+    }
+
+    @Override
+    public boolean takesUnsigned() {
+        return UNCHECKED.takesUnsigned();
     }
 }

@@ -14,6 +14,9 @@ interface MemberIdentities extends NodeSignatures {
     /** The relay node {@code member} is, or empty for a member that is not one (or has not proven it yet). */
     Optional<NodeId> nodeOf(Member member);
 
+    /** Where {@code member}'s event bus listens, as its proof says; empty where no proof says it. */
+    Optional<BusAddress> busOf(Member member);
+
     /** {@code member} has left: it is nobody now. */
     void left(Member member);
 

@@ -51,29 +51,38 @@ final class NodeProofs implements MemberIdentities {
     private final IMap<String, byte[]> map;
     private final ClusterTrust trust;
     private final NodeId self;
+    private final BusAddress ownBus;
     private final Map<UUID, Proven> proven = new ConcurrentHashMap<>();
     /** Members whose proof was refused, so that each is logged once rather than once per write. */
     private final Set<UUID> refused = ConcurrentHashMap.newKeySet();
     private volatile Consumer<NodeId> onProven = node -> { };
     private volatile byte[] ownProof;
 
-    /** A member's node, and the certificate it proved it with. */
-    record Proven(NodeId node, X509Certificate certificate) {
+    /**
+     * A member's node, the certificate it proved it with, and where its event bus listens (null in the proof of a
+     * node of a release before the address was signed: vertx-hazelcast's shared map says where it is then).
+     */
+    record Proven(NodeId node, X509Certificate certificate, BusAddress bus) {
         String subject() {
             return certificate.getSubjectX500Principal().getName();
         }
     }
 
-    private NodeProofs(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self) {
+    private NodeProofs(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self, BusAddress ownBus) {
         this.hazelcast = hazelcast;
         this.map = hazelcast.getMap(MAP);
         this.trust = trust;
         this.self = self;
+        this.ownBus = ownBus;
     }
 
-    /** Publishes this node's proof and reads the others'; blocks on the network, so call it at start. */
-    static NodeProofs start(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self) {
-        NodeProofs proofs = new NodeProofs(hazelcast, trust, self);
+    /**
+     * Publishes this node's proof and reads the others'; blocks on the network, so call it at start.
+     *
+     * @param ownBus where this node's event bus listens, signed into its proof
+     */
+    static NodeProofs start(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self, BusAddress ownBus) {
+        NodeProofs proofs = new NodeProofs(hazelcast, trust, self, ownBus);
         proofs.map.addEntryListener(proofs.new Listener(), true);
         proofs.merged();
         return proofs;
@@ -82,6 +91,11 @@ final class NodeProofs implements MemberIdentities {
     @Override
     public Optional<NodeId> nodeOf(Member member) {
         return Optional.ofNullable(proven.get(member.getUuid())).map(Proven::node);
+    }
+
+    @Override
+    public Optional<BusAddress> busOf(Member member) {
+        return Optional.ofNullable(proven.get(member.getUuid())).map(Proven::bus);
     }
 
     @Override
@@ -95,7 +109,7 @@ final class NodeProofs implements MemberIdentities {
     public void merged() {
         UUID uuid = hazelcast.getCluster().getLocalMember().getUuid();
         ownProof = sign(uuid);
-        proven.put(uuid, proven(self, trust.certificate()));
+        proven.put(uuid, new Proven(self, trust.certificate(), ownBus));
         map.set(uuid.toString(), ownProof);
         map.forEach(this::consider);
     }
@@ -130,20 +144,28 @@ final class NodeProofs implements MemberIdentities {
                 .anyMatch(p -> trust.verifies(p.certificate(), content, signed));
     }
 
+    /**
+     * A node of the release before proves itself without its event-bus address, and signs no operator request:
+     * this release's proofs carry the address, so one without it announces that release.
+     */
+    @Override
+    public boolean takesUnsigned() {
+        return proven.values().stream().anyMatch(p -> p.bus() == null);
+    }
+
     private byte[] sign(UUID member) {
         try {
+            // A release before the bus address reads the three fields it knows and ignores the fourth.
             return new JsonObject().put("node", self.value())
                     .put("certificate", Base64.getEncoder().encodeToString(trust.certificate().getEncoded()))
                     .put("signature", Base64.getEncoder().encodeToString(trust.sign(signed(member, self))))
+                    .put("bus", ownBus.toJson().put("signature",
+                            Base64.getEncoder().encodeToString(trust.sign(ownBus.signed(member, self)))))
                     .toBuffer().getBytes();
         } catch (GeneralSecurityException e) {
             // The key signed a test value at start (ClusterTrust.load).
             throw new IllegalStateException("cannot sign this node's proof: " + e, e);
         }
-    }
-
-    private static Proven proven(NodeId node, X509Certificate certificate) {
-        return new Proven(node, certificate);
     }
 
     private static byte[] signed(UUID member, NodeId node) {
@@ -164,7 +186,11 @@ final class NodeProofs implements MemberIdentities {
             }
             return;
         }
-        check(member, value).ifPresent(node -> {
+        check(member, value).ifPresent(checked -> {
+            // A member's bus address does not change while it is a member: a copy of its proof stripped of the
+            // address (by a stranger, to send its frames where the shared map says) does not take it away.
+            Proven node = checked.bus() == null && proven.get(member) != null
+                    ? new Proven(checked.node(), checked.certificate(), proven.get(member).bus()) : checked;
             Proven before = proven.put(member, node);
             refused.remove(member);
             if (before == null || !before.node().equals(node.node())) {
@@ -187,9 +213,19 @@ final class NodeProofs implements MemberIdentities {
             Optional<String> wrong = trust.problemWith(certificate);
             if (wrong.isEmpty() && trust.verifies(certificate, signed(member, node),
                     Base64.getDecoder().decode(proof.getString("signature")))) {
-                return Optional.of(proven(node, certificate));
+                JsonObject bus = proof.getJsonObject("bus");
+                if (bus == null) {
+                    return Optional.of(new Proven(node, certificate, null));
+                }
+                BusAddress address = BusAddress.fromJson(bus);
+                if (trust.verifies(certificate, address.signed(member, node),
+                        Base64.getDecoder().decode(bus.getString("signature")))) {
+                    return Optional.of(new Proven(node, certificate, address));
+                }
+                problem = "its event bus address is not signed for this member";
+            } else {
+                problem = wrong.orElse("its signature is not for this member");
             }
-            problem = wrong.orElse("its signature is not for this member");
         } catch (CertificateException | RuntimeException e) {
             problem = "not a proof";
         }

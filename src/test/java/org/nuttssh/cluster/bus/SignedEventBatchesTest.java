@@ -48,6 +48,11 @@ class SignedEventBatchesTest {
             public boolean signedBy(NodeId node, byte[] content, String signature) {
                 return digest(node, content).equals(signature);
             }
+
+            @Override
+            public boolean takesUnsigned() {
+                return false;
+            }
         };
     }
 
