@@ -104,14 +104,13 @@ public record RelayEvent(String event, Instant time, String name, String node, M
                     fields.put(field.getKey(), value instanceof JsonArray list ? list.getList() : value);
                 }
             });
-            String event = json.getString("event");
-            String name = json.getString("name");
-            String node = json.getString("node");
-            if (event == null || name == null || node == null) {
+            // Vert.x's getString turns a number into text: the head must be text as sent.
+            if (!(json.getValue("event") instanceof String event && json.getValue("name") instanceof String name
+                    && json.getValue("node") instanceof String node && json.getValue("time") instanceof String time)) {
                 return Optional.empty();
             }
-            return Optional.of(new RelayEvent(event, Instant.parse(json.getString("time")), name, node, fields));
-        } catch (ClassCastException | NullPointerException | DateTimeParseException e) {
+            return Optional.of(new RelayEvent(event, Instant.parse(time), name, node, fields));
+        } catch (DateTimeParseException e) {
             return Optional.empty();
         }
     }
