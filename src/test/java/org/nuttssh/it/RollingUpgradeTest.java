@@ -90,8 +90,7 @@ class RollingUpgradeTest {
                     Files.copy(dir.resolve("node" + n + ".log"), dir.resolve("node" + n + "-before.log"));
                     nodes.start(n);
                     nodes.awaitReady(n);
-                    int started = n;
-                    Await.until("node" + n + " to see 3 members", SETTLE, () -> seesMembers(nodes, started, 3));
+                    awaitMembers(nodes, n, from);
                     probes.up(n);
                     probes.phase("node" + n + " back");
                     if (n < 3) {
@@ -122,6 +121,17 @@ class RollingUpgradeTest {
             for (Path log : logs) {
                 Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
+        }
+    }
+
+    /** A node of this build that never sees the old ones could not join their cluster: the releases do not roll. */
+    private static void awaitMembers(RelayNodes nodes, int n, Path from) throws Exception {
+        try {
+            Await.until("node" + n + " to see 3 members", SETTLE, () -> seesMembers(nodes, n, 3));
+        } catch (AssertionError e) {
+            throw new AssertionError("this build does not join a cluster of " + (from == null ? "this build"
+                    : from.getFileName()) + ": " + e.getMessage() + "; node" + n + " says '" + nodes.whoamiNode(n)
+                    + "'" + nodes.logTails(), e);
         }
     }
 
