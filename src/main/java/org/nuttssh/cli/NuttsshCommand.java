@@ -161,6 +161,12 @@ final class NuttsshCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}); a second SIGTERM stops at once.")
     int shutdownGraceSeconds;
 
+    @Option(names = "--drain-rate", paramLabel = "N", defaultValue = "" + RelayConfig.DEFAULT_DRAIN_RATE,
+            description = "On SIGTERM, disconnect this many clients without open circuits per second, so that they "
+                    + "reconnect to the other nodes at a pace those can take; 0 for all at once "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int drainRate;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -259,7 +265,7 @@ final class NuttsshCommand implements Callable<Integer> {
                     .algorithms(SshAlgorithms.parse(ciphers, macs, kexAlgorithms, hostKeyAlgorithms)).limits(limits.limits())
                     .perSourcePenalties(limits.perSourcePenalties())
                     .metrics(metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort))
-                    .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
+                    .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).drainRate(drainRate)
                     .certificates(new CertificateConfig(revokedKeys, disconnectExpiredCertificates, hostCertificate))
                     .build();
         } catch (SettingException e) {
