@@ -55,7 +55,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
      * new connection costs a survivor a key exchange and a login: paced, the survivors' unauthenticated connections
      * stay far below the default max-startups (see docs/performance.md, "Drain").
      */
-    public static final int DEFAULT_DRAIN_RATE = 200;
+    public static final int DEFAULT_DRAIN_RATE = 100;
     /** Above this, pacing means nothing: one 100 ms batch would already hold the largest fleet a node carries. */
     static final int MAX_DRAIN_RATE = 1_000_000;
 
