@@ -13,12 +13,12 @@
 #
 # Settings (environment): COMPOSE (the compose command, default `docker compose`, else `docker-compose`),
 # SERVICE (relay), HEALTH_TIMEOUT (seconds a new replica may take to turn healthy, 180), STOP_TIMEOUT (seconds an
-# old replica may take to drain before Docker kills it, 60: stop_grace_period of docker-compose.yml).
+# old replica may take to drain before Docker kills it, 75: stop_grace_period of docker-compose.yml).
 set -euo pipefail
 
 SERVICE=${SERVICE:-relay}
 HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-180}
-STOP_TIMEOUT=${STOP_TIMEOUT:-60}
+STOP_TIMEOUT=${STOP_TIMEOUT:-75}
 
 fail() {
     echo "compose-rolling-update: $*" >&2
