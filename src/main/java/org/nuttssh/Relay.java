@@ -152,10 +152,12 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * Shuts down gracefully, as on SIGTERM: stops accepting connections, withdraws this node's names from the
-     * registry at once (other nodes stop routing here), refuses new circuits and listeners, and disconnects each
-     * client as soon as it has no open circuit, so it can reconnect to another node. Open circuits get up to the
-     * configured grace period to finish; then whatever is left is closed. Returns when the relay is closed.
+     * Shuts down gracefully, as on SIGTERM: turns not ready (the load balancer stops sending here) and stops
+     * accepting connections; lets the clients without open circuits go at the drain rate, so that they reconnect to
+     * the other nodes at a pace those can take, while the clients still here stay reachable; then withdraws this
+     * node's remaining names from the registry (other nodes stop routing here), refuses new circuits, and disconnects
+     * each client as soon as it has no open circuit. Open circuits get up to the configured grace period to finish;
+     * then whatever is left is closed. Returns when the relay is closed.
      */
     public void shutdown() {
         if (!stopping.compareAndSet(false, true)) {
@@ -163,6 +165,8 @@ public final class Relay implements AutoCloseable {
         }
         ssh.stopAccepting();
         try {
+            switchboard.refuseListeners();
+            ssh.letClientsGo(config.drainRate());
             try {
                 switchboard.drain().toCompletableFuture().get(WITHDRAW_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {

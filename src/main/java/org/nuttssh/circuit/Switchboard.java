@@ -39,6 +39,7 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
     private final CircuitBook book = new CircuitBook();
     private final Refusals refusals;
     private final CircuitEvents events;
+    private volatile boolean refusingListeners;
     private volatile boolean draining;
 
     /**
@@ -65,7 +66,7 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
 
     @Override
     public CompletionStage<Void> publish(ListenerRecord record, ListeningClient client) {
-        if (draining) {
+        if (refusingListeners) {
             return CompletableFuture.failedFuture(new IllegalStateException("relay is shutting down"));
         }
         localClients.put(record.id(), client);
@@ -88,12 +89,22 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
     }
 
     /**
-     * Starts a shutdown: from now on no circuit or listener is accepted, and this node's listening clients leave the
-     * registry at once, so that no node routes new circuits here; circuits already open go on.
+     * Starts a paced shutdown: from now on no listener is accepted, while circuits to the listening clients still
+     * here are, so that each stays reachable until the drain lets it go and it reconnects to another node.
+     */
+    public void refuseListeners() {
+        refusingListeners = true;
+    }
+
+    /**
+     * Starts a shutdown, or ends its paced part: from now on no circuit or listener is accepted, and this node's
+     * listening clients leave the registry at once, so that no node routes new circuits here; circuits already open
+     * go on.
      *
      * @return completes when the registry has taken the withdrawals
      */
     public CompletionStage<Void> drain() {
+        refusingListeners = true;
         draining = true;
         CompletableFuture<?>[] withdrawals = localRecords.keySet().stream()
                 .map(id -> registry.unregister(id).toCompletableFuture())
@@ -103,7 +114,7 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
 
     @Override
     public boolean isDraining() {
-        return draining;
+        return refusingListeners;
     }
 
     @Override

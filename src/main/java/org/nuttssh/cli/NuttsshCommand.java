@@ -178,6 +178,12 @@ final class NuttsshCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int presenceMaxEntries;
 
+    @Option(names = "--drain-rate", paramLabel = "N", defaultValue = "" + RelayConfig.DEFAULT_DRAIN_RATE,
+            description = "On SIGTERM, disconnect this many clients without open circuits per second, so that they "
+                    + "reconnect to the other nodes at a pace those can take; 0 for all at once "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int drainRate;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -276,7 +282,7 @@ final class NuttsshCommand implements Callable<Integer> {
                     .algorithms(SshAlgorithms.parse(ciphers, macs, kexAlgorithms, hostKeyAlgorithms)).limits(limits.limits())
                     .perSourcePenalties(limits.perSourcePenalties())
                     .metrics(metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort))
-                    .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
+                    .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).drainRate(drainRate)
                     .certificates(new CertificateConfig(revokedKeys, disconnectExpiredCertificates, hostCertificate))
                     .presence(new PresenceConfig(PresenceConfig.parseRetention(presenceRetention), presenceMaxEntries))
                     .eventWebhook(eventWebhook)

@@ -30,7 +30,8 @@ import org.nuttssh.net.Ports;
  * @param perSourcePenalties what failed and abandoned logins cost their source, refused for a while once it has
  *                          too many
  * @param metrics           where to serve /metrics and /health/*, or null for nowhere
- * @param shutdownGrace     how long open circuits may run on after a SIGTERM
+ * @param shutdownGrace     how long open circuits may run on after a SIGTERM, once the paced disconnects are done
+ * @param drainRate         clients without open circuits disconnected per second after a SIGTERM; 0 for all at once
  * @param certificates      revoked keys, certificate expiry and the host certificate
  * @param presence          how long and how many names gone the relay remembers ({@code list --offline})
  * @param eventWebhook      where this node posts its events, or null for nowhere
@@ -40,7 +41,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
                           boolean proxyProtocol, List<CidrBlock> proxyProtocolFrom, boolean reservedNames,
                           ClusterConfig cluster, SshAlgorithms algorithms, Limits limits,
                           PerSourcePenalties perSourcePenalties, MetricsConfig metrics, Duration shutdownGrace,
-                          CertificateConfig certificates, PresenceConfig presence, URI eventWebhook) {
+                          int drainRate, CertificateConfig certificates, PresenceConfig presence, URI eventWebhook) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     static final String PROXY_PROTOCOL_FROM = "proxy-protocol-from";
@@ -52,6 +53,14 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
     public static final int DEFAULT_KEEPALIVE_COUNT = 3;
     /** Long enough for an interactive session or a file copy to finish, short enough for a rolling restart. */
     public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
+    /**
+     * Disconnects per second of a draining node. Its clients reconnect to the surviving nodes at this pace, and each
+     * new connection costs a survivor a key exchange and a login: paced, the survivors' unauthenticated connections
+     * stay far below the default max-startups (see docs/performance.md, "Drain").
+     */
+    public static final int DEFAULT_DRAIN_RATE = 100;
+    /** Above this, pacing means nothing: one 100 ms batch would already hold the largest fleet a node carries. */
+    static final int MAX_DRAIN_RATE = 1_000_000;
 
     public RelayConfig {
         if (port < 0 || port > Ports.MAX) {
@@ -82,6 +91,10 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         if (shutdownGrace.isNegative()) {
             throw new SettingException("shutdown-grace", shutdownGrace.toSeconds(), "0 or more seconds");
         }
+        if (drainRate < 0 || drainRate > MAX_DRAIN_RATE) {
+            throw new SettingException("drain-rate", drainRate,
+                    "0 (all at once) to " + MAX_DRAIN_RATE + " clients per second");
+        }
     }
 
     private static String join(List<CidrBlock> blocks) {
@@ -100,7 +113,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
                 .proxyProtocolFrom(proxyProtocolFrom.stream().map(CidrBlock::toString).toList())
                 .reservedNames(reservedNames).cluster(cluster).algorithms(algorithms).limits(limits)
                 .perSourcePenalties(perSourcePenalties).metrics(metrics).shutdownGrace(shutdownGrace)
-                .certificates(certificates).presence(presence)
+                .drainRate(drainRate).certificates(certificates).presence(presence)
                 .eventWebhook(eventWebhook == null ? null : eventWebhook.toString());
     }
 
@@ -122,6 +135,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         private PerSourcePenalties perSourcePenalties = PerSourcePenalties.parse("", List.of());
         private MetricsConfig metrics;
         private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
+        private int drainRate = DEFAULT_DRAIN_RATE;
         private CertificateConfig certificates = CertificateConfig.DEFAULT;
         private PresenceConfig presence = PresenceConfig.DEFAULT;
         private String eventWebhook;
@@ -208,6 +222,12 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             return this;
         }
 
+        /** @param perSecond clients without circuits disconnected per second when draining; 0 for all at once */
+        public Builder drainRate(int perSecond) {
+            this.drainRate = perSecond;
+            return this;
+        }
+
         public Builder certificates(CertificateConfig config) {
             this.certificates = config;
             return this;
@@ -227,7 +247,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         public RelayConfig build() {
             return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
                     proxyProtocol, proxies(), reservedNames, cluster, algorithms, limits, perSourcePenalties, metrics,
-                    shutdownGrace, certificates, presence, WebhookUrl.parse(eventWebhook));
+                    shutdownGrace, drainRate, certificates, presence, WebhookUrl.parse(eventWebhook));
         }
 
         private List<CidrBlock> proxies() {

@@ -280,7 +280,16 @@ public final class SshService implements AutoCloseable {
     }
 
     /**
-     * The second half of a graceful shutdown, once the switchboard refuses new circuits: disconnects each client as
+     * The paced part of a graceful shutdown, once the readiness check fails and the switchboard refuses new
+     * listeners: lets each client without open circuits go, {@code perSecond} a second (0: all at once), while the
+     * others stay reachable.
+     */
+    public void letClientsGo(int perSecond) throws InterruptedException {
+        PacedDisconnects.run(clients.all(), switchboard::circuitsInvolving, perSecond, SHUTTING_DOWN);
+    }
+
+    /**
+     * The last part of a graceful shutdown, once the switchboard refuses new circuits: disconnects each client as
      * soon as it has no open circuit, so it can reconnect to another node, and gives open circuits up to
      * {@code grace} to finish before closing the rest.
      */

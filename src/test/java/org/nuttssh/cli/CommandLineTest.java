@@ -77,6 +77,21 @@ class CommandLineTest {
     }
 
     @Test
+    void aDrainRateOutOfRangeOrNotANumberIsRefused() throws Exception {
+        Result negative = run(withFiles("--drain-rate", "-5"));
+        assertEquals(1, negative.status());
+        assertTrue(negative.output().contains(
+                "drain-rate: '-5' from --drain-rate (expected: 0 (all at once) to 1000000 clients per second)"),
+                negative.output());
+        Result huge = run(withFiles("--drain-rate", "2000000"));
+        assertEquals(1, huge.status());
+        assertTrue(huge.output().contains("drain-rate: '2000000' from --drain-rate (expected: "), huge.output());
+        Result word = run(withFiles("--drain-rate", "fast"));
+        assertEquals(2, word.status());
+        assertTrue(word.output().contains("--drain-rate"), word.output());
+    }
+
+    @Test
     void unknownCipherIsNamedWithTheSupportedOnes() throws Exception {
         Result result = run(withFiles("--ciphers", "aes128-gcm@openssh.com,rot13"));
         assertEquals(1, result.status());

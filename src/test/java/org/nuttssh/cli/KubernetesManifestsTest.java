@@ -37,6 +37,8 @@ import picocli.CommandLine;
 class KubernetesManifestsTest {
 
     private static final Path BASE = Path.of("deploy", "kubernetes");
+    /** The fleet one node is sized to drain within the pod's grace: the measured scene of docs/performance.md. */
+    private static final int DEVICES_PER_NODE = 3000;
     /** What the JVM and Hazelcast need beyond max-memory (README, "Memory"). */
     private static final long JVM_OVERHEAD = 150L << 20;
 
@@ -171,6 +173,24 @@ class KubernetesManifestsTest {
             assertTrue(labels.entrySet().containsAll(selector.entrySet()), selector + " against " + labels);
         }
         assertEquals(1, at(object("PodDisruptionBudget/nuttssh"), "spec", "maxUnavailable"));
+    }
+
+    @Test
+    void podsAreReplacedOneAtATimeEachGivenItsPacedDrainAndGrace() {
+        Map<String, Object> set = object("StatefulSet/nuttssh");
+        assertEquals("RollingUpdate", at(set, "spec", "updateStrategy", "type"));
+        assertEquals(1, at(set, "spec", "updateStrategy", "rollingUpdate", "maxUnavailable"));
+        assertTrue(((Number) at(set, "spec", "minReadySeconds")).intValue() > 0,
+                "a new pod serves a while before the next one is drained");
+        List<String> preStop = list(at(relay, "lifecycle", "preStop", "exec", "command"));
+        assertEquals("sleep", preStop.get(0), "the load balancer drops the pod before the relay closes its port");
+        long sleep = Long.parseLong(preStop.get(1));
+        assertTrue(config.drainRate() > 0, "a paced drain");
+        long drain = (DEVICES_PER_NODE + config.drainRate() - 1) / config.drainRate();
+        long grace = ((Number) pod.get("terminationGracePeriodSeconds")).longValue();
+        assertTrue(grace > sleep + drain + config.shutdownGrace().toSeconds(), grace + " s against preStop " + sleep
+                + " s, " + DEVICES_PER_NODE + " devices at drain-rate " + config.drainRate() + " and shutdown-grace "
+                + config.shutdownGrace());
     }
 
     // --- the rendered objects -------------------------------------------------------------------------------------
