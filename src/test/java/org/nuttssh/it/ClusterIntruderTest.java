@@ -27,8 +27,6 @@ import org.nuttssh.testing.ClusterSecurity;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.cluster.Member;
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 
@@ -70,19 +68,8 @@ class ClusterIntruderTest {
         }
     }
 
-    /** A plain Hazelcast member with the cluster's name and member list: all an outsider needs to join. */
     private HazelcastInstance joinAsBareMember() throws IOException {
-        Config config = new Config().setClusterName(clusterName);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.getNetworkConfig().setPort(HazelcastFiles.firstPort(hazelcastFile) + 5).setPortAutoIncrement(true);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
-                .addMember("127.0.0.1:" + HazelcastFiles.firstPort(hazelcastFile));
-        intruder = Hazelcast.newHazelcastInstance(config);
-        Await.until("the intruder in the cluster", () -> intruder.getCluster().getMembers().size() == 2);
+        intruder = HazelcastFiles.bareMember(hazelcastFile, clusterName, 2);
         return intruder;
     }
 

@@ -5,7 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.nuttssh.testing.Await;
 import org.nuttssh.testing.FreePorts;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 
 /** Hazelcast XML for in-JVM relays: a port range of their own on loopback, so other clusters here cannot interfere. */
 public final class HazelcastFiles {
@@ -41,5 +46,26 @@ public final class HazelcastFiles {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         int at = text.indexOf("port-count=\"10\">") + "port-count=\"10\">".length();
         return Integer.parseInt(text.substring(at, text.indexOf('<', at)));
+    }
+
+    /**
+     * A plain Hazelcast member with the cluster's name and member list: all a stranger on the cluster network needs
+     * to join. Terminate it when done.
+     *
+     * @param members how many members the cluster has once it joined, itself included
+     */
+    static HazelcastInstance bareMember(Path file, String clusterName, int members) throws IOException {
+        Config config = new Config().setClusterName(clusterName);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.getNetworkConfig().setPort(firstPort(file) + 5).setPortAutoIncrement(true);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
+                .addMember("127.0.0.1:" + firstPort(file));
+        HazelcastInstance stranger = Hazelcast.newHazelcastInstance(config);
+        Await.until("the stranger in the cluster", () -> stranger.getCluster().getMembers().size() == members);
+        return stranger;
     }
 }

@@ -1,11 +1,14 @@
 package org.nuttssh.it;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.testing.ClusterSecurity;
+
+import com.hazelcast.core.HazelcastInstance;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -22,6 +25,8 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
     private final String name;
     private final RelayFixture a = new RelayFixture();
     private final RelayFixture b = new RelayFixture();
+    private Path hazelcast;
+    private String cluster;
 
     /** @param name the cluster name's prefix; a random suffix keeps concurrent runs apart */
     TwoNodeCluster(String name) {
@@ -57,14 +62,24 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
      * files are in A's directory.
      */
     void start(List<String> aLines, List<String> bLines) throws Exception {
-        Path hazelcast = HazelcastFiles.onFreePorts(a.dir());
-        String cluster = name + "-" + UUID.randomUUID();
+        hazelcast = HazelcastFiles.onFreePorts(a.dir());
+        cluster = name + "-" + UUID.randomUUID();
         Path certs = a.dir().resolve("certs");
         a.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs, "node-a"))));
         a.start(aLines.toArray(String[]::new));
         b.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs, "node-b"))));
         b.start(bLines.toArray(String[]::new));
         RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
+    }
+
+    /**
+     * A bare Hazelcast member joined to the started cluster: a stranger on the cluster network, with neither
+     * certificate nor secret. It is terminated after the test.
+     */
+    HazelcastInstance stranger() throws IOException {
+        HazelcastInstance stranger = HazelcastFiles.bareMember(hazelcast, cluster, 3);
+        a.onClose(() -> stranger.getLifecycleService().terminate());
+        return stranger;
     }
 
     private static ClusterConfig config(Path hazelcast, String cluster, ClusterConfig.Secure security) {

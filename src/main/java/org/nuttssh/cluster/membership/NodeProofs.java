@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.nuttssh.cluster.registry.EntryChanges;
+import org.nuttssh.cluster.registry.SharedEntries;
 import org.nuttssh.cluster.trust.ClusterTrust;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -97,7 +98,12 @@ final class NodeProofs implements MemberIdentities {
         ownProof = sign(uuid);
         proven.put(uuid, proven(self, trust.certificate()));
         map.set(uuid.toString(), ownProof);
-        map.forEach(this::consider);
+        // Through wildcards: any member can put a key or value of another type, which must not stop a start.
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) map).entrySet()) {
+            if (entry.getKey() instanceof String key) {
+                consider(key, SharedEntries.bytes(entry.getValue()));
+            }
+        }
     }
 
     @Override
@@ -202,6 +208,19 @@ final class NodeProofs implements MemberIdentities {
     }
 
     private final class Listener extends EntryChanges<byte[]> {
+
+        Listener() {
+            super(byte[].class);
+        }
+
+        /** Not a proof, whoever wrote it; over this node's own, its own goes back. */
+        @Override
+        protected void malformed(EntryEvent<?, ?> event) {
+            String own = hazelcast.getCluster().getLocalMember().getUuid().toString();
+            if (own.equals(event.getKey())) {
+                map.setAsync(own, ownProof);
+            }
+        }
 
         @Override
         protected void stored(EntryEvent<String, byte[]> event) {
