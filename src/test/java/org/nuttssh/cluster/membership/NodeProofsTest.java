@@ -14,9 +14,9 @@ import org.nuttssh.cluster.trust.ClusterTrust;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.ClusterSecurity;
+import org.nuttssh.testing.LoopbackMembers;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -39,8 +39,8 @@ class NodeProofsTest {
     @BeforeEach
     void start() throws Exception {
         String cluster = "nuttssh-proofs-" + UUID.randomUUID();
-        first = Hazelcast.newHazelcastInstance(config(cluster));
-        holder = Hazelcast.newHazelcastInstance(config(cluster));
+        first = Hazelcast.newHazelcastInstance(LoopbackMembers.config(cluster));
+        holder = Hazelcast.newHazelcastInstance(LoopbackMembers.config(cluster));
         Await.until("two members", () -> first.getCluster().getMembers().size() == 2);
         ClusterTrust a = ClusterTrust.load(ClusterSecurity.of(dir, "node-a").tls());
         b = ClusterTrust.load(ClusterSecurity.of(dir, "node-b").tls());
@@ -53,17 +53,6 @@ class NodeProofsTest {
     void stop() {
         holder.getLifecycleService().terminate();
         first.getLifecycleService().terminate();
-    }
-
-    private static Config config(String cluster) {
-        Config config = new Config().setClusterName(cluster);
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
-        return config;
     }
 
     /** Writes a proof that the holder's member is {@code node}, signed with B's key, and waits for A to judge it. */

@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Await;
+import org.nuttssh.testing.LoopbackMembers;
 import org.nuttssh.testing.Records;
 
 import org.junit.jupiter.api.AfterAll;
@@ -62,13 +63,7 @@ class TwoMemberRegistryTest {
     }
 
     private static Config config(String cluster) {
-        Config config = new Config().setClusterName(cluster);
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        Config config = LoopbackMembers.config(cluster);
         config.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig());
         HazelcastRegistry.configure(config);
         return config;
