@@ -1,5 +1,6 @@
 package org.nuttssh.cluster.registry;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,12 @@ import com.hazelcast.map.IMap;
 /**
  * The cluster-wide registry: one Hazelcast map of listening clients, which every node mirrors into a local
  * {@link NameIndex} through entry events ({@link RegistryMirror}). Lookups and {@code list} answer from the mirror, so
- * they never wait on the network; writes go to the map asynchronously. Newest-first order comes from sequence numbers,
- * not clocks: each node numbers its new listening clients one above the highest number it has seen anywhere (a
- * Lamport clock), so a client registered after another one was known is numbered above it. No shared counter: one
- * that any member can write (a stranger wrote text over it) stopped every registration.
+ * they never wait on the network; writes go to the map asynchronously. Newest-first order comes from sequence numbers
+ * that each node gives its new listening clients: the time in microseconds, but always above the highest number it
+ * has seen anywhere or given (a hybrid logical clock). A client registered after another one was known is numbered
+ * above it whatever the clocks say, and clients registered at once on two nodes are ordered by time within the
+ * nodes' clock skew. No shared counter: one that any member can write (a stranger wrote text over it) stopped every
+ * registration, and one on a stranger's partition would be the stranger's to answer.
  *
  * <p>Each node is the authority on its own clients, its slice of the map ({@link RecordKey}). Records of nodes that
  * are not members are neither mirrored nor kept: survivors purge a departed node's records, and a full
@@ -115,7 +118,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     public CompletionStage<Void> register(ListenerRecord record) {
         VersionedRecord known = own.get(RecordKey.of(record));
         long number = known != null ? known.record().sequence()
-                : sequence.updateAndGet(last -> Math.max(last, mirror.highestSequence()) + 1);
+                : sequence.updateAndGet(last -> Math.max(Math.max(last, mirror.highestSequence()) + 1, micros()));
         VersionedRecord numbered = new VersionedRecord(record.withSequence(number), writes.incrementAndGet());
         own.put(RecordKey.of(record), numbered);
         mirror.putOwn(numbered.record());
@@ -154,6 +157,11 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     /** How the registry's repairs went so far. */
     public RepairTally repairs() {
         return repair.tally();
+    }
+
+    private static long micros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     /** Values in the map that did not open as records, since start: another secret, or not a relay's. */
