@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
@@ -152,6 +153,42 @@ class ClusterTlsTest {
         assertFalse(acceptsWithoutCertificate(strict.eventBusAddress()));
 
         assertTrue(acceptsWithoutCertificate(optionalAuth.eventBusAddress()), "optional client authentication");
+    }
+
+    /**
+     * {@code cluster-certs --revoke} on a running cluster: the nodes read the revocation list again by themselves, and
+     * the revoked node is no node any more: its clients are forgotten, and its circuit opens are refused.
+     */
+    @Test
+    void aNodeRevokedWhileRunningIsNoNodeWithinTenSeconds() throws Exception {
+        // Its copy of the CA has no revocation list beside it: it is not told, the others find out by themselves.
+        ClusterConfig.Secure files = ClusterSecurity.of(ca, "node-doomed");
+        Path own = Files.createDirectories(dir.resolve("doomed-ca"));
+        Files.copy(ca.resolve(ClusterCertificates.CA_CERT), own.resolve(ClusterCertificates.CA_CERT));
+        TestNode doomed = start(clusterName, new ClusterConfig.Secure(new ClusterConfig.ClusterTls(files.tls().cert(),
+                files.tls().key(), own.resolve(ClusterCertificates.CA_CERT)), files.secret()), UnaryOperator.identity());
+        doomed.switchboard().publish(doomed.record("gw-doomed", "doomed", 22), FakeListener.accepting())
+                .toCompletableFuture().join();
+        strict.switchboard().publish(strict.record("gw-for-doomed", "for-doomed", 22), FakeListener.accepting())
+                .toCompletableFuture().join();
+        Await.until("each node's client on the other", () -> strict.resolve("doomed", 0).isPresent()
+                && doomed.resolve("for-doomed", 0).isPresent());
+        openFrom(doomed, "for-doomed").get(30, TimeUnit.SECONDS).initiatorReady();
+
+        new ClusterCertificates(ca, line -> { }).revoke(List.of("node-doomed"));
+
+        Await.until("the doomed node no node on the strict node, its client gone", Duration.ofSeconds(10),
+                () -> !strict.node().view().members().contains(doomed.node().id())
+                        && strict.resolve("doomed", 0).isEmpty());
+        Throwable refused = openFrom(doomed, "for-doomed").handle((circuit, failure) -> failure)
+                .get(30, TimeUnit.SECONDS);
+        assertTrue(refused != null && refused.getMessage().contains("node " + doomed.node().id().shortId()
+                + " is not a member"), "refused by the strict node: " + refused);
+    }
+
+    private static CompletableFuture<Circuit> openFrom(TestNode node, String name) {
+        return node.switchboard().connect(new RecordingEnd("initiator", false), RecordingEnd.WHO, name, 22,
+                "127.0.0.1", 1).toCompletableFuture();
     }
 
     @Test

@@ -27,8 +27,6 @@ import org.nuttssh.testing.ClusterSecurity;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.cluster.Member;
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 
@@ -70,11 +68,8 @@ class ClusterIntruderTest {
         }
     }
 
-    /** A plain Hazelcast member with the cluster's name and member list: all an outsider needs to join. */
     private HazelcastInstance joinAsBareMember() throws IOException {
-        Config config = HazelcastFiles.stranger(hazelcastFile, clusterName);
-        intruder = Hazelcast.newHazelcastInstance(config);
-        Await.until("the intruder in the cluster", () -> intruder.getCluster().getMembers().size() == 2);
+        intruder = HazelcastFiles.bareMember(hazelcastFile, clusterName, 2);
         return intruder;
     }
 

@@ -5,9 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.nuttssh.testing.Await;
 import org.nuttssh.testing.FreePorts;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 
 /** Hazelcast XML for in-JVM relays: a port range of their own on loopback, so other clusters here cannot interfere. */
 public final class HazelcastFiles {
@@ -46,8 +49,8 @@ public final class HazelcastFiles {
     }
 
     /**
-     * A plain Hazelcast member of the cluster in {@code file}: the cluster's name and member list, all a stranger on
-     * the cluster network needs to join. It takes a port above the relays' own.
+     * A plain Hazelcast member's configuration for the cluster in {@code file}: the cluster's name and member list,
+     * all a stranger on the cluster network needs to join. It takes a port above the relays' own.
      */
     static Config stranger(Path file, String clusterName) throws IOException {
         Config config = new Config().setClusterName(clusterName);
@@ -60,5 +63,17 @@ public final class HazelcastFiles {
         config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
                 .addMember("127.0.0.1:" + firstPort(file));
         return config;
+    }
+
+    /**
+     * A plain Hazelcast member of the cluster in {@code file}, joined: a stranger on the cluster network. Terminate it
+     * when done.
+     *
+     * @param members how many members the cluster has once it joined, itself included
+     */
+    static HazelcastInstance bareMember(Path file, String clusterName, int members) throws IOException {
+        HazelcastInstance stranger = Hazelcast.newHazelcastInstance(stranger(file, clusterName));
+        Await.until("the stranger in the cluster", () -> stranger.getCluster().getMembers().size() == members);
+        return stranger;
     }
 }

@@ -1,11 +1,14 @@
 package org.nuttssh.it;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.testing.ClusterSecurity;
+
+import com.hazelcast.core.HazelcastInstance;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -91,6 +94,16 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
     /** A node certificate from the cluster's CA (made unless it exists), for a member that is no relay. */
     ClusterConfig.Secure certificate(String node) {
         return ClusterSecurity.of(certs(), node);
+    }
+
+    /**
+     * A bare Hazelcast member joined to the started cluster: a stranger on the cluster network, with neither
+     * certificate nor secret. It is terminated after the test.
+     */
+    HazelcastInstance stranger() throws IOException {
+        HazelcastInstance stranger = HazelcastFiles.bareMember(hazelcast, cluster, 3);
+        a.onClose(() -> stranger.getLifecycleService().terminate());
+        return stranger;
     }
 
     private Path certs() {

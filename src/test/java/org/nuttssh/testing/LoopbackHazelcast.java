@@ -25,4 +25,11 @@ public final class LoopbackHazelcast {
         config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
         return config;
     }
+
+    /** Members of {@code cluster} that find each other over TCP on loopback; use a name of its own per test. */
+    public static Config members(String cluster) {
+        Config config = named(cluster);
+        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        return config;
+    }
 }

@@ -1,16 +1,20 @@
 package org.nuttssh.cluster.membership;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
+import org.nuttssh.auth.files.FilePolling;
 import org.nuttssh.cluster.bus.NodeSignatures;
 import org.nuttssh.cluster.registry.NodeMembers;
 import org.nuttssh.cluster.trust.ClusterTrust;
@@ -41,6 +45,11 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
 
     /** Long enough for a first member to give up looking for others and form a cluster of one. */
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How often the revocation list's file is looked at: a revocation is to bite within 10 s, and re-checking the
+     * proofs and purging a node's records take well under a second after this.
+     */
+    static final Duration REVOCATION_POLL = Duration.ofSeconds(2);
 
     private static final Logger log = LoggerFactory.getLogger(ClusterMembership.class);
 
@@ -51,6 +60,12 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     private final ProvenClusterManager routing;
     private final AtomicLong merges = new AtomicLong();
     private final ClusterFormats formats;
+    /** Follows the revocation list in a secure cluster, on a thread of its own: reading a file blocks. */
+    private final ScheduledExecutorService revocations = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "nuttssh-cluster-revocations");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private ClusterMembership(Vertx vertx, HazelcastInstance hazelcast, NodeId nodeId, MemberIdentities identities,
                               ProvenClusterManager routing) {
@@ -76,6 +91,20 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         });
     }
 
+    /** Reads the revocation list again whenever its file changes, and checks every proof against the new one. */
+    private void followRevocations(ClusterTrust trust) {
+        FilePolling.every(revocations, REVOCATION_POLL, trust.crl(), () -> {
+            try {
+                if (trust.reloadRevocations()) {
+                    log.info("read the cluster's revocation list {} again: checking every node's proof", trust.crl());
+                    identities.recheck();
+                }
+            } catch (IOException e) {
+                log.error("cannot read the cluster's revocation list: {}", e.getMessage());
+            }
+        });
+    }
+
     /**
      * Joins (or forms) the cluster; blocks until done, so call it at start.
      *
@@ -88,7 +117,9 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         // Read before joining: a node with unusable TLS files must not leave a member behind.
         ClusterTrust trust = config.security() instanceof ClusterConfig.Secure secure
                 ? ClusterTrust.load(secure.tls()) : null;
-        NodeId nodeId = NodeId.random();
+        String nonce = BoundIds.nonce();
+        NodeId nodeId = trust == null ? NodeId.random()
+                : BoundIds.idOf(BoundIds.nameOf(trust.certificate()).orElse(""), nonce);
         HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSettings.of(config, nodeId));
         ProvenClusterManager routing = new ProvenClusterManager(manager, provenOnly);
         VertxOptions options = new VertxOptions().setEventBusOptions(eventBus.apply(EventBusSettings.of(config)));
@@ -111,7 +142,7 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         HazelcastInstance hazelcast = manager.getHazelcastInstance();
         MemberIdentities identities;
         try {
-            identities = trust == null ? new MemberAttributes() : NodeProofs.start(hazelcast, trust, nodeId,
+            identities = trust == null ? new MemberAttributes() : NodeProofs.start(hazelcast, trust, nodeId, nonce,
                     BusAddress.of(routing.getNodeId(), routing.getNodeInfo()));
         } catch (RuntimeException e) {
             VertxClose.await(vertx);
@@ -119,6 +150,9 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
                     + "': " + e.getMessage());
         }
         ClusterMembership membership = new ClusterMembership(vertx, hazelcast, nodeId, identities, routing);
+        if (trust != null) {
+            membership.followRevocations(trust);
+        }
         log.info("joined cluster '{}' as node {} with {} member(s)", config.name(), nodeId,
                 membership.nodes().size());
         return membership;
@@ -164,6 +198,11 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         return hazelcast.getLifecycleService().isRunning();
     }
 
+    /** Proofs of identity refused since start (a certificate revoked, an id it does not prove, not a proof). */
+    public long refusedProofs() {
+        return identities.refused();
+    }
+
     /** How often this node has merged back into a cluster after a split. */
     public long merges() {
         return merges.get();
@@ -171,10 +210,19 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
 
     /**
      * Calls back with a node's id once no member carries it any more: when it leaves or crashes, or when this node
-     * finds itself cut off from it. This is Hazelcast's own membership listener: the Vert.x cluster manager's node
-     * listener belongs to Vert.x HA and must not be taken. Runs on a Hazelcast event thread: never block in it.
+     * finds itself cut off from it, or once its certificate is revoked. This is Hazelcast's own membership listener:
+     * the Vert.x cluster manager's node listener belongs to Vert.x HA and must not be taken. Runs on a Hazelcast event
+     * thread: never block in it.
      */
     public void onNodeLeft(Consumer<NodeId> callback) {
+        identities.onRevoked(revoked -> {
+            // A revoked node's addresses route nowhere from now on.
+            routing.refresh();
+            if (!nodes().contains(revoked)) {
+                log.info("node {} is no longer a node: its certificate was revoked", revoked.shortId());
+                callback.accept(revoked);
+            }
+        });
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -236,6 +284,7 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     /** Leaves the cluster: closing the clustered Vert.x shuts its Hazelcast member down too. */
     @Override
     public void close() {
+        revocations.shutdownNow();
         VertxClose.await(vertx);
     }
 

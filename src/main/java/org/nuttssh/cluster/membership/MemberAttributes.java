@@ -44,6 +44,21 @@ final class MemberAttributes implements MemberIdentities {
     }
 
     @Override
+    public void onRevoked(Consumer<NodeId> callback) {
+        // Nothing is proven, so nothing is revoked.
+    }
+
+    @Override
+    public void recheck() {
+        // No certificates.
+    }
+
+    @Override
+    public long refused() {
+        return 0;
+    }
+
+    @Override
     public String sign(byte[] content) {
         return UNCHECKED.sign(content);
     }

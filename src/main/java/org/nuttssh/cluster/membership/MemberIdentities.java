@@ -25,4 +25,13 @@ interface MemberIdentities extends NodeSignatures {
 
     /** Calls back, on a Hazelcast event thread, when a member is found to be a relay node after it joined. */
     void onProven(Consumer<NodeId> callback);
+
+    /** Calls back when a member stops being a relay node while it stays a member: its certificate was revoked. */
+    void onRevoked(Consumer<NodeId> callback);
+
+    /** Checks every proof again, against a revocation list that changed. */
+    void recheck();
+
+    /** Proofs refused since start, of members that are still members. */
+    long refused();
 }

@@ -13,9 +13,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.nuttssh.cluster.registry.EntryChanges;
+import org.nuttssh.cluster.registry.SharedEntries;
 import org.nuttssh.cluster.trust.ClusterTrust;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -36,8 +39,14 @@ import io.vertx.core.json.JsonObject;
  * member (which the open-source edition cannot keep out) may claim any node id in its attributes, and copy any proof,
  * but a proof names the member it was signed for, so it proves nothing under another UUID.
  *
- * <p>A proof is checked once, when it arrives; a member keeps its node until it leaves. A node puts its own proof
- * back whenever it is deleted or replaced, and signs a new one when it merges back with a new UUID.
+ * <p>The node id is bound to the certificate ({@link BoundIds}): a proof carries the nonce its id was derived from
+ * with the certificate's name, so a certificate proves ids of its own name only. A proof without one, from a node of
+ * release df46318, is believed as before (logged once) unless another member proved that id already. One id is proven
+ * by one member at a time.
+ *
+ * <p>A proof is checked when it arrives, and again whenever the revocation list changes ({@link #recheck}): a member
+ * keeps its node until it leaves or its certificate is revoked. A node puts its own proof back whenever it is deleted
+ * or replaced, and signs a new one when it merges back with a new UUID.
  */
 final class NodeProofs implements MemberIdentities {
 
@@ -51,11 +60,16 @@ final class NodeProofs implements MemberIdentities {
     private final IMap<String, byte[]> map;
     private final ClusterTrust trust;
     private final NodeId self;
+    private final String nonce;
     private final BusAddress ownBus;
     private final Map<UUID, Proven> proven = new ConcurrentHashMap<>();
     /** Members whose proof was refused, so that each is logged once rather than once per write. */
     private final Set<UUID> refused = ConcurrentHashMap.newKeySet();
+    /** Members believed on a proof that binds no id (release df46318), so that each is logged once. */
+    private final Set<UUID> unbound = ConcurrentHashMap.newKeySet();
+    private final AtomicLong refusals = new AtomicLong();
     private volatile Consumer<NodeId> onProven = node -> { };
+    private volatile Consumer<NodeId> onRevoked = node -> { };
     private volatile byte[] ownProof;
 
     /**
@@ -68,21 +82,25 @@ final class NodeProofs implements MemberIdentities {
         }
     }
 
-    private NodeProofs(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self, BusAddress ownBus) {
+    private NodeProofs(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self, String nonce,
+                       BusAddress ownBus) {
         this.hazelcast = hazelcast;
         this.map = hazelcast.getMap(MAP);
         this.trust = trust;
         this.self = self;
+        this.nonce = nonce;
         this.ownBus = ownBus;
     }
 
     /**
      * Publishes this node's proof and reads the others'; blocks on the network, so call it at start.
      *
+     * @param nonce  what {@code self} was derived from with this node's certificate's name ({@link BoundIds})
      * @param ownBus where this node's event bus listens, signed into its proof
      */
-    static NodeProofs start(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self, BusAddress ownBus) {
-        NodeProofs proofs = new NodeProofs(hazelcast, trust, self, ownBus);
+    static NodeProofs start(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self, String nonce,
+                            BusAddress ownBus) {
+        NodeProofs proofs = new NodeProofs(hazelcast, trust, self, nonce, ownBus);
         proofs.map.addEntryListener(proofs.new Listener(), true);
         proofs.merged();
         return proofs;
@@ -102,6 +120,7 @@ final class NodeProofs implements MemberIdentities {
     public void left(Member member) {
         proven.remove(member.getUuid());
         refused.remove(member.getUuid());
+        unbound.remove(member.getUuid());
         map.deleteAsync(member.getUuid().toString());
     }
 
@@ -111,12 +130,44 @@ final class NodeProofs implements MemberIdentities {
         ownProof = sign(uuid);
         proven.put(uuid, new Proven(self, trust.certificate(), ownBus));
         map.set(uuid.toString(), ownProof);
-        map.forEach(this::consider);
+        // Through wildcards: any member can put a key or value of another type, which must not stop a start.
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) map).entrySet()) {
+            if (entry.getKey() instanceof String key) {
+                consider(key, SharedEntries.bytes(entry.getValue()));
+            }
+        }
     }
 
     @Override
     public void onProven(Consumer<NodeId> callback) {
         onProven = callback;
+    }
+
+    @Override
+    public void onRevoked(Consumer<NodeId> callback) {
+        onRevoked = callback;
+    }
+
+    /** Every other member's certificate against the revocation list now in force; a revoked one is no node now. */
+    @Override
+    public void recheck() {
+        UUID local = hazelcast.getCluster().getLocalMember().getUuid();
+        proven.forEach((member, node) -> {
+            Optional<String> problem = member.equals(local) ? Optional.empty()
+                    : trust.problemWith(node.certificate());
+            if (problem.isPresent() && proven.remove(member, node)) {
+                refused.add(member);
+                refusals.incrementAndGet();
+                log.warn("node {} (member {}) is no longer counted as a relay node: the certificate of {} is {}",
+                        node.node(), member, node.subject(), problem.get());
+                onRevoked.accept(node.node());
+            }
+        });
+    }
+
+    @Override
+    public long refused() {
+        return refusals.get();
     }
 
     @Override
@@ -154,13 +205,29 @@ final class NodeProofs implements MemberIdentities {
     }
 
     private byte[] sign(UUID member) {
+        return proof(trust, member, self, nonce, ownBus);
+    }
+
+    /**
+     * The proof that {@code member} is {@code node}, signed with the key of {@code trust}'s certificate.
+     *
+     * @param nonce what {@code node} was derived from ({@link BoundIds}); null for none, as release df46318 signs
+     * @param bus   where the node's event bus listens; null for nowhere signed, as release df46318 proves
+     */
+    static byte[] proof(ClusterTrust trust, UUID member, NodeId node, String nonce, BusAddress bus) {
         try {
-            // A release before the bus address reads the three fields it knows and ignores the fourth.
-            return new JsonObject().put("node", self.value())
-                    .put("certificate", Base64.getEncoder().encodeToString(trust.certificate().getEncoded()))
-                    .put("signature", Base64.getEncoder().encodeToString(trust.sign(signed(member, self))))
-                    .put("bus", ownBus.toJson().put("signature",
-                            Base64.getEncoder().encodeToString(trust.sign(ownBus.signed(member, self)))))
+            // The nonce and the bus address are new in this release; nodes of release df46318 ignore them.
+            JsonObject proof = new JsonObject().put("node", node.value());
+            if (nonce != null) {
+                proof.put("nonce", nonce);
+            }
+            proof.put("certificate", Base64.getEncoder().encodeToString(trust.certificate().getEncoded()))
+                    .put("signature", Base64.getEncoder().encodeToString(trust.sign(signed(member, node))));
+            if (bus != null) {
+                proof.put("bus", bus.toJson().put("signature",
+                        Base64.getEncoder().encodeToString(trust.sign(bus.signed(member, node)))));
+            }
+            return proof
                     .toBuffer().getBytes();
         } catch (GeneralSecurityException e) {
             // The key signed a test value at start (ClusterTrust.load).
@@ -211,25 +278,35 @@ final class NodeProofs implements MemberIdentities {
                     .generateCertificate(new ByteArrayInputStream(Base64.getDecoder()
                             .decode(proof.getString("certificate"))));
             Optional<String> wrong = trust.problemWith(certificate);
-            if (wrong.isEmpty() && trust.verifies(certificate, signed(member, node),
+            if (wrong.isPresent()) {
+                problem = wrong.get();
+            } else if (!trust.verifies(certificate, signed(member, node),
                     Base64.getDecoder().decode(proof.getString("signature")))) {
-                JsonObject bus = proof.getJsonObject("bus");
-                if (bus == null) {
-                    return Optional.of(new Proven(node, certificate, null));
-                }
-                BusAddress address = BusAddress.fromJson(bus);
-                if (trust.verifies(certificate, address.signed(member, node),
-                        Base64.getDecoder().decode(bus.getString("signature")))) {
-                    return Optional.of(new Proven(node, certificate, address));
-                }
-                problem = "its event bus address is not signed for this member";
+                problem = "its signature is not for this member";
             } else {
-                problem = wrong.orElse("its signature is not for this member");
+                Optional<String> unprovable = unprovable(member, node, certificate, proof.getString("nonce"));
+                if (unprovable.isPresent()) {
+                    problem = unprovable.get();
+                } else {
+                    JsonObject bus = proof.getJsonObject("bus");
+                    if (bus == null) {
+                        return Optional.of(new Proven(node, certificate, null));
+                    }
+                    BusAddress address = BusAddress.fromJson(bus);
+                    if (trust.verifies(certificate, address.signed(member, node),
+                            Base64.getDecoder().decode(bus.getString("signature")))) {
+                        return Optional.of(new Proven(node, certificate, address));
+                    }
+                    problem = "its event bus address is not signed for this member";
+                }
             }
         } catch (CertificateException | RuntimeException e) {
             problem = "not a proof";
         }
         boolean isMember = hazelcast.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(member));
+        if (isMember) {
+            refusals.incrementAndGet();
+        }
         if (isMember && refused.add(member)) {
             log.warn("Hazelcast member {} is not counted as a relay node: its proof of identity is refused ({})",
                     member, problem);
@@ -237,7 +314,40 @@ final class NodeProofs implements MemberIdentities {
         return Optional.empty();
     }
 
+    /** Why {@code certificate} cannot prove {@code node} for {@code member}, or empty when it can. */
+    private Optional<String> unprovable(UUID member, NodeId node, X509Certificate certificate, String nonce) {
+        String name = BoundIds.nameOf(certificate).orElse("");
+        if (nonce != null && !BoundIds.idOf(name, nonce).equals(node)) {
+            return Optional.of("node id " + node + " is not one the certificate of '" + name + "' proves");
+        }
+        Set<UUID> members = hazelcast.getCluster().getMembers().stream().map(Member::getUuid)
+                .collect(Collectors.toSet());
+        boolean taken = proven.entrySet().stream().anyMatch(other -> !other.getKey().equals(member)
+                && other.getValue().node().equals(node) && members.contains(other.getKey()));
+        if (taken) {
+            return Optional.of("node id " + node + " is proven by another member");
+        }
+        if (nonce == null && unbound.add(member)) {
+            log.warn("node {} (member {}) proves an id that its certificate '{}' does not bind: a node of an earlier "
+                    + "release, believed until the next release refuses such proofs; upgrade it", node, member, name);
+        }
+        return Optional.empty();
+    }
+
     private final class Listener extends EntryChanges<byte[]> {
+
+        Listener() {
+            super(byte[].class);
+        }
+
+        /** Not a proof, whoever wrote it; over this node's own, its own goes back. */
+        @Override
+        protected void malformed(EntryEvent<?, ?> event) {
+            String own = hazelcast.getCluster().getLocalMember().getUuid().toString();
+            if (own.equals(event.getKey())) {
+                map.setAsync(own, ownProof);
+            }
+        }
 
         @Override
         protected void stored(EntryEvent<String, byte[]> event) {

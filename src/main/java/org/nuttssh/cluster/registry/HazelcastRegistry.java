@@ -1,9 +1,11 @@
 package org.nuttssh.cluster.registry;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +28,12 @@ import com.hazelcast.map.IMap;
 /**
  * The cluster-wide registry: one Hazelcast map of listening clients, which every node mirrors into a local
  * {@link NameIndex} through entry events ({@link RegistryMirror}). Lookups and {@code list} answer from the mirror, so
- * they never wait on the network; writes go to the map asynchronously. Newest-first order comes from a cluster-wide
- * counter, not clocks.
+ * they never wait on the network; writes go to the map asynchronously. Newest-first order comes from sequence numbers
+ * that each node gives its new listening clients: the time in microseconds, but always above the highest number it
+ * has seen anywhere or given (a hybrid logical clock). A client registered after another one was known is numbered
+ * above it whatever the clocks say, and clients registered at once on two nodes are ordered by time within the
+ * nodes' clock skew. No shared counter: one that any member can write (a stranger wrote text over it) stopped every
+ * registration, and one on a stranger's partition would be the stranger's to answer.
  *
  * <p>Each node is the authority on its own clients, its slice of the map ({@link RecordKey}). Records of nodes that
  * are not members are neither mirrored nor kept: survivors purge a departed node's records, and a full
@@ -45,13 +51,15 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     static final String MAP = "nuttssh.listeners";
     /** Each node's ledger: the digest of its slice as it wrote it, under its node id. */
     static final String LEDGERS = "nuttssh.ledgers";
+    /** Release df46318's shared listener counter, kept a number for its nodes ({@link OldSequence}). */
     static final String COUNTERS = "nuttssh.counters";
     static final String SEQUENCE = "listener-sequence";
 
     private static final Logger log = LoggerFactory.getLogger(HazelcastRegistry.class);
 
     private final IMap<String, byte[]> map;
-    private final IMap<String, Long> counters;
+    private final IMap<String, Object> counters;
+    private final UUID oldSequence;
     private final NodeId self;
     private final RecordCodec codec;
     /** This node's own clients by key, as last written: the truth its slice is repaired from. */
@@ -60,6 +68,8 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     private final Slices ownSlice = new Slices();
     /** This node's write counter, the version of its next write. */
     private final AtomicLong writes = new AtomicLong();
+    /** The last sequence number this node gave. */
+    private final AtomicLong sequence = new AtomicLong();
     private final RegistryMirror mirror;
     private final RegistryRepair repair;
 
@@ -73,6 +83,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         OwnWrites ownWrites = new OwnWrites();
         this.mirror = new RegistryMirror(map, hazelcast.getCluster(), self, members, codec, ownWrites);
         this.repair = new RegistryRepair(map, ledgers, self, members, codec, mirror, ownWrites);
+        this.oldSequence = counters.addEntryListener(new OldSequence(counters, mirror), true);
     }
 
     /**
@@ -106,15 +117,12 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     @Override
     public CompletionStage<Void> register(ListenerRecord record) {
         VersionedRecord known = own.get(RecordKey.of(record));
-        CompletionStage<Long> assigned = known != null
-                ? CompletableFuture.completedFuture(known.record().sequence())
-                : counters.submitToKey(SEQUENCE, new NextSequence(mirror.highestSequence() + 1));
-        return assigned.thenCompose(number -> {
-            VersionedRecord numbered = new VersionedRecord(record.withSequence(number), writes.incrementAndGet());
-            own.put(RecordKey.of(record), numbered);
-            mirror.putOwn(numbered.record());
-            return write(numbered);
-        });
+        long number = known != null ? known.record().sequence()
+                : sequence.updateAndGet(last -> Math.max(Math.max(last, mirror.highestSequence()) + 1, micros()));
+        VersionedRecord numbered = new VersionedRecord(record.withSequence(number), writes.incrementAndGet());
+        own.put(RecordKey.of(record), numbered);
+        mirror.putOwn(numbered.record());
+        return write(numbered);
     }
 
     @Override
@@ -149,6 +157,11 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     /** How the registry's repairs went so far. */
     public RepairTally repairs() {
         return repair.tally();
+    }
+
+    private static long micros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     /** Values in the map that did not open as records, since start: another secret, or not a relay's. */
@@ -208,6 +221,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         Collection<VersionedRecord> mine = List.copyOf(own.values());
         mine.forEach(record -> unregister(record.record().id()));
         repair.withdraw();
+        counters.removeEntryListener(oldSequence);
         mirror.close();
     }
 

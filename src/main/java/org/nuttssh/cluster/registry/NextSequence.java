@@ -5,13 +5,14 @@ import java.util.Map;
 import com.hazelcast.map.EntryProcessor;
 
 /**
- * Takes the next number of a counter held in a map entry: one more than the counter, and at least {@code floor}.
- * Hazelcast runs entry processors for one key one at a time on the partition's owner, so this is a cluster-wide
- * sequence that needs no clocks (and no CP subsystem, which the open-source edition lacks). The floor repairs the
- * counter after a split: the two sides counted on separately, and the merge keeps one side's counter, so a node
- * asks for no less than the highest number it has seen. Runs on every member, so it must stay in the shared jar.
+ * The shared listener counter's next number, as nodes of release df46318 take it for each new listening client: one
+ * more than the counter, and at least {@code floor}. This release numbers its listeners itself ({@link
+ * HazelcastRegistry#register}) and runs this only for such nodes, where it owns the counter's partition: so it must
+ * stay in the shared jar and the deserialisation filter's list while they may be members. A counter that is not a
+ * number (any member can write one) counts from the floor and is put back a number, rather than failing every
+ * registration of theirs.
  */
-final class NextSequence implements EntryProcessor<String, Long, Long> {
+final class NextSequence implements EntryProcessor<String, Object, Long> {
 
     private static final long serialVersionUID = 1L;
 
@@ -22,8 +23,8 @@ final class NextSequence implements EntryProcessor<String, Long, Long> {
     }
 
     @Override
-    public Long process(Map.Entry<String, Long> entry) {
-        long next = Math.max((entry.getValue() == null ? 0 : entry.getValue()) + 1, floor);
+    public Long process(Map.Entry<String, Object> entry) {
+        long next = Math.max((entry.getValue() instanceof Long counter ? counter : 0) + 1, floor);
         entry.setValue(next);
         return next;
     }

@@ -104,6 +104,11 @@ final class RegistryMirror {
         return unreadable.count();
     }
 
+    /** A key or value of another form than the relay writes, under {@code key}: counted as unreadable. */
+    void malformed(String key) {
+        unreadable.seen(key);
+    }
+
     Optional<VersionedRecord> decode(String key, byte[] value) {
         Optional<VersionedRecord> record = codec.decode(key, value);
         if (record.isEmpty()) {
@@ -194,6 +199,15 @@ final class RegistryMirror {
 
     /** Keeps the mirror in step with the shared map; events for one key arrive in order. */
     private final class Events extends EntryChanges<byte[]> {
+
+        Events() {
+            super(byte[].class);
+        }
+
+        @Override
+        protected void malformed(EntryEvent<?, ?> event) {
+            RegistryMirror.this.malformed(String.valueOf(event.getKey()));
+        }
 
         /**
          * An event from a member that is not in the cluster: one cut off by a split (or frozen) that still had this

@@ -86,7 +86,7 @@ final class RegistryRepair {
         long started = System.nanoTime();
         Set<NodeId> current = new HashSet<>(members.nodes());
         long before = mirror.stamp();
-        Map<String, byte[]> stored = new HashMap<>(map);
+        Map<String, byte[]> stored = SharedEntries.of(((Map<?, ?>) map).entrySet(), mirror::malformed);
         repairs.fetched(stored.size());
         boolean repaired = false;
         boolean settled = settledAs(current);
@@ -133,10 +133,10 @@ final class RegistryRepair {
         publishLedger();
         List<NodeId> current = members.nodes();
         List<NodeId> others = current.stream().filter(node -> !node.equals(self)).toList();
-        Map<String, byte[]> published = ledgers.getAll(others.stream().map(NodeId::value).collect(Collectors.toSet()));
+        Map<?, ?> published = ledgers.getAll(others.stream().map(NodeId::value).collect(Collectors.toSet()));
         for (NodeId node : others) {
             Optional<SliceDigest> ledger = Optional.ofNullable(published.get(node.value()))
-                    .flatMap(value -> codec.decodeLedger(node, value));
+                    .flatMap(value -> codec.decodeLedger(node, SharedEntries.bytes(value)));
             if (ledger.isPresent() && suspicions.confirm(node, ledger.get(), mirror.digest(node))) {
                 log.info("node {}'s listening clients differ from its ledger ({}, mirrored {}): reading them again",
                         node.shortId(), ledger.get(), mirror.digest(node));
@@ -193,7 +193,11 @@ final class RegistryRepair {
                 repaired = true;
             }
         }
-        for (String published : ledgers.keySet()) {
+        for (Object key : ((Map<?, ?>) ledgers).keySet()) {
+            if (!(key instanceof String published)) {
+                mirror.malformed(String.valueOf(key));
+                continue;
+            }
             if (published.isEmpty()) {
                 ledgers.deleteAsync(published);
                 continue;
@@ -221,9 +225,9 @@ final class RegistryRepair {
 
     /** One node's slice, read where it is stored. */
     private Map<String, byte[]> readSlice(NodeId node) {
-        Set<Map.Entry<String, byte[]>> read = map.entrySet(RecordKey.slice(node));
+        Set<? extends Map.Entry<?, ?>> read = map.entrySet(RecordKey.slice(node));
         repairs.fetched(read.size());
-        return slice(read, node);
+        return slice(SharedEntries.of(read, mirror::malformed).entrySet(), node);
     }
 
     /** The entries of {@code node}'s slice among {@code entries}, by the key's own reading of its node. */
@@ -240,8 +244,8 @@ final class RegistryRepair {
     /** Publishes this node's ledger unless the map holds it already (unchanged, or tampered with: put back). */
     private void publishLedger() {
         SliceDigest digest = own.written();
-        Optional<SliceDigest> published = Optional.ofNullable(ledgers.get(self.value()))
-                .flatMap(value -> codec.decodeLedger(self, value));
+        Optional<SliceDigest> published = Optional.ofNullable(((Map<?, ?>) ledgers).get(self.value()))
+                .flatMap(value -> codec.decodeLedger(self, SharedEntries.bytes(value)));
         if (!published.equals(Optional.of(digest))) {
             ledgers.set(self.value(), codec.encodeLedger(self, digest));
         }

@@ -156,8 +156,8 @@ public final class ClusterCertificates {
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot revoke: " + e.getMessage(), e);
         }
-        report.accept("wrote " + crlFile + "; copy it beside " + CA_CERT + " on every node, and restart them one "
-                + "at a time");
+        report.accept("wrote " + crlFile + "; copy it beside " + CA_CERT + " on every node: running nodes read it "
+                + "within seconds; restart them one at a time for their event bus's TLS to refuse it too");
     }
 
     private record Authority(X509Certificate certificate, PrivateKey key) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -14,6 +15,8 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 
+import org.nuttssh.auth.files.FileStamp;
+
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.PrivateFile;
 import org.nuttssh.config.StartupException;
@@ -21,22 +24,25 @@ import org.nuttssh.config.StartupException;
 /**
  * What a node of a secure cluster proves itself with and checks the others against: its own certificate and key,
  * the cluster's CA, and the CA's revocation list ({@value ClusterCertificates#CRL} beside the CA's file, if there is
- * one), which {@code cluster-certs --revoke} keeps.
+ * one), which {@code cluster-certs --revoke} keeps. The list is live: {@link #reloadRevocations} reads it again when
+ * its file changed, and every later {@link #problemWith} uses the new one.
  */
 public final class ClusterTrust {
 
     private final X509Certificate certificate;
     private final PrivateKey key;
     private final X509Certificate ca;
-    private final Optional<X509CRL> revoked;
+    private final Path crl;
+    private volatile Optional<X509CRL> revoked;
+    private volatile Optional<FileStamp> revokedStamp;
     private final String signature;
 
-    private ClusterTrust(X509Certificate certificate, PrivateKey key, X509Certificate ca, Optional<X509CRL> revoked,
+    private ClusterTrust(X509Certificate certificate, PrivateKey key, X509Certificate ca, Path crl,
                          String signature) {
         this.certificate = certificate;
         this.key = key;
         this.ca = ca;
-        this.revoked = revoked;
+        this.crl = crl;
         this.signature = signature;
     }
 
@@ -47,8 +53,9 @@ public final class ClusterTrust {
             X509Certificate ca = ClusterCertificates.readCertificate(tls.ca());
             X509Certificate certificate = ClusterCertificates.readCertificate(tls.cert());
             PrivateKey key = ClusterCertificates.readKey(tls.key());
-            Optional<X509CRL> revoked = readRevocations(crlOf(tls), ca);
-            ClusterTrust trust = new ClusterTrust(certificate, key, ca, revoked, signatureFor(tls.key(), key));
+            ClusterTrust trust = new ClusterTrust(certificate, key, ca, crlOf(tls), signatureFor(tls.key(), key));
+            trust.revokedStamp = stampOf(trust.crl);
+            trust.revoked = readRevocations(trust.crl, ca);
             Optional<String> problem = trust.problemWith(certificate);
             if (problem.isPresent()) {
                 throw new StartupException("cluster TLS certificate " + tls.cert() + ": " + problem.get());
@@ -69,6 +76,34 @@ public final class ClusterTrust {
     /** The revocation list a node reads: {@value ClusterCertificates#CRL} in the CA certificate's directory. */
     public static Path crlOf(ClusterConfig.ClusterTls tls) {
         return tls.ca().toAbsolutePath().resolveSibling(ClusterCertificates.CRL);
+    }
+
+    /** The revocation list's file, which {@link #reloadRevocations} follows. */
+    public Path crl() {
+        return crl;
+    }
+
+    /**
+     * Reads the revocation list again if its file changed since it was read. A list that cannot be read or is not the
+     * CA's is refused and the one before kept, and so is the absence of a file once there was one: a revocation is
+     * never undone by a file half-copied or removed.
+     *
+     * @return whether a new list is in force
+     * @throws IOException naming the file and what is wrong with it
+     */
+    public boolean reloadRevocations() throws IOException {
+        Optional<FileStamp> stamp = stampOf(crl);
+        Optional<FileStamp> before = revokedStamp;
+        if (stamp.isEmpty() || before.isPresent() && before.get().sameAs(stamp.get())) {
+            return false;
+        }
+        try {
+            revoked = readRevocations(crl, ca);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(crl + ": " + e.getMessage() + "; the revocation list before stays in force", e);
+        }
+        revokedStamp = stamp;
+        return true;
     }
 
     public X509Certificate certificate() {
@@ -113,6 +148,14 @@ public final class ClusterTrust {
             return Optional.of("revoked (serial " + node.getSerialNumber().toString(16) + ")");
         }
         return Optional.empty();
+    }
+
+    private static Optional<FileStamp> stampOf(Path file) throws IOException {
+        try {
+            return Optional.of(FileStamp.of(Files.readAttributes(file, BasicFileAttributes.class)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<X509CRL> readRevocations(Path file, X509Certificate ca)

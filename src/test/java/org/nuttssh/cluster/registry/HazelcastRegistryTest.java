@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
@@ -163,6 +164,47 @@ class HazelcastRegistryTest {
 
         long assigned = registry.resolve("fresh", 0).toCompletableFuture().join().orElseThrow().sequence();
         assertTrue(assigned > 500, "sequence " + assigned);
+    }
+
+    @Test
+    void textOverTheSharedCounterStopsNoRegistrationAndIsPutBackANumber() {
+        IMap<Object, Object> counters = hazelcast.getMap(HazelcastRegistry.COUNTERS);
+        long unreadable = registry.unreadable();
+        counters.set(HazelcastRegistry.SEQUENCE, "poison"); // what a stranger on the cluster network wrote
+
+        registry.register(record("self-3", SELF, "despite", 0)).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
+                .join();
+
+        assertTrue(resolve("despite").isPresent());
+        Await.until("the counter a number again, for nodes of release df46318",
+                () -> counters.get(HazelcastRegistry.SEQUENCE) instanceof Long);
+        Await.until("the text counted", () -> registry.unreadable() > unreadable);
+    }
+
+    @Test
+    void keysAndValuesOfAnotherTypeStopNeitherAStartNorAResyncNorACheck() {
+        IMap<Object, Object> raw = hazelcast.getMap(HazelcastRegistry.MAP);
+        IMap<Object, Object> ledgers = hazelcast.getMap(HazelcastRegistry.LEDGERS);
+        registry.close();
+        map.set(K_OTHER_1, codec.encode(record("other-1", OTHER, "gw2", 5), 1));
+        raw.set(K_SELF_99, "poison");
+        raw.set(K_OTHER_2, 42L);
+        ledgers.set(OTHER.value(), "poison");
+        ledgers.set(SELF.value(), "poison");
+        ledgers.set(43, "poison"); // the registry map's key index refuses keys that are not text; this map has none
+
+        registry = HazelcastRegistry.start(hazelcast, SELF, () -> members, codec);
+        registry.register(record("self-1", SELF, "gw1", 0)).toCompletableFuture().join();
+        registry.check();
+        registry.check();
+        registry.resync();
+
+        assertEquals(Optional.of("other-1"), resolve("gw2"));
+        assertEquals(Optional.of("self-1"), resolve("gw1"));
+        Await.until("the text in this node's slice removed", () -> !raw.containsKey(K_SELF_99));
+        assertTrue(codec.decodeLedger(SELF, (byte[]) ledgers.get(SELF.value())).isPresent(), "its ledger put back");
+        assertTrue(registry.unreadable() >= 3, "counted: " + registry.unreadable());
+        ledgers.delete(43);
     }
 
     @Test

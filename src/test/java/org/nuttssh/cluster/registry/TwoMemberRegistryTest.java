@@ -63,8 +63,7 @@ class TwoMemberRegistryTest {
     }
 
     private static Config config(String cluster) {
-        Config config = LoopbackHazelcast.named(cluster);
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        Config config = LoopbackHazelcast.members(cluster);
         config.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig());
         HazelcastRegistry.configure(config);
         return config;

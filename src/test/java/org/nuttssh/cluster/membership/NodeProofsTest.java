@@ -1,0 +1,89 @@
+package org.nuttssh.cluster.membership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.cluster.trust.ClusterTrust;
+import org.nuttssh.registry.NodeId;
+import org.nuttssh.testing.Await;
+import org.nuttssh.testing.ClusterSecurity;
+import org.nuttssh.testing.LoopbackHazelcast;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+
+/**
+ * Proofs of identity between two Hazelcast members: node A, and a member that holds one valid node certificate, node
+ * B's, and writes whatever proof it likes under its own member UUID, signed with B's key.
+ */
+class NodeProofsTest {
+
+    @TempDir
+    Path dir;
+    private HazelcastInstance first;
+    private HazelcastInstance holder;
+    private NodeProofs proofs;
+    private NodeId idOfA;
+    private String nonceOfA;
+    private ClusterTrust b;
+
+    @BeforeEach
+    void start() throws Exception {
+        String cluster = "nuttssh-proofs-" + UUID.randomUUID();
+        first = Hazelcast.newHazelcastInstance(LoopbackHazelcast.members(cluster));
+        holder = Hazelcast.newHazelcastInstance(LoopbackHazelcast.members(cluster));
+        Await.until("two members", () -> first.getCluster().getMembers().size() == 2);
+        ClusterTrust a = ClusterTrust.load(ClusterSecurity.of(dir, "node-a").tls());
+        b = ClusterTrust.load(ClusterSecurity.of(dir, "node-b").tls());
+        nonceOfA = BoundIds.nonce();
+        idOfA = BoundIds.idOf("node-a", nonceOfA);
+        proofs = NodeProofs.start(first, a, idOfA, nonceOfA, null);
+    }
+
+    @AfterEach
+    void stop() {
+        holder.getLifecycleService().terminate();
+        first.getLifecycleService().terminate();
+    }
+
+    /** Writes a proof that the holder's member is {@code node}, signed with B's key, and waits for A to judge it. */
+    private Optional<NodeId> claim(NodeId node, String nonce) {
+        Member member = holder.getCluster().getLocalMember();
+        long judged = proofs.refused();
+        IMap<String, byte[]> map = holder.getMap(NodeProofs.MAP);
+        map.set(member.getUuid().toString(), NodeProofs.proof(b, member.getUuid(), node, nonce, null));
+        Await.until("the claim judged", () -> proofs.refused() > judged || proofs.nodeOf(member).isPresent());
+        return proofs.nodeOf(member);
+    }
+
+    @Test
+    void aCertificateProvesNoIdButTheOnesOfItsOwnName() {
+        String nonce = BoundIds.nonce();
+
+        assertEquals(Optional.empty(), claim(idOfA, nonceOfA), "A's id, with A's own nonce");
+        assertEquals(Optional.empty(), claim(NodeId.random(), nonce), "an id of its choosing");
+        assertEquals(2, proofs.refused(), "each refusal counted");
+
+        NodeId own = BoundIds.idOf("node-b", nonce);
+        assertEquals(Optional.of(own), claim(own, nonce), "an id of B's name");
+    }
+
+    /** Nodes of release df46318 chose their ids at random, and prove them without a nonce. */
+    @Test
+    void aProofWithoutANonceIsBelievedUnlessAnotherMemberProvedItsId() {
+        assertEquals(Optional.empty(), claim(idOfA, null), "A's id is A's");
+        assertEquals(1, proofs.refused());
+
+        NodeId random = NodeId.random();
+        assertEquals(Optional.of(random), claim(random, null));
+    }
+}
