@@ -10,9 +10,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.nuttssh.config.ClusterConfig;
-import org.nuttssh.testing.ClusterSecurity;
+import org.nuttssh.config.RelayVersion;
 import org.nuttssh.testing.SshKeygen;
 
 import io.vertx.core.json.JsonArray;
@@ -56,7 +54,9 @@ class ClusterAdminTest {
 
         SshProcess counts = a.run(a.ssh("relay-alice", "list", "-c", "gw*"));
         assertEquals(0, counts.process().exitValue(), counts.stderr());
-        assertEquals(Stream.of(a.server().nodeId().shortId() + " 0", nodeB + " 1", "total 1").sorted().toList(),
+        String release = RelayVersion.version();
+        assertEquals(Stream.of(a.server().nodeId().shortId() + " 0 " + release, nodeB + " 1 " + release, "total 1")
+                        .sorted().toList(),
                 counts.stdout().lines().skip(1).map(line -> line.replaceAll(" +", " ")).sorted().toList(),
                 "a row per node, B's client counted: " + counts.stdout());
 
