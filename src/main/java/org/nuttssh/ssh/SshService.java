@@ -297,20 +297,20 @@ public final class SshService implements AutoCloseable {
         log.info("shutting down: not accepting connections, names withdrawn; {} circuits open, waiting up to {} s",
                 switchboard.openCircuitCount(), grace.toSeconds());
         long deadline = System.nanoTime() + grace.toNanos();
-        while (true) {
+        while (switchboard.openCircuitCount() > 0 && System.nanoTime() < deadline) {
             disconnectIdleClients();
-            if (switchboard.openCircuitCount() == 0) {
-                return;
-            }
-            if (System.nanoTime() >= deadline) {
-                List<OpenCircuit> left = switchboard.openCircuits();
-                log.info("shutting down: grace of {} s is over; closing {} circuits", grace.toSeconds(), left.size());
-                left.forEach(entry -> entry.circuit().close(SHUTTING_DOWN));
-                awaitCircuitsClosed(System.nanoTime() + CLOSE_WAIT.toNanos());
-                return;
-            }
             TimeUnit.MILLISECONDS.sleep(DRAIN_POLL.toMillis());
         }
+        List<OpenCircuit> left = switchboard.openCircuits();
+        if (!left.isEmpty()) {
+            log.info("shutting down: grace of {} s is over; closing {} circuits", grace.toSeconds(), left.size());
+            left.forEach(entry -> entry.circuit().close(SHUTTING_DOWN));
+            awaitCircuitsClosed(System.nanoTime() + CLOSE_WAIT.toNanos());
+        }
+        // Checked after the last circuit ended, not before: a client whose circuit ended just now is told why it goes,
+        // and the words get time to leave before the server stops every connection.
+        disconnectIdleClients();
+        awaitClientsGone(System.nanoTime() + CLOSE_WAIT.toNanos());
     }
 
     private void disconnectIdleClients() {
@@ -318,6 +318,12 @@ public final class SshService implements AutoCloseable {
             if (switchboard.circuitsInvolving(client.id()) == 0) {
                 client.disconnect(SHUTTING_DOWN);
             }
+        }
+    }
+
+    private void awaitClientsGone(long deadline) throws InterruptedException {
+        while (clients.count() > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(DRAIN_POLL.toMillis());
         }
     }
 
