@@ -106,7 +106,7 @@ public final class Relay implements AutoCloseable {
             webhook = EventWebhook.start(node.vertx(), config.eventWebhook(), events, webhookCounts);
         }
         switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(),
-                config.limits().maxCircuitsPerClient(), refusals, events);
+                config.limits().maxCircuitsPerClient(), config.reconnectWait(), refusals, events);
     }
 
     private void listen(KeyPairProvider hostKeys, AuthorizedKeys authorizedKeys) throws StartupException, IOException {

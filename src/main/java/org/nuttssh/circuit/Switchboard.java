@@ -1,5 +1,6 @@
 package org.nuttssh.circuit;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
     private final RemoteNodes remoteNodes;
     private final NodeId node;
     private final int maxCircuitsPerClient;
+    private final Duration reconnectWait;
     private final Map<String, ListeningClient> localClients = new ConcurrentHashMap<>();
     private final Map<String, ListenerRecord> localRecords = new ConcurrentHashMap<>();
     private final CircuitBook book = new CircuitBook();
@@ -46,15 +48,17 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
      * @param remoteNodes          how to reach listening clients connected to other nodes
      * @param node                 this node's id, as the registry records it for the clients connected here
      * @param maxCircuitsPerClient circuits one initiator may have open or opening; 0 for no limit
+     * @param reconnectWait        how long an open to a name that just left waits for it to come back; zero for not
      * @param refusals             where the refusals it decides are counted
      * @param events              where what happens to listening clients and circuits here is reported
      */
     public Switchboard(Registry registry, RemoteNodes remoteNodes, NodeId node, int maxCircuitsPerClient,
-                       Refusals refusals, EventSink events) {
+                       Duration reconnectWait, Refusals refusals, EventSink events) {
         this.registry = registry;
         this.remoteNodes = remoteNodes;
         this.node = node;
         this.maxCircuitsPerClient = maxCircuitsPerClient;
+        this.reconnectWait = reconnectWait;
         this.refusals = refusals;
         this.events = new CircuitEvents(events, node);
     }
@@ -134,7 +138,9 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
             return counted(refused(CircuitRefusedException.limit(Limit.MAX_CIRCUITS_PER_CLIENT, who.name() + " has "
                     + maxCircuitsPerClient + " circuits open, the most one client may (max-circuits-per-client)")));
         }
-        CompletionStage<Circuit> circuit = registry.resolve(name.get().name(), name.get().index())
+        // A device moving to another node (a drain let it go) is gone for a second or two: the open waits for it.
+        CompletionStage<Circuit> circuit = registry
+                .resolveReturning(name.get().name(), name.get().index(), reconnectWait)
                 .thenCompose(found -> {
                     ListenerRecord record = found.orElse(null);
                     if (record == null) {

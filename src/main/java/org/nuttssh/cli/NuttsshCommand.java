@@ -184,6 +184,13 @@ final class NuttsshCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int drainRate;
 
+    @Option(names = "--reconnect-wait", paramLabel = "SECONDS",
+            defaultValue = "" + RelayConfig.DEFAULT_RECONNECT_WAIT_SECONDS,
+            description = "How long a circuit to a client that has just disconnected waits for it to reconnect (to "
+                    + "any node) before it is refused, so that a client moving between nodes stays reachable; "
+                    + "0 for no wait (default: ${DEFAULT-VALUE}).")
+    long reconnectWaitSeconds;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -283,6 +290,7 @@ final class NuttsshCommand implements Callable<Integer> {
                     .perSourcePenalties(limits.perSourcePenalties())
                     .metrics(metricsPort == null ? null : new MetricsConfig(metricsBind, metricsPort))
                     .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).drainRate(drainRate)
+                    .reconnectWait(Duration.ofSeconds(reconnectWaitSeconds))
                     .certificates(new CertificateConfig(revokedKeys, disconnectExpiredCertificates, hostCertificate))
                     .presence(new PresenceConfig(PresenceConfig.parseRetention(presenceRetention), presenceMaxEntries))
                     .eventWebhook(eventWebhook)

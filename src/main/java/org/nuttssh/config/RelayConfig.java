@@ -32,6 +32,7 @@ import org.nuttssh.net.Ports;
  * @param metrics           where to serve /metrics and /health/*, or null for nowhere
  * @param shutdownGrace     how long open circuits may run on after a SIGTERM, once the paced disconnects are done
  * @param drainRate         clients without open circuits disconnected per second after a SIGTERM; 0 for all at once
+ * @param reconnectWait     how long an open to a name that just left waits for it to come back; zero for not at all
  * @param certificates      revoked keys, certificate expiry and the host certificate
  * @param presence          how long and how many names gone the relay remembers ({@code list --offline})
  * @param eventWebhook      where this node posts its events, or null for nowhere
@@ -41,7 +42,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
                           boolean proxyProtocol, List<CidrBlock> proxyProtocolFrom, boolean reservedNames,
                           ClusterConfig cluster, SshAlgorithms algorithms, Limits limits,
                           PerSourcePenalties perSourcePenalties, MetricsConfig metrics, Duration shutdownGrace,
-                          int drainRate, CertificateConfig certificates, PresenceConfig presence, URI eventWebhook) {
+                          int drainRate, Duration reconnectWait, CertificateConfig certificates, PresenceConfig presence, URI eventWebhook) {
 
     public static final String DEFAULT_BIND = "0.0.0.0";
     static final String PROXY_PROTOCOL_FROM = "proxy-protocol-from";
@@ -61,6 +62,14 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
     public static final int DEFAULT_DRAIN_RATE = 100;
     /** Above this, pacing means nothing: one 100 ms batch would already hold the largest fleet a node carries. */
     static final int MAX_DRAIN_RATE = 1_000_000;
+    /**
+     * A device let go by a draining node is back, through the load balancer on another node, within 1-3 s (the
+     * rolling upgrade test, 30 autossh devices); an open to it in that gap waits rather than fails. Five seconds
+     * covers that gap with room, and is short enough that an open to a device that is really gone fails soon.
+     */
+    public static final int DEFAULT_RECONNECT_WAIT_SECONDS = 5;
+    /** A device gone longer than this is down, not moving; the registry remembers departures this long. */
+    public static final Duration MAX_RECONNECT_WAIT = Duration.ofMinutes(1);
 
     public RelayConfig {
         if (port < 0 || port > Ports.MAX) {
@@ -95,6 +104,10 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             throw new SettingException("drain-rate", drainRate,
                     "0 (all at once) to " + MAX_DRAIN_RATE + " clients per second");
         }
+        if (reconnectWait.isNegative() || reconnectWait.compareTo(MAX_RECONNECT_WAIT) > 0) {
+            throw new SettingException("reconnect-wait", reconnectWait.toSeconds(),
+                    "0 (no wait) to " + MAX_RECONNECT_WAIT.toSeconds() + " seconds");
+        }
     }
 
     private static String join(List<CidrBlock> blocks) {
@@ -113,7 +126,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
                 .proxyProtocolFrom(proxyProtocolFrom.stream().map(CidrBlock::toString).toList())
                 .reservedNames(reservedNames).cluster(cluster).algorithms(algorithms).limits(limits)
                 .perSourcePenalties(perSourcePenalties).metrics(metrics).shutdownGrace(shutdownGrace)
-                .drainRate(drainRate).certificates(certificates).presence(presence)
+                .drainRate(drainRate).reconnectWait(reconnectWait).certificates(certificates).presence(presence)
                 .eventWebhook(eventWebhook == null ? null : eventWebhook.toString());
     }
 
@@ -136,6 +149,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         private MetricsConfig metrics;
         private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
         private int drainRate = DEFAULT_DRAIN_RATE;
+        private Duration reconnectWait = Duration.ofSeconds(DEFAULT_RECONNECT_WAIT_SECONDS);
         private CertificateConfig certificates = CertificateConfig.DEFAULT;
         private PresenceConfig presence = PresenceConfig.DEFAULT;
         private String eventWebhook;
@@ -228,6 +242,12 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
             return this;
         }
 
+        /** @param wait how long an open to a name that just left waits for it to come back; zero for not at all */
+        public Builder reconnectWait(Duration wait) {
+            this.reconnectWait = wait;
+            return this;
+        }
+
         public Builder certificates(CertificateConfig config) {
             this.certificates = config;
             return this;
@@ -247,7 +267,7 @@ public record RelayConfig(String bind, int port, Path hostKey, Path authorizedKe
         public RelayConfig build() {
             return new RelayConfig(bind, port, hostKey, authorizedKeys, keepAliveInterval, keepAliveCount, useDns,
                     proxyProtocol, proxies(), reservedNames, cluster, algorithms, limits, perSourcePenalties, metrics,
-                    shutdownGrace, drainRate, certificates, presence, WebhookUrl.parse(eventWebhook));
+                    shutdownGrace, drainRate, reconnectWait, certificates, presence, WebhookUrl.parse(eventWebhook));
         }
 
         private List<CidrBlock> proxies() {

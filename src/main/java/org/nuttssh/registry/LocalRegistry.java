@@ -1,5 +1,6 @@
 package org.nuttssh.registry;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,11 @@ public final class LocalRegistry implements Registry {
     @Override
     public CompletionStage<Optional<ListenerRecord>> resolve(String name, int index) {
         return CompletableFuture.completedFuture(this.index.resolve(name, index));
+    }
+
+    @Override
+    public CompletionStage<Optional<ListenerRecord>> resolveReturning(String name, int index, Duration wait) {
+        return this.index.resolveReturning(name, index, wait);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.nuttssh.registry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -8,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Listening clients by id and by name, each name's clients newest first (highest sequence first, ties broken by id
@@ -15,7 +19,8 @@ import java.util.Optional;
  * clustered one mirrors the shared map into it); it never does I/O, so its lock is only held briefly on any thread.
  * Names are indexed {@link ClientName#fold folded}, so {@code GW-Office} and {@code gw-office} are one name with one
  * newest-first order, whichever spelling each record carries; records themselves keep the spelling they were given,
- * so what other nodes store and read is unchanged.
+ * so what other nodes store and read is unchanged. It remembers the names that left lately, so that an open to one
+ * can wait for it to come back ({@link #resolveReturning}).
  */
 public final class NameIndex {
 
@@ -25,22 +30,40 @@ public final class NameIndex {
     private final Map<String, ListenerRecord> byId = new HashMap<>();
     /** By folded name. */
     private final Map<String, List<ListenerRecord>> byName = new HashMap<>();
+    private final Departures departures = new Departures();
 
-    /** Adds a client, or replaces the one with the same id (its names may not change, its ports may). */
-    public synchronized void put(ListenerRecord record) {
-        remove(record.id());
-        byId.put(record.id(), record);
-        for (String name : record.names()) {
-            List<ListenerRecord> clients = byName.computeIfAbsent(ClientName.fold(name), n -> new ArrayList<>());
-            int at = 0;
-            while (at < clients.size() && NEWEST_FIRST.compare(clients.get(at), record) < 0) {
-                at++;
+    /**
+     * Adds a client, or replaces the one with the same id (its names may not change, its ports may); opens waiting
+     * for one of its names are answered, on this thread, once the index is unlocked.
+     */
+    public void put(ListenerRecord record) {
+        List<Runnable> answers = new ArrayList<>();
+        synchronized (this) {
+            drop(record.id());
+            byId.put(record.id(), record);
+            for (String name : record.names()) {
+                String folded = ClientName.fold(name);
+                List<ListenerRecord> clients = byName.computeIfAbsent(folded, n -> new ArrayList<>());
+                int at = 0;
+                while (at < clients.size() && NEWEST_FIRST.compare(clients.get(at), record) < 0) {
+                    at++;
+                }
+                clients.add(at, record);
+                answers.addAll(departures.returned(folded, this::resolve));
             }
-            clients.add(at, record);
         }
+        answers.forEach(Runnable::run);
     }
 
+    /** Removes a client; a name it leaves held by no client is remembered as gone ({@link #resolveReturning}). */
     public synchronized Optional<ListenerRecord> remove(String id) {
+        Optional<ListenerRecord> record = drop(id);
+        record.ifPresent(gone -> gone.names().stream().map(ClientName::fold)
+                .filter(folded -> !byName.containsKey(folded)).forEach(departures::left));
+        return record;
+    }
+
+    private Optional<ListenerRecord> drop(String id) {
         ListenerRecord record = byId.remove(id);
         if (record != null) {
             for (String name : record.names()) {
@@ -63,6 +86,32 @@ public final class NameIndex {
     public synchronized Optional<ListenerRecord> resolve(String name, int index) {
         List<ListenerRecord> clients = byName.getOrDefault(ClientName.fold(name), List.of());
         return index < clients.size() ? Optional.of(clients.get(index)) : Optional.empty();
+    }
+
+    /**
+     * Like {@link #resolve}, but if {@code name} is held by no client and left within {@code wait}, the answer waits
+     * up to {@code wait} for a client to take it again ({@link Departures}). Never blocks: the answer completes on the
+     * thread that registers the returning client, or on the common pool when the wait is over, empty.
+     */
+    public CompletionStage<Optional<ListenerRecord>> resolveReturning(String name, int index, Duration wait) {
+        String folded = ClientName.fold(name);
+        CompletableFuture<Optional<ListenerRecord>> answer;
+        synchronized (this) {
+            Optional<ListenerRecord> found = resolve(name, index);
+            Optional<CompletableFuture<Optional<ListenerRecord>>> waiting = found.isPresent() || wait.isZero()
+                    ? Optional.empty() : departures.await(folded, index, wait);
+            if (waiting.isEmpty()) {
+                return CompletableFuture.completedFuture(found);
+            }
+            answer = waiting.get();
+        }
+        CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+            synchronized (this) {
+                departures.gaveUp(folded, answer);
+            }
+            answer.complete(Optional.empty());
+        });
+        return answer;
     }
 
     public synchronized List<Listing> list() {

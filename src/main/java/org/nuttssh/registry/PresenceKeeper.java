@@ -110,6 +110,11 @@ public final class PresenceKeeper implements Registry, PresenceStatistics {
     }
 
     @Override
+    public CompletionStage<Optional<ListenerRecord>> resolveReturning(String name, int index, Duration wait) {
+        return registry.resolveReturning(name, index, wait);
+    }
+
+    @Override
     public CompletionStage<List<Listing>> list() {
         return registry.list();
     }

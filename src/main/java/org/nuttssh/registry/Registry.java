@@ -1,5 +1,6 @@
 package org.nuttssh.registry;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +25,13 @@ public interface Registry {
      * ({@link ClientName#fold}).
      */
     CompletionStage<Optional<ListenerRecord>> resolve(String name, int index);
+
+    /**
+     * Like {@link #resolve}, but a name that no client holds and that left within {@code wait} (its client moving to
+     * another node, or reconnecting) is waited for, up to {@code wait}, and resolved when a client takes it again;
+     * empty if none does. A name never seen, or gone longer, is answered at once. Answered from memory, never blocking.
+     */
+    CompletionStage<Optional<ListenerRecord>> resolveReturning(String name, int index, Duration wait);
 
     /** Every listening client once, under its hostname, newest first per name. */
     CompletionStage<List<Listing>> list();

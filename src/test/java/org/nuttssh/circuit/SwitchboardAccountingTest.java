@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class SwitchboardAccountingTest {
 
     private final LocalRegistry registry = new LocalRegistry();
     private final Refusals refusals = new Refusals();
-    private final Switchboard switchboard = new Switchboard(registry, RemoteNodes.NONE, NODE, 1, refusals,
+    private final Switchboard switchboard = new Switchboard(registry, RemoteNodes.NONE, NODE, 1, Duration.ZERO, refusals,
             EventSink.NONE);
     private final FakeListener gw = FakeListener.slow();
 

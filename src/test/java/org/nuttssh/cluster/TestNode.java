@@ -1,6 +1,7 @@
 package org.nuttssh.cluster;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -40,7 +41,7 @@ record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoClos
     }
 
     private static TestNode join(ClusteredNode node) {
-        Switchboard switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(), 0, new Refusals(),
+        Switchboard switchboard = new Switchboard(node.registry(), node.remoteNodes(), node.id(), 0, Duration.ZERO, new Refusals(),
                 EventSink.NONE);
         node.serve(switchboard, new FakeNodeAdmin(node.id()));
         return new TestNode(node, switchboard);

@@ -1,5 +1,6 @@
 package org.nuttssh.cluster.registry;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -137,6 +138,11 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
     @Override
     public CompletionStage<Optional<ListenerRecord>> resolve(String name, int index) {
         return CompletableFuture.completedFuture(mirror.index().resolve(name, index));
+    }
+
+    @Override
+    public CompletionStage<Optional<ListenerRecord>> resolveReturning(String name, int index, Duration wait) {
+        return mirror.index().resolveReturning(name, index, wait);
     }
 
     @Override
