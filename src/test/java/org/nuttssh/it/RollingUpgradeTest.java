@@ -40,6 +40,11 @@ class RollingUpgradeTest {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     /** Devices reconnecting, and the cluster agreeing on their names. */
     private static final Duration SETTLE = Duration.ofSeconds(60);
+    /**
+     * How long a replaced node serves before the next one goes, as the StatefulSet's {@code minReadySeconds} in
+     * deploy/kubernetes has it: the roll the project documents, not one faster than any orchestrator would run.
+     */
+    private static final Duration MIN_READY = Duration.ofSeconds(10);
     private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
 
     @TempDir
@@ -99,6 +104,7 @@ class RollingUpgradeTest {
                         everyNodeReachesEveryDevice(nodes, probes, devices);
                         assertReleases(nodes, n, from);
                     }
+                    Thread.sleep(MIN_READY.toMillis());
                 }
                 Thread.sleep(3 * CircuitProbes.INTERVAL.toMillis());
                 probes.close();
