@@ -131,6 +131,8 @@ class ClusterTest {
             target.completeOneWrite();
         }
         assertEquals(10 + limit, target.received().length());
+        // The bytes show as received as the write starts, a moment before it is held.
+        Await.until("the last write held on B", () -> target.heldWrites() > 0);
         target.completeOneWrite();
         assertEquals(0, target.heldWrites());
         test.completeNow();
