@@ -7,6 +7,7 @@ import java.nio.file.Path;
 
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.FreePorts;
+import org.nuttssh.testing.LoopbackHazelcast;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
@@ -53,13 +54,8 @@ public final class HazelcastFiles {
      * all a stranger on the cluster network needs to join. It takes a port above the relays' own.
      */
     static Config stranger(Path file, String clusterName) throws IOException {
-        Config config = new Config().setClusterName(clusterName);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
+        Config config = LoopbackHazelcast.named(clusterName);
         config.getNetworkConfig().setPort(firstPort(file) + 5).setPortAutoIncrement(true);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
         config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
                 .addMember("127.0.0.1:" + firstPort(file));
         return config;
