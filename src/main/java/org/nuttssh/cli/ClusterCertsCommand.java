@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "cluster-certs", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = "Make a CA, the cluster secret, and a certificate and key for each NODE, in DIR. Existing files "
                 + "are kept, never overwritten: run it again with new names to add nodes to the same CA. --revoke takes "
-                + "a node out for good: its certificate goes on the CA's revocation list, ca.crl.")
+                + "a node out for good: its certificate goes on the CA's revocation list, ca.crl. --rotate-secret and "
+                + "--retire-old-secret replace the cluster secret while the nodes run.")
 final class ClusterCertsCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", required = true,
@@ -34,6 +35,16 @@ final class ClusterCertsCommand implements Callable<Integer> {
                     + "reads beside its CA certificate (repeatable).")
     List<String> revoked = new ArrayList<>();
 
+    @Option(names = "--rotate-secret",
+            description = "Make the next cluster secret, DIR/cluster.secret.next, keeping the current one: nodes "
+                    + "given both read with both, and seal with the next once every node has it.")
+    boolean rotateSecret;
+
+    @Option(names = "--retire-old-secret",
+            description = "End a rotation: DIR/cluster.secret.next replaces DIR/cluster.secret; nodes given only "
+                    + "the new one no longer read what the old one sealed.")
+    boolean retireOldSecret;
+
     @Parameters(paramLabel = "NODE", arity = "0..*", description = "Node names, e.g. relay1 relay2 relay3.")
     List<String> nodes = new ArrayList<>();
 
@@ -45,8 +56,14 @@ final class ClusterCertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (nodes.isEmpty() && revoked.isEmpty()) {
-            console.println("nuttssh cluster-certs: no NODE (expected: node names to make, or --revoke NODE)");
+        if (nodes.isEmpty() && revoked.isEmpty() && !rotateSecret && !retireOldSecret) {
+            console.println("nuttssh cluster-certs: no NODE (expected: node names to make, --revoke NODE, "
+                    + "--rotate-secret or --retire-old-secret)");
+            return ExitStatus.STARTUP_FAILED;
+        }
+        if (rotateSecret && retireOldSecret) {
+            console.println("nuttssh cluster-certs: --rotate-secret and --retire-old-secret together (expected: one, "
+                    + "then the other once every node seals with the next secret)");
             return ExitStatus.STARTUP_FAILED;
         }
         ClusterCertificates files = new ClusterCertificates(dir, line -> console.println("cluster-certs: " + line));
@@ -56,6 +73,12 @@ final class ClusterCertsCommand implements Callable<Integer> {
             }
             if (!nodes.isEmpty()) {
                 files.create(nodes, hosts);
+            }
+            if (rotateSecret) {
+                files.rotateSecret();
+            }
+            if (retireOldSecret) {
+                files.retireOldSecret();
             }
         } catch (IllegalArgumentException | IOException e) {
             console.println("nuttssh cluster-certs: " + e.getMessage());

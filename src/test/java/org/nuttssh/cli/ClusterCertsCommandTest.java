@@ -1,5 +1,6 @@
 package org.nuttssh.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,7 +15,9 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,6 +25,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.cluster.trust.ClusterCertificates;
+import org.nuttssh.cluster.trust.ClusterSecret;
+import org.nuttssh.cluster.trust.ClusterSecrets;
 
 /** {@code cluster-certs} makes private files private, or nothing at all. */
 class ClusterCertsCommandTest {
@@ -78,6 +83,32 @@ class ClusterCertsCommandTest {
         assertEquals(List.of(true, false, false), List.of(verifies(certs, "relay1"), verifies(certs, "relay2"),
                 verifies(certs, "relay3")), "the second revocation kept the first");
         assertNotEquals(0, run("--dir", certs.toString(), "--revoke", "relay9"), "no such node");
+    }
+
+    /** A rotation makes the next secret beside the current one, private, and its retirement puts it in its place. */
+    @Test
+    void rotateSecretMakesTheNextOneAndRetireOldSecretPutsItInPlace() throws Exception {
+        Path certs = dir.resolve("certs");
+        Path secret = certs.resolve(ClusterCertificates.SECRET);
+        Path next = certs.resolve(ClusterCertificates.SECRET + ClusterSecrets.NEXT_SUFFIX);
+        assertNotEquals(0, run("--dir", certs.toString(), "--rotate-secret"), "no secret to rotate yet");
+        assertEquals(0, run("--dir", certs.toString(), "relay1"));
+        byte[] old = Files.readAllBytes(secret);
+
+        assertEquals(0, run("--dir", certs.toString(), "--rotate-secret"));
+        byte[] made = Files.readAllBytes(next);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(next)));
+        assertEquals(ClusterSecret.MIN_BYTES, made.length);
+        assertFalse(Arrays.equals(old, made), "a new secret");
+        assertArrayEquals(old, Files.readAllBytes(secret), "the current one kept");
+        assertNotEquals(0, run("--dir", certs.toString(), "--rotate-secret"), "a rotation is under way");
+        assertNotEquals(0, run("--dir", certs.toString(), "--rotate-secret", "--retire-old-secret"), "both at once");
+
+        assertEquals(0, run("--dir", certs.toString(), "--retire-old-secret"));
+        assertArrayEquals(made, Files.readAllBytes(secret));
+        assertFalse(Files.exists(next));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
+        assertNotEquals(0, run("--dir", certs.toString(), "--retire-old-secret"), "no rotation under way");
     }
 
     private static int run(String... args) {

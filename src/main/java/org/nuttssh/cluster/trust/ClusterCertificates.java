@@ -160,6 +160,48 @@ public final class ClusterCertificates {
                 + "within seconds; restart them one at a time for their event bus's TLS to refuse it too");
     }
 
+    /**
+     * Makes the next cluster secret, {@code cluster.secret.next}, beside the current one, which stays: nodes given both
+     * read with both, and seal with the next once every node announces it ({@link ClusterSecrets}).
+     *
+     * @throws IOException when there is no secret to rotate, or a rotation is already under way
+     */
+    public void rotateSecret() throws IOException {
+        Path file = dir.resolve(SECRET);
+        Path next = dir.resolve(SECRET + ClusterSecrets.NEXT_SUFFIX);
+        if (!Files.exists(file)) {
+            throw new IOException(file + " does not exist: there is no secret to rotate (expected: the directory "
+                    + "cluster-certs made)");
+        }
+        if (Files.exists(next)) {
+            throw new IOException(next + " exists: a rotation is under way; finish it with --retire-old-secret, "
+                    + "or remove that file (from every node too) to abandon it");
+        }
+        byte[] bytes = new byte[ClusterSecret.MIN_BYTES];
+        random.nextBytes(bytes);
+        write(next, bytes, PRIVATE);
+        report.accept("made " + next + ": copy it beside " + SECRET + " on every node (mode 600); running nodes read "
+                + "it within seconds, and seal with it once every node has it; then run --retire-old-secret");
+    }
+
+    /**
+     * Ends a rotation: the next secret takes the current one's place, {@code cluster.secret}, and the old one is gone.
+     *
+     * @throws IOException when no rotation is under way
+     */
+    public void retireOldSecret() throws IOException {
+        Path file = dir.resolve(SECRET);
+        Path next = dir.resolve(SECRET + ClusterSecrets.NEXT_SUFFIX);
+        if (!Files.exists(next)) {
+            throw new IOException(next + " does not exist: no rotation is under way (expected: --rotate-secret "
+                    + "first)");
+        }
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        report.accept("moved " + next + " to " + file + ": copy " + SECRET + " to every node first, then remove "
+                + SECRET + ClusterSecrets.NEXT_SUFFIX + " there; from then on a node reads nothing the old secret "
+                + "sealed. Do it only once every node logged that it seals with the next secret");
+    }
+
     private record Authority(X509Certificate certificate, PrivateKey key) {
     }
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HexFormat;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
@@ -22,6 +23,10 @@ public final class ClusterSecret {
     public static final int MIN_BYTES = 32;
     /** A secret file is small; anything much larger is the wrong file. */
     private static final int MAX_BYTES = 4096;
+    /** What an id is derived for: a purpose no key has, so an id reveals nothing of any key. */
+    private static final String ID_PURPOSE = "nuttssh secret id v1";
+    /** 64 bits: two random secrets of one cluster share an id with a chance of one in 2^64. */
+    private static final int ID_BYTES = 8;
 
     private final byte[] secret;
 
@@ -45,6 +50,14 @@ public final class ClusterSecret {
         } catch (IOException e) {
             throw new StartupException("cannot read cluster secret " + file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Names this secret without revealing it, in hex: nodes announce the ids of the secrets they hold in their proofs,
+     * so that each knows when every node holds a new one.
+     */
+    public String id() {
+        return HexFormat.of().formatHex(derive(ID_PURPOSE, ID_BYTES));
     }
 
     /** A key of {@code length} bytes for one purpose, named by {@code purpose}; the same on every node. */
