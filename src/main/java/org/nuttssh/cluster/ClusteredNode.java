@@ -17,6 +17,7 @@ import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.membership.ClusterFormats;
 import org.nuttssh.cluster.membership.ClusterMembership;
 import org.nuttssh.cluster.membership.EventBusSettings;
+import org.nuttssh.cluster.membership.SecretRotation;
 import org.nuttssh.cluster.registry.HazelcastPresence;
 import org.nuttssh.cluster.registry.HazelcastRegistry;
 import org.nuttssh.cluster.registry.ListenerRecordJson;
@@ -24,8 +25,6 @@ import org.nuttssh.cluster.registry.PresenceCodec;
 import org.nuttssh.cluster.registry.RecordCodec;
 import org.nuttssh.cluster.registry.RepairTally;
 import org.nuttssh.cluster.registry.SealedRecords;
-import org.nuttssh.cluster.registry.SealingKey;
-import org.nuttssh.cluster.trust.ClusterSecret;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.PresenceConfig;
 import org.nuttssh.config.StartupException;
@@ -92,13 +91,13 @@ public final class ClusteredNode implements RelayNode {
                               boolean provenOnly)
             throws StartupException {
         boolean insecure = config.security() instanceof ClusterConfig.Insecure;
+        ClusterMembership membership = ClusterMembership.join(config, eventBus, provenOnly);
+        Optional<SecretRotation> secrets = membership.secrets();
         RecordCodec codec;
         PresenceCodec presenceCodec;
-        if (config.security() instanceof ClusterConfig.Secure secure) {
-            ClusterSecret secret = ClusterSecret.load(secure.secret());
-            codec = new SealedRecords(new SealingKey(secret.derive(SealedRecords.KEY_PURPOSE, SealingKey.BYTES)));
-            presenceCodec = PresenceCodec.sealed(new SealingKey(secret.derive(PresenceCodec.KEY_PURPOSE,
-                    SealingKey.BYTES)));
+        if (secrets.isPresent()) {
+            codec = new SealedRecords(secrets.get().keys(SealedRecords.KEY_PURPOSE));
+            presenceCodec = PresenceCodec.sealed(secrets.get().keys(PresenceCodec.KEY_PURPOSE));
             log.info("cluster '{}': mutual TLS between nodes ({}), registry records sealed", config.name(),
                     EventBusSettings.tlsEngine());
         } else {
@@ -109,10 +108,11 @@ public final class ClusteredNode implements RelayNode {
             codec = new ListenerRecordJson();
             presenceCodec = PresenceCodec.plain();
         }
-        ClusterMembership membership = ClusterMembership.join(config, eventBus, provenOnly);
         try {
             HazelcastRegistry registry = HazelcastRegistry.start(membership.hazelcast(), membership.nodeId(),
                     membership, codec);
+            // A holder of only the secret sealed with before is to read none of this node's records from now on.
+            secrets.ifPresent(rotation -> rotation.onSealingChanged(registry::reseal));
             EventBusNodes nodes = new EventBusNodes(membership.vertx(), membership.nodeId(), membership::nodes,
                     membership.signatures(), peer -> membership.formats().understands(peer, ClusterFormats.CREDIT));
             PresenceKeeper keeper = new PresenceKeeper(registry, HazelcastPresence.start(membership.hazelcast(),

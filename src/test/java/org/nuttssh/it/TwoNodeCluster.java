@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
+import org.nuttssh.cluster.trust.ClusterCertificates;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.testing.ClusterSecurity;
 
@@ -86,7 +87,13 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
 
     /** Starts B after {@link #startA} and waits until A counts both. */
     void startB(List<String> bLines) throws Exception {
-        b.configure(c -> c.cluster(config(hazelcast, cluster, ClusterSecurity.of(certs(), "node-b"))));
+        startB(bLines, certs().resolve(ClusterCertificates.SECRET));
+    }
+
+    /** As {@link #startB(List)}, with B's cluster secret in a file of its own rather than in the CA's directory. */
+    void startB(List<String> bLines, Path secret) throws Exception {
+        ClusterConfig.Secure files = ClusterSecurity.of(certs(), "node-b");
+        b.configure(c -> c.cluster(config(hazelcast, cluster, new ClusterConfig.Secure(files.tls(), secret))));
         b.start(bLines.toArray(String[]::new));
         RelayFixture.await("two members", () -> a.server().statistics().clusterMembers() == 2);
     }
@@ -106,7 +113,8 @@ final class TwoNodeCluster implements BeforeEachCallback, AfterEachCallback {
         return stranger;
     }
 
-    private Path certs() {
+    /** The CA's directory, where cluster-certs made the nodes' files and the secret. */
+    Path certs() {
         return a.dir().resolve("certs");
     }
 

@@ -1,6 +1,7 @@
 package org.nuttssh.cluster.membership;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import java.util.function.UnaryOperator;
 import org.nuttssh.auth.files.FilePolling;
 import org.nuttssh.cluster.bus.NodeSignatures;
 import org.nuttssh.cluster.registry.NodeMembers;
+import org.nuttssh.cluster.trust.ClusterSecrets;
 import org.nuttssh.cluster.trust.ClusterTrust;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
@@ -47,7 +49,8 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
     /**
      * How often the revocation list's file is looked at: a revocation is to bite within 10 s, and re-checking the
-     * proofs and purging a node's records take well under a second after this.
+     * proofs and purging a node's records take well under a second after this. The secret files are looked at as
+     * often: a rotation's steps then each take seconds, not minutes.
      */
     static final Duration REVOCATION_POLL = Duration.ofSeconds(2);
 
@@ -60,7 +63,12 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     private final ProvenClusterManager routing;
     private final AtomicLong merges = new AtomicLong();
     private final ClusterFormats formats;
-    /** Follows the revocation list in a secure cluster, on a thread of its own: reading a file blocks. */
+    /** In a secure cluster; null in an insecure one. */
+    private SecretRotation secrets;
+    /**
+     * Follows the revocation list and the secret files in a secure cluster, on a thread of its own: reading a file
+     * blocks.
+     */
     private final ScheduledExecutorService revocations = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "nuttssh-cluster-revocations");
         thread.setDaemon(true);
@@ -105,6 +113,12 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         });
     }
 
+    /** Reads the secret files again whenever they change, and follows the other nodes' announcements. */
+    private void followSecrets(SecretRotation rotation, Path file) {
+        secrets = rotation;
+        FilePolling.every(revocations, REVOCATION_POLL, file, rotation::check);
+    }
+
     /**
      * Joins (or forms) the cluster; blocks until done, so call it at start.
      *
@@ -117,6 +131,8 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         // Read before joining: a node with unusable TLS files must not leave a member behind.
         ClusterTrust trust = config.security() instanceof ClusterConfig.Secure secure
                 ? ClusterTrust.load(secure.tls()) : null;
+        ClusterSecrets secrets = config.security() instanceof ClusterConfig.Secure secure
+                ? ClusterSecrets.load(secure.secret()) : null;
         String nonce = BoundIds.nonce();
         NodeId nodeId = trust == null ? NodeId.random()
                 : BoundIds.idOf(BoundIds.nameOf(trust.certificate()).orElse(""), nonce);
@@ -140,18 +156,21 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
             throw new StartupException("cannot join cluster '" + config.name() + "' within " + JOIN_TIMEOUT);
         }
         HazelcastInstance hazelcast = manager.getHazelcastInstance();
-        MemberIdentities identities;
+        NodeProofs proofs;
         try {
-            identities = trust == null ? new MemberAttributes() : NodeProofs.start(hazelcast, trust, nodeId, nonce,
-                    BusAddress.of(routing.getNodeId(), routing.getNodeInfo()));
+            proofs = trust == null ? null : NodeProofs.start(hazelcast, trust, nodeId, nonce,
+                    BusAddress.of(routing.getNodeId(), routing.getNodeInfo()),
+                    () -> new SecretIds(secrets.held().ids()));
         } catch (RuntimeException e) {
             VertxClose.await(vertx);
             throw new StartupException("cannot publish this node's proof of identity in cluster '" + config.name()
                     + "': " + e.getMessage());
         }
-        ClusterMembership membership = new ClusterMembership(vertx, hazelcast, nodeId, identities, routing);
-        if (trust != null) {
+        ClusterMembership membership = new ClusterMembership(vertx, hazelcast, nodeId,
+                proofs == null ? new MemberAttributes() : proofs, routing);
+        if (proofs != null) {
             membership.followRevocations(trust);
+            membership.followSecrets(new SecretRotation(secrets, proofs), secrets.nextFile());
         }
         log.info("joined cluster '{}' as node {} with {} member(s)", config.name(), nodeId,
                 membership.nodes().size());
@@ -181,6 +200,11 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
     @Override
     public boolean settled() {
         return hazelcast.getCluster().getMembers().stream().allMatch(member -> identities.nodeOf(member).isPresent());
+    }
+
+    /** Which cluster secret seals, while it is rotated; empty in an insecure cluster. */
+    public Optional<SecretRotation> secrets() {
+        return Optional.ofNullable(secrets);
     }
 
     /** Which forms the relay nodes now members read and write, and their releases. */

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.nuttssh.cluster.registry.EntryChanges;
@@ -62,6 +63,8 @@ final class NodeProofs implements MemberIdentities {
     private final NodeId self;
     private final String nonce;
     private final BusAddress ownBus;
+    /** The ids of the cluster secrets this node holds now, which its proof announces. */
+    private final Supplier<SecretIds> ownSecrets;
     private final Map<UUID, Proven> proven = new ConcurrentHashMap<>();
     /** Members whose proof was refused, so that each is logged once rather than once per write. */
     private final Set<UUID> refused = ConcurrentHashMap.newKeySet();
@@ -74,22 +77,24 @@ final class NodeProofs implements MemberIdentities {
 
     /**
      * A member's node, the certificate it proved it with, and where its event bus listens (null in the proof of a
-     * node of a release before the address was signed: vertx-hazelcast's shared map says where it is then).
+     * node of a release before the address was signed: vertx-hazelcast's shared map says where it is then), and the
+     * secrets it holds (null in the proof of a node of a release before they were announced: it holds one, unknown).
      */
-    record Proven(NodeId node, X509Certificate certificate, BusAddress bus) {
+    record Proven(NodeId node, X509Certificate certificate, BusAddress bus, SecretIds secrets) {
         String subject() {
             return certificate.getSubjectX500Principal().getName();
         }
     }
 
     private NodeProofs(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self, String nonce,
-                       BusAddress ownBus) {
+                       BusAddress ownBus, Supplier<SecretIds> ownSecrets) {
         this.hazelcast = hazelcast;
         this.map = hazelcast.getMap(MAP);
         this.trust = trust;
         this.self = self;
         this.nonce = nonce;
         this.ownBus = ownBus;
+        this.ownSecrets = ownSecrets;
     }
 
     /**
@@ -97,10 +102,12 @@ final class NodeProofs implements MemberIdentities {
      *
      * @param nonce  what {@code self} was derived from with this node's certificate's name ({@link BoundIds})
      * @param ownBus where this node's event bus listens, signed into its proof
+     * @param ownSecrets the ids of the cluster secrets this node holds, signed into its proof; {@link #republish}
+     *                   signs them again when they change
      */
     static NodeProofs start(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self, String nonce,
-                            BusAddress ownBus) {
-        NodeProofs proofs = new NodeProofs(hazelcast, trust, self, nonce, ownBus);
+                            BusAddress ownBus, Supplier<SecretIds> ownSecrets) {
+        NodeProofs proofs = new NodeProofs(hazelcast, trust, self, nonce, ownBus, ownSecrets);
         proofs.map.addEntryListener(proofs.new Listener(), true);
         proofs.merged();
         return proofs;
@@ -126,16 +133,30 @@ final class NodeProofs implements MemberIdentities {
 
     @Override
     public void merged() {
-        UUID uuid = hazelcast.getCluster().getLocalMember().getUuid();
-        ownProof = sign(uuid);
-        proven.put(uuid, new Proven(self, trust.certificate(), ownBus));
-        map.set(uuid.toString(), ownProof);
+        republish();
         // Through wildcards: any member can put a key or value of another type, which must not stop a start.
         for (Map.Entry<?, ?> entry : ((Map<?, ?>) map).entrySet()) {
             if (entry.getKey() instanceof String key) {
                 consider(key, SharedEntries.bytes(entry.getValue()));
             }
         }
+    }
+
+    /** Signs this node's proof again, with the secrets it holds now, and puts it in the map. Blocks on the network. */
+    void republish() {
+        UUID uuid = hazelcast.getCluster().getLocalMember().getUuid();
+        SecretIds secrets = ownSecrets.get();
+        ownProof = proof(trust, uuid, self, nonce, ownBus, secrets);
+        proven.put(uuid, new Proven(self, trust.certificate(), ownBus, secrets));
+        map.set(uuid.toString(), ownProof);
+    }
+
+    /**
+     * Whether every node now a member announces that it holds the secret {@code id}, this one included; a node of a
+     * release that announces none holds only the secret the cluster started with.
+     */
+    boolean allHold(String id) {
+        return proven.values().stream().allMatch(p -> p.secrets() != null && p.secrets().ids().contains(id));
     }
 
     @Override
@@ -204,17 +225,15 @@ final class NodeProofs implements MemberIdentities {
         return proven.values().stream().anyMatch(p -> p.bus() == null);
     }
 
-    private byte[] sign(UUID member) {
-        return proof(trust, member, self, nonce, ownBus);
-    }
-
     /**
      * The proof that {@code member} is {@code node}, signed with the key of {@code trust}'s certificate.
      *
      * @param nonce what {@code node} was derived from ({@link BoundIds}); null for none, as release df46318 signs
      * @param bus   where the node's event bus listens; null for nowhere signed, as release df46318 proves
+     * @param secrets the ids of the cluster secrets the node holds; null for none announced, as release df46318 proves
      */
-    static byte[] proof(ClusterTrust trust, UUID member, NodeId node, String nonce, BusAddress bus) {
+    static byte[] proof(ClusterTrust trust, UUID member, NodeId node, String nonce, BusAddress bus,
+                        SecretIds secrets) {
         try {
             // The nonce and the bus address are new in this release; nodes of release df46318 ignore them.
             JsonObject proof = new JsonObject().put("node", node.value());
@@ -226,6 +245,10 @@ final class NodeProofs implements MemberIdentities {
             if (bus != null) {
                 proof.put("bus", bus.toJson().put("signature",
                         Base64.getEncoder().encodeToString(trust.sign(bus.signed(member, node)))));
+            }
+            if (secrets != null) {
+                proof.put("secrets", secrets.toJson().put("signature",
+                        Base64.getEncoder().encodeToString(trust.sign(secrets.signed(member, node)))));
             }
             return proof
                     .toBuffer().getBytes();
@@ -257,7 +280,8 @@ final class NodeProofs implements MemberIdentities {
             // A member's bus address does not change while it is a member: a copy of its proof stripped of the
             // address (by a stranger, to send its frames where the shared map says) does not take it away.
             Proven node = checked.bus() == null && proven.get(member) != null
-                    ? new Proven(checked.node(), checked.certificate(), proven.get(member).bus()) : checked;
+                    ? new Proven(checked.node(), checked.certificate(), proven.get(member).bus(), checked.secrets())
+                    : checked;
             Proven before = proven.put(member, node);
             refused.remove(member);
             if (before == null || !before.node().equals(node.node())) {
@@ -289,15 +313,18 @@ final class NodeProofs implements MemberIdentities {
                     problem = unprovable.get();
                 } else {
                     JsonObject bus = proof.getJsonObject("bus");
-                    if (bus == null) {
-                        return Optional.of(new Proven(node, certificate, null));
-                    }
-                    BusAddress address = BusAddress.fromJson(bus);
-                    if (trust.verifies(certificate, address.signed(member, node),
+                    BusAddress address = bus == null ? null : BusAddress.fromJson(bus);
+                    JsonObject held = proof.getJsonObject("secrets");
+                    SecretIds secrets = held == null ? null : SecretIds.fromJson(held);
+                    if (address != null && !trust.verifies(certificate, address.signed(member, node),
                             Base64.getDecoder().decode(bus.getString("signature")))) {
-                        return Optional.of(new Proven(node, certificate, address));
+                        problem = "its event bus address is not signed for this member";
+                    } else if (secrets != null && !trust.verifies(certificate, secrets.signed(member, node),
+                            Base64.getDecoder().decode(held.getString("signature")))) {
+                        problem = "its cluster secrets are not signed for this member";
+                    } else {
+                        return Optional.of(new Proven(node, certificate, address, secrets));
                     }
-                    problem = "its event bus address is not signed for this member";
                 }
             }
         } catch (CertificateException | RuntimeException e) {

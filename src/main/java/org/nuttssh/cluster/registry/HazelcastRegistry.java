@@ -216,6 +216,14 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         return repair.check();
     }
 
+    /**
+     * Writes each of this node's records again, sealed as the codec seals now: after the cluster secret it seals with
+     * changed, so that what a holder of only the other secret could read is replaced. Writes asynchronously.
+     */
+    public void reseal() {
+        List.copyOf(own.values()).forEach(this::rewrite);
+    }
+
     /** A member proved which node it is: its slice, left unmirrored until now, is read. Blocks on the network. */
     public boolean proven(NodeId node) {
         return repair.proven(node);
@@ -252,11 +260,19 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     /** Puts this node's record back as a new write, unless the client went or changed its record meanwhile. */
     private void putBackNewer(VersionedRecord mine) {
+        if (rewrite(mine)) {
+            log.info("restoring listener {} ({}) in the cluster map", mine.record().hostname(), mine.record().id());
+        }
+    }
+
+    /** Writes this node's record again as a new version, unless the client went or changed its record meanwhile. */
+    private boolean rewrite(VersionedRecord mine) {
         VersionedRecord newer = new VersionedRecord(mine.record(), writes.incrementAndGet());
         if (own.replace(RecordKey.of(mine.record()), mine, newer)) {
-            log.info("restoring listener {} ({}) in the cluster map", mine.record().hostname(), mine.record().id());
             write(newer);
+            return true;
         }
+        return false;
     }
 
     /** This node's records come from its writes, never from the map: it keeps its own slice as it wrote it. */

@@ -29,13 +29,13 @@ public final class PresenceCodec {
     private static final String CONTEXT = "nuttssh presence of ";
 
     /** Null in an insecure cluster. */
-    private final SealingKey key;
+    private final Sealer key;
 
-    private PresenceCodec(SealingKey key) {
+    private PresenceCodec(Sealer key) {
         this.key = key;
     }
 
-    public static PresenceCodec sealed(SealingKey key) {
+    public static PresenceCodec sealed(Sealer key) {
         return new PresenceCodec(key);
     }
 

@@ -32,9 +32,9 @@ public final class SealedRecords implements RecordCodec {
     /** Node ids are UUIDs (36 bytes); a length byte bounds them anyway. */
     private static final int MAX_NODE_ID_BYTES = 255;
 
-    private final SealingKey key;
+    private final Sealer key;
 
-    public SealedRecords(SealingKey key) {
+    public SealedRecords(Sealer key) {
         this.key = key;
     }
 

@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>A sealed value is the nonce (12 random bytes) followed by the ciphertext and its tag.
  */
-public final class SealingKey {
+public final class SealingKey implements Sealer {
 
     public static final int BYTES = 32;
 
@@ -33,6 +33,7 @@ public final class SealingKey {
         this.key = new SecretKeySpec(key, "AES");
     }
 
+    @Override
     public byte[] seal(byte[] associated, byte[] plaintext) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
@@ -46,6 +47,7 @@ public final class SealingKey {
     }
 
     /** @return the plaintext, or empty when {@code sealed} was not sealed with this key and this associated data */
+    @Override
     public Optional<byte[]> open(byte[] associated, byte[] sealed) {
         if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
             return Optional.empty();

@@ -9,5 +9,5 @@ import org.nuttssh.registry.ListenerRecord;
  *                higher version is a later write. The owner's node id is the epoch: it is new at every start, so
  *                (node id, version) never repeats, and a node's counter can start at 1 again
  */
-record VersionedRecord(ListenerRecord record, long version) {
+public record VersionedRecord(ListenerRecord record, long version) {
 }

@@ -1,8 +1,11 @@
 package org.nuttssh.cluster.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,6 +30,9 @@ import com.hazelcast.map.IMap;
  */
 class NodeProofsTest {
 
+    private static final String OLD = "00000000000000aa";
+    private static final String NEXT = "00000000000000bb";
+
     @TempDir
     Path dir;
     private HazelcastInstance first;
@@ -35,6 +41,8 @@ class NodeProofsTest {
     private NodeId idOfA;
     private String nonceOfA;
     private ClusterTrust b;
+    /** The ids of the secrets A holds, which its proof announces. */
+    private volatile SecretIds secretsOfA = new SecretIds(List.of(OLD));
 
     @BeforeEach
     void start() throws Exception {
@@ -46,7 +54,7 @@ class NodeProofsTest {
         b = ClusterTrust.load(ClusterSecurity.of(dir, "node-b").tls());
         nonceOfA = BoundIds.nonce();
         idOfA = BoundIds.idOf("node-a", nonceOfA);
-        proofs = NodeProofs.start(first, a, idOfA, nonceOfA, null);
+        proofs = NodeProofs.start(first, a, idOfA, nonceOfA, null, () -> secretsOfA);
     }
 
     @AfterEach
@@ -57,10 +65,15 @@ class NodeProofsTest {
 
     /** Writes a proof that the holder's member is {@code node}, signed with B's key, and waits for A to judge it. */
     private Optional<NodeId> claim(NodeId node, String nonce) {
+        return claim(node, nonce, null);
+    }
+
+    /** As {@link #claim(NodeId, String)}, announcing that the holder holds {@code secrets}. */
+    private Optional<NodeId> claim(NodeId node, String nonce, SecretIds secrets) {
         Member member = holder.getCluster().getLocalMember();
         long judged = proofs.refused();
         IMap<String, byte[]> map = holder.getMap(NodeProofs.MAP);
-        map.set(member.getUuid().toString(), NodeProofs.proof(b, member.getUuid(), node, nonce, null));
+        map.set(member.getUuid().toString(), NodeProofs.proof(b, member.getUuid(), node, nonce, null, secrets));
         Await.until("the claim judged", () -> proofs.refused() > judged || proofs.nodeOf(member).isPresent());
         return proofs.nodeOf(member);
     }
@@ -85,5 +98,25 @@ class NodeProofsTest {
 
         NodeId random = NodeId.random();
         assertEquals(Optional.of(random), claim(random, null));
+    }
+
+    /**
+     * A node seals with a rotated secret only once every node announces it: a node of release df46318, which
+     * announces none, holds only the secret the cluster started with.
+     */
+    @Test
+    void aSecretIsHeldEverywhereOnlyOnceEveryNodeAnnouncesIt() {
+        String nonce = BoundIds.nonce();
+        NodeId node = BoundIds.idOf("node-b", nonce);
+        assertEquals(Optional.of(node), claim(node, nonce));
+        assertFalse(proofs.allHold(OLD), "a node that announces nothing");
+
+        claim(node, nonce, new SecretIds(List.of(OLD, NEXT)));
+        Await.until("the holder's secrets read", () -> proofs.allHold(OLD));
+        assertFalse(proofs.allHold(NEXT), "A holds only the old one");
+
+        secretsOfA = new SecretIds(List.of(OLD, NEXT));
+        proofs.republish();
+        assertTrue(proofs.allHold(NEXT));
     }
 }
