@@ -15,6 +15,7 @@ import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.circuit.Refusals;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.cluster.ClusteredNode;
+import org.nuttssh.cluster.membership.ProofRefusal;
 import org.nuttssh.config.RelayConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.events.EventHub;
@@ -60,6 +61,7 @@ public final class Relay implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Refusals refusals = new Refusals();
     private final Tally<WebhookOutcome> webhookCounts = Tally.of(WebhookOutcome.class, WebhookOutcome::label);
+    private final Tally<ProofRefusal> proofRefusals = Tally.of(ProofRefusal.class, ProofRefusal::label);
     // Set by start, in this order; close releases whichever are set.
     private RelayNode node;
     private EventHub events;
@@ -100,7 +102,7 @@ public final class Relay implements AutoCloseable {
 
     private void joinNode() throws StartupException {
         node = config.cluster() == null ? StandaloneNode.start(config.presence())
-                : ClusteredNode.join(config.cluster(), config.presence());
+                : ClusteredNode.join(config.cluster(), config.presence(), proofRefusals);
         events = new EventHub(node.id());
         if (config.eventWebhook() != null) {
             webhook = EventWebhook.start(node.vertx(), config.eventWebhook(), events, webhookCounts);
@@ -111,7 +113,7 @@ public final class Relay implements AutoCloseable {
 
     private void listen(KeyPairProvider hostKeys, AuthorizedKeys authorizedKeys) throws StartupException, IOException {
         ssh = SshService.create(config, switchboard, node.registry(), refusals, hostKeys, authorizedKeys);
-        statistics = ssh.statistics(node::view, webhookCounts);
+        statistics = ssh.statistics(node::view, webhookCounts, proofRefusals);
         Fleet fleet = node.serve(switchboard, ssh.nodeAdmin());
         node.relayEvents(events);
         ssh.listen(fleet, events);

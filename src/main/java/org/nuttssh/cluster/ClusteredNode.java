@@ -17,6 +17,7 @@ import org.nuttssh.cluster.bus.EventBusNodes;
 import org.nuttssh.cluster.membership.ClusterFormats;
 import org.nuttssh.cluster.membership.ClusterMembership;
 import org.nuttssh.cluster.membership.EventBusSettings;
+import org.nuttssh.cluster.membership.ProofRefusal;
 import org.nuttssh.cluster.membership.SecretRotation;
 import org.nuttssh.cluster.registry.HazelcastPresence;
 import org.nuttssh.cluster.registry.HazelcastRegistry;
@@ -29,6 +30,7 @@ import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.PresenceConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.events.EventHub;
+import org.nuttssh.metrics.Tally;
 import org.nuttssh.node.CloseOrder;
 import org.nuttssh.node.RelayNode;
 import org.nuttssh.registry.NodeId;
@@ -72,15 +74,21 @@ public final class ClusteredNode implements RelayNode {
         this.insecure = insecure;
     }
 
-    /** Joins the cluster and loads the shared registry; blocks, so call it at start. */
-    public static ClusteredNode join(ClusterConfig config, PresenceConfig presence) throws StartupException {
-        return join(config, presence, UnaryOperator.identity(), true);
+    /**
+     * Joins the cluster and loads the shared registry; blocks, so call it at start.
+     *
+     * @param proofRefusals counts the other members' proofs of identity this node refuses, by reason
+     */
+    public static ClusteredNode join(ClusterConfig config, PresenceConfig presence,
+                                     Tally<ProofRefusal> proofRefusals) throws StartupException {
+        return join(config, presence, UnaryOperator.identity(), true, proofRefusals);
     }
 
-    /** With presence as by default. */
+    /** With presence as by default, and proof refusals counted nowhere else. */
     static ClusteredNode join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus, boolean provenOnly)
             throws StartupException {
-        return join(config, PresenceConfig.DEFAULT, eventBus, provenOnly);
+        return join(config, PresenceConfig.DEFAULT, eventBus, provenOnly,
+                Tally.of(ProofRefusal.class, ProofRefusal::label));
     }
 
     /**
@@ -88,10 +96,10 @@ public final class ClusteredNode implements RelayNode {
      * @param provenOnly whether the event bus routes to proven nodes only: tests of TLS alone turn it off
      */
     static ClusteredNode join(ClusterConfig config, PresenceConfig presence, UnaryOperator<EventBusOptions> eventBus,
-                              boolean provenOnly)
+                              boolean provenOnly, Tally<ProofRefusal> proofRefusals)
             throws StartupException {
         boolean insecure = config.security() instanceof ClusterConfig.Insecure;
-        ClusterMembership membership = ClusterMembership.join(config, eventBus, provenOnly);
+        ClusterMembership membership = ClusterMembership.join(config, eventBus, provenOnly, proofRefusals);
         Optional<SecretRotation> secrets = membership.secrets();
         RecordCodec codec;
         PresenceCodec presenceCodec;

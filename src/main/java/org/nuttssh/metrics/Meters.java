@@ -42,6 +42,7 @@ public final class Meters {
     public static final String REGISTRY_RESYNCS = "nuttssh.registry.resyncs";
     public static final String REGISTRY_UNREADABLE = "nuttssh.registry.unreadable";
     public static final String CLUSTER_REFUSED = "nuttssh.cluster.refused";
+    public static final String CLUSTER_PROOFS_REFUSED = "nuttssh.cluster.proofs.refused";
     public static final String CLUSTER_INSECURE = "nuttssh.cluster.insecure";
     /** Always 1, tagged with this node's release: which nodes a rolling upgrade has reached. */
     public static final String BUILD_INFO = "nuttssh.build.info";
@@ -127,6 +128,10 @@ public final class Meters {
         FunctionCounter.builder(CLUSTER_REFUSED, stats, RelayStatistics::clusterRefused)
                 .description("Messages from other members refused: frames for no circuit of this node, circuit opens "
                         + "and operator requests not signed by a member node").register(registry);
+        bindTally(registry, CLUSTER_PROOFS_REFUSED, TAG_REASON, stats.clusterProofRefusals(),
+                "Members' proofs of node identity refused, or taken back, by reason: untrusted or revoked "
+                        + "certificate, a signature not for that member, an id the certificate does not prove, "
+                        + "not a proof");
         Gauge.builder(CLUSTER_INSECURE, stats, s -> s.clusterInsecure() ? 1 : 0)
                 .description("1 when the cluster runs without TLS and sealed records (--cluster-insecure)")
                 .register(registry);

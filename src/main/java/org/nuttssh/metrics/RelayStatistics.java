@@ -106,4 +106,7 @@ public interface RelayStatistics {
 
     /** This node's events meant for the event webhook, by what became of them: sent, dropped, failed. */
     Tally<?> webhookEvents();
+
+    /** Other members' proofs of node identity refused (or taken back), by reason; none on a single node. */
+    Tally<?> clusterProofRefusals();
 }

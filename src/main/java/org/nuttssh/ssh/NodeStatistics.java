@@ -32,15 +32,18 @@ final class NodeStatistics implements RelayStatistics {
     private final WindowBudget windows;
     private final Supplier<ClusterView> cluster;
     private final Tally<?> webhook;
+    private final Tally<?> proofs;
 
     /**
      * @param cluster the nodes as this one sees them; a single node sees itself
      * @param webhook what became of the events meant for the webhook
+     * @param proofs  the other members' proofs of identity refused, by reason
      */
     NodeStatistics(ConnectionGate gate, StartupGate startups, SourcePenalties penalties, ConnectedClients clients,
                    SwitchboardView switchboard, Registry registry, AttemptLimit attempts, Refusals refusals,
                    Tally<CertificateRefusal> certificates,
-                   MemoryGuard memory, WindowBudget windows, Supplier<ClusterView> cluster, Tally<?> webhook) {
+                   MemoryGuard memory, WindowBudget windows, Supplier<ClusterView> cluster, Tally<?> webhook,
+                   Tally<?> proofs) {
         this.gate = gate;
         this.startups = startups;
         this.penalties = penalties;
@@ -54,6 +57,12 @@ final class NodeStatistics implements RelayStatistics {
         this.windows = windows;
         this.cluster = cluster;
         this.webhook = webhook;
+        this.proofs = proofs;
+    }
+
+    @Override
+    public Tally<?> clusterProofRefusals() {
+        return proofs;
     }
 
     @Override

@@ -241,10 +241,11 @@ public final class SshService implements AutoCloseable {
      * This node's counts, as the metrics read them.
      *
      * @param webhook what became of the events meant for the webhook
+     * @param proofs  the other members' proofs of identity refused, by reason (none on a single node)
      */
-    public RelayStatistics statistics(Supplier<ClusterView> cluster, Tally<?> webhook) {
+    public RelayStatistics statistics(Supplier<ClusterView> cluster, Tally<?> webhook, Tally<?> proofs) {
         return new NodeStatistics(gate, startups, penalties, clients, switchboard, registry, attempts, refusals,
-                authenticator.certificateRefusals(), memory, windows, cluster, webhook);
+                authenticator.certificateRefusals(), memory, windows, cluster, webhook, proofs);
     }
 
     /**

@@ -10,9 +10,11 @@ import org.nuttssh.circuit.Refusals;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.cluster.membership.HazelcastSettings;
+import org.nuttssh.cluster.membership.ProofRefusal;
 import org.nuttssh.config.PresenceConfig;
 import org.nuttssh.config.StartupException;
 import org.nuttssh.events.EventSink;
+import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.testing.FakeNodeAdmin;
@@ -28,7 +30,8 @@ import io.vertx.core.spi.cluster.NodeInfo;
 record TestNode(ClusteredNode node, Switchboard switchboard) implements AutoCloseable {
 
     static TestNode join(ClusterConfig config) throws StartupException {
-        return join(ClusteredNode.join(config, PresenceConfig.DEFAULT));
+        return join(ClusteredNode.join(config, PresenceConfig.DEFAULT,
+                Tally.of(ProofRefusal.class, ProofRefusal::label)));
     }
 
     /**

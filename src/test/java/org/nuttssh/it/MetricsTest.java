@@ -53,6 +53,8 @@ class MetricsTest {
                 "nuttssh_limit_refusals_total{limit=\"max-channels-per-connection\"}",
                 "nuttssh_certificate_refusals_total{reason=\"untrusted-ca\"}",
                 "nuttssh_certificate_refusals_total{reason=\"revoked\"}", "nuttssh_registry_names",
+                "nuttssh_cluster_proofs_refused_total{reason=\"revoked\"}",
+                "nuttssh_cluster_proofs_refused_total{reason=\"malformed\"}",
                 "nuttssh_registry_upkeep_seconds_total", "nuttssh_registry_records_fetched_total")) {
             assertEquals(0.0, scrape.value(sample), sample);
         }

@@ -22,6 +22,7 @@ import org.nuttssh.cluster.trust.ClusterSecrets;
 import org.nuttssh.cluster.trust.ClusterTrust;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.StartupException;
+import org.nuttssh.metrics.Tally;
 import org.nuttssh.node.VertxClose;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
@@ -125,9 +126,11 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
      * @param eventBus   what becomes of the event bus's options: tests weaken them to show that their checks fail then
      * @param provenOnly whether the event bus routes to proven nodes only; false only where a test shows a TLS check
      *                   on its own, which routing would otherwise hide
+     * @param proofRefusals counts the proofs of identity refused, by reason
      */
     public static ClusterMembership join(ClusterConfig config, UnaryOperator<EventBusOptions> eventBus,
-                                         boolean provenOnly) throws StartupException {
+                                         boolean provenOnly, Tally<ProofRefusal> proofRefusals)
+            throws StartupException {
         // Read before joining: a node with unusable TLS files must not leave a member behind.
         ClusterTrust trust = config.security() instanceof ClusterConfig.Secure secure
                 ? ClusterTrust.load(secure.tls()) : null;
@@ -160,7 +163,7 @@ public final class ClusterMembership implements NodeMembers, AutoCloseable {
         try {
             proofs = trust == null ? null : NodeProofs.start(hazelcast, trust, nodeId, nonce,
                     BusAddress.of(routing.getNodeId(), routing.getNodeInfo()),
-                    () -> new SecretIds(secrets.held().ids()));
+                    () -> new SecretIds(secrets.held().ids()), proofRefusals);
         } catch (RuntimeException e) {
             VertxClose.await(vertx);
             throw new StartupException("cannot publish this node's proof of identity in cluster '" + config.name()

@@ -1,7 +1,6 @@
 package org.nuttssh.cluster.membership;
 
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -13,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -21,6 +19,7 @@ import java.util.stream.Collectors;
 import org.nuttssh.cluster.registry.EntryChanges;
 import org.nuttssh.cluster.registry.SharedEntries;
 import org.nuttssh.cluster.trust.ClusterTrust;
+import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +51,6 @@ import io.vertx.core.json.JsonObject;
 final class NodeProofs implements MemberIdentities {
 
     static final String MAP = "nuttssh.nodes";
-    /** What a proof's signature covers, before the UUID and the node id: a signature for nothing else. */
-    private static final String CONTEXT = "nuttssh node proof v1";
 
     private static final Logger log = LoggerFactory.getLogger(NodeProofs.class);
 
@@ -70,7 +67,7 @@ final class NodeProofs implements MemberIdentities {
     private final Set<UUID> refused = ConcurrentHashMap.newKeySet();
     /** Members believed on a proof that binds no id (release df46318), so that each is logged once. */
     private final Set<UUID> unbound = ConcurrentHashMap.newKeySet();
-    private final AtomicLong refusals = new AtomicLong();
+    private final Tally<ProofRefusal> refusals;
     private volatile Consumer<NodeId> onProven = node -> { };
     private volatile Consumer<NodeId> onRevoked = node -> { };
     private volatile byte[] ownProof;
@@ -87,7 +84,7 @@ final class NodeProofs implements MemberIdentities {
     }
 
     private NodeProofs(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self, String nonce,
-                       BusAddress ownBus, Supplier<SecretIds> ownSecrets) {
+                       BusAddress ownBus, Supplier<SecretIds> ownSecrets, Tally<ProofRefusal> refusals) {
         this.hazelcast = hazelcast;
         this.map = hazelcast.getMap(MAP);
         this.trust = trust;
@@ -95,6 +92,7 @@ final class NodeProofs implements MemberIdentities {
         this.nonce = nonce;
         this.ownBus = ownBus;
         this.ownSecrets = ownSecrets;
+        this.refusals = refusals;
     }
 
     /**
@@ -104,10 +102,11 @@ final class NodeProofs implements MemberIdentities {
      * @param ownBus where this node's event bus listens, signed into its proof
      * @param ownSecrets the ids of the cluster secrets this node holds, signed into its proof; {@link #republish}
      *                   signs them again when they change
+     * @param refusals   counts the proofs refused, by reason
      */
     static NodeProofs start(HazelcastInstance hazelcast, ClusterTrust trust, NodeId self, String nonce,
-                            BusAddress ownBus, Supplier<SecretIds> ownSecrets) {
-        NodeProofs proofs = new NodeProofs(hazelcast, trust, self, nonce, ownBus, ownSecrets);
+                            BusAddress ownBus, Supplier<SecretIds> ownSecrets, Tally<ProofRefusal> refusals) {
+        NodeProofs proofs = new NodeProofs(hazelcast, trust, self, nonce, ownBus, ownSecrets, refusals);
         proofs.map.addEntryListener(proofs.new Listener(), true);
         proofs.merged();
         return proofs;
@@ -146,7 +145,7 @@ final class NodeProofs implements MemberIdentities {
     void republish() {
         UUID uuid = hazelcast.getCluster().getLocalMember().getUuid();
         SecretIds secrets = ownSecrets.get();
-        ownProof = proof(trust, uuid, self, nonce, ownBus, secrets);
+        ownProof = NodeProof.of(trust, uuid, self, nonce, ownBus, secrets);
         proven.put(uuid, new Proven(self, trust.certificate(), ownBus, secrets));
         map.set(uuid.toString(), ownProof);
     }
@@ -178,7 +177,7 @@ final class NodeProofs implements MemberIdentities {
                     : trust.problemWith(node.certificate());
             if (problem.isPresent() && proven.remove(member, node)) {
                 refused.add(member);
-                refusals.incrementAndGet();
+                refusals.count(trust.revoked(node.certificate()) ? ProofRefusal.REVOKED : ProofRefusal.UNTRUSTED);
                 log.warn("node {} (member {}) is no longer counted as a relay node: the certificate of {} is {}",
                         node.node(), member, node.subject(), problem.get());
                 onRevoked.accept(node.node());
@@ -188,7 +187,7 @@ final class NodeProofs implements MemberIdentities {
 
     @Override
     public long refused() {
-        return refusals.get();
+        return Arrays.stream(ProofRefusal.values()).mapToLong(refusals::get).sum();
     }
 
     @Override
@@ -225,43 +224,6 @@ final class NodeProofs implements MemberIdentities {
         return proven.values().stream().anyMatch(p -> p.bus() == null);
     }
 
-    /**
-     * The proof that {@code member} is {@code node}, signed with the key of {@code trust}'s certificate.
-     *
-     * @param nonce what {@code node} was derived from ({@link BoundIds}); null for none, as release df46318 signs
-     * @param bus   where the node's event bus listens; null for nowhere signed, as release df46318 proves
-     * @param secrets the ids of the cluster secrets the node holds; null for none announced, as release df46318 proves
-     */
-    static byte[] proof(ClusterTrust trust, UUID member, NodeId node, String nonce, BusAddress bus,
-                        SecretIds secrets) {
-        try {
-            // The nonce and the bus address are new in this release; nodes of release df46318 ignore them.
-            JsonObject proof = new JsonObject().put("node", node.value());
-            if (nonce != null) {
-                proof.put("nonce", nonce);
-            }
-            proof.put("certificate", Base64.getEncoder().encodeToString(trust.certificate().getEncoded()))
-                    .put("signature", Base64.getEncoder().encodeToString(trust.sign(signed(member, node))));
-            if (bus != null) {
-                proof.put("bus", bus.toJson().put("signature",
-                        Base64.getEncoder().encodeToString(trust.sign(bus.signed(member, node)))));
-            }
-            if (secrets != null) {
-                proof.put("secrets", secrets.toJson().put("signature",
-                        Base64.getEncoder().encodeToString(trust.sign(secrets.signed(member, node)))));
-            }
-            return proof
-                    .toBuffer().getBytes();
-        } catch (GeneralSecurityException e) {
-            // The key signed a test value at start (ClusterTrust.load).
-            throw new IllegalStateException("cannot sign this node's proof: " + e, e);
-        }
-    }
-
-    private static byte[] signed(UUID member, NodeId node) {
-        return (CONTEXT + "\n" + member + "\n" + node.value()).getBytes(StandardCharsets.UTF_8);
-    }
-
     /** A proof arrived or changed: believed if it checks out, else this node's own is put back. */
     private void consider(String key, byte[] value) {
         UUID member;
@@ -294,6 +256,7 @@ final class NodeProofs implements MemberIdentities {
     }
 
     private Optional<Proven> check(UUID member, byte[] value) {
+        ProofRefusal reason = ProofRefusal.SIGNATURE;
         String problem;
         try {
             JsonObject proof = new JsonObject(Buffer.buffer(value));
@@ -303,13 +266,15 @@ final class NodeProofs implements MemberIdentities {
                             .decode(proof.getString("certificate"))));
             Optional<String> wrong = trust.problemWith(certificate);
             if (wrong.isPresent()) {
+                reason = trust.revoked(certificate) ? ProofRefusal.REVOKED : ProofRefusal.UNTRUSTED;
                 problem = wrong.get();
-            } else if (!trust.verifies(certificate, signed(member, node),
+            } else if (!trust.verifies(certificate, NodeProof.signed(member, node),
                     Base64.getDecoder().decode(proof.getString("signature")))) {
                 problem = "its signature is not for this member";
             } else {
                 Optional<String> unprovable = unprovable(member, node, certificate, proof.getString("nonce"));
                 if (unprovable.isPresent()) {
+                    reason = ProofRefusal.ID;
                     problem = unprovable.get();
                 } else {
                     JsonObject bus = proof.getJsonObject("bus");
@@ -328,11 +293,12 @@ final class NodeProofs implements MemberIdentities {
                 }
             }
         } catch (CertificateException | RuntimeException e) {
+            reason = ProofRefusal.MALFORMED;
             problem = "not a proof";
         }
         boolean isMember = hazelcast.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(member));
         if (isMember) {
-            refusals.incrementAndGet();
+            refusals.count(reason);
         }
         if (isMember && refused.add(member)) {
             log.warn("Hazelcast member {} is not counted as a relay node: its proof of identity is refused ({})",

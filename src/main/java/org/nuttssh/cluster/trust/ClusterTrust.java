@@ -144,10 +144,15 @@ public final class ClusterTrust {
         if (node.getBasicConstraints() != -1) {
             return Optional.of("a CA certificate, not a node's");
         }
-        if (revoked.map(list -> list.isRevoked(node)).orElse(false)) {
+        if (revoked(node)) {
             return Optional.of("revoked (serial " + node.getSerialNumber().toString(16) + ")");
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code node} is on the revocation list now in force. */
+    public boolean revoked(X509Certificate node) {
+        return revoked.map(list -> list.isRevoked(node)).orElse(false);
     }
 
     private static Optional<FileStamp> stampOf(Path file) throws IOException {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,7 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nuttssh.cluster.trust.ClusterCertificates;
 import org.nuttssh.cluster.trust.ClusterTrust;
+import org.nuttssh.metrics.Tally;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.ClusterSecurity;
@@ -40,7 +44,9 @@ class NodeProofsTest {
     private NodeProofs proofs;
     private NodeId idOfA;
     private String nonceOfA;
+    private ClusterTrust a;
     private ClusterTrust b;
+    private final Tally<ProofRefusal> reasons = Tally.of(ProofRefusal.class, ProofRefusal::label);
     /** The ids of the secrets A holds, which its proof announces. */
     private volatile SecretIds secretsOfA = new SecretIds(List.of(OLD));
 
@@ -50,11 +56,11 @@ class NodeProofsTest {
         first = Hazelcast.newHazelcastInstance(LoopbackHazelcast.members(cluster));
         holder = Hazelcast.newHazelcastInstance(LoopbackHazelcast.members(cluster));
         Await.until("two members", () -> first.getCluster().getMembers().size() == 2);
-        ClusterTrust a = ClusterTrust.load(ClusterSecurity.of(dir, "node-a").tls());
+        a = ClusterTrust.load(ClusterSecurity.of(dir, "node-a").tls());
         b = ClusterTrust.load(ClusterSecurity.of(dir, "node-b").tls());
         nonceOfA = BoundIds.nonce();
         idOfA = BoundIds.idOf("node-a", nonceOfA);
-        proofs = NodeProofs.start(first, a, idOfA, nonceOfA, null, () -> secretsOfA);
+        proofs = NodeProofs.start(first, a, idOfA, nonceOfA, null, () -> secretsOfA, reasons);
     }
 
     @AfterEach
@@ -73,7 +79,7 @@ class NodeProofsTest {
         Member member = holder.getCluster().getLocalMember();
         long judged = proofs.refused();
         IMap<String, byte[]> map = holder.getMap(NodeProofs.MAP);
-        map.set(member.getUuid().toString(), NodeProofs.proof(b, member.getUuid(), node, nonce, null, secrets));
+        map.set(member.getUuid().toString(), NodeProof.of(b, member.getUuid(), node, nonce, null, secrets));
         Await.until("the claim judged", () -> proofs.refused() > judged || proofs.nodeOf(member).isPresent());
         return proofs.nodeOf(member);
     }
@@ -118,5 +124,30 @@ class NodeProofsTest {
         secretsOfA = new SecretIds(List.of(OLD, NEXT));
         proofs.republish();
         assertTrue(proofs.allHold(NEXT));
+    }
+
+    /** Each refusal is counted by its reason, for {@code nuttssh_cluster_proofs_refused_total}. */
+    @Test
+    void refusalsAreCountedByReason() throws Exception {
+        Member member = holder.getCluster().getLocalMember();
+        IMap<String, byte[]> map = holder.getMap(NodeProofs.MAP);
+        map.set(member.getUuid().toString(), "not a proof".getBytes(StandardCharsets.UTF_8));
+        Await.until("not a proof, counted", () -> reasons.get(ProofRefusal.MALFORMED) == 1);
+
+        claim(idOfA, nonceOfA);
+        assertEquals(1, reasons.get(ProofRefusal.ID), "A's id");
+
+        String nonce = BoundIds.nonce();
+        NodeId own = BoundIds.idOf("node-b", nonce);
+        map.set(member.getUuid().toString(), NodeProof.of(b, UUID.randomUUID(), own, nonce, null, null));
+        Await.until("a proof signed for another member, counted", () -> reasons.get(ProofRefusal.SIGNATURE) == 1);
+
+        assertEquals(Optional.of(own), claim(own, nonce));
+        new ClusterCertificates(dir, line -> { }).revoke(List.of("node-b"));
+        assertTrue(a.reloadRevocations());
+        proofs.recheck();
+        assertEquals(List.of(0L, 1L, 1L, 1L, 1L), Arrays.stream(ProofRefusal.values()).map(reasons::get).toList(),
+                "untrusted, revoked, signature, id, malformed");
+        assertEquals(4, proofs.refused());
     }
 }
