@@ -157,7 +157,8 @@ public final class ClusterCertificates {
             throw new IOException("cannot revoke: " + e.getMessage(), e);
         }
         report.accept("wrote " + crlFile + "; copy it beside " + CA_CERT + " on every node: running nodes read it "
-                + "within seconds; restart them one at a time for their event bus's TLS to refuse it too");
+                + "within seconds; restart them one at a time for their event bus's TLS to refuse it too, and rotate the "
+                + "cluster secret it holds with --rotate-secret");
     }
 
     /**
