@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.cluster.trust.ClusterCertificates;
 import org.nuttssh.cluster.trust.ClusterSecret;
-import org.nuttssh.cluster.trust.ClusterSecrets;
 
 /** {@code cluster-certs} makes private files private, or nothing at all. */
 class ClusterCertsCommandTest {
@@ -90,7 +89,7 @@ class ClusterCertsCommandTest {
     void rotateSecretMakesTheNextOneAndRetireOldSecretPutsItInPlace() throws Exception {
         Path certs = dir.resolve("certs");
         Path secret = certs.resolve(ClusterCertificates.SECRET);
-        Path next = certs.resolve(ClusterCertificates.SECRET + ClusterSecrets.NEXT_SUFFIX);
+        Path next = certs.resolve(ClusterCertificates.NEXT_SECRET);
         assertNotEquals(0, run("--dir", certs.toString(), "--rotate-secret"), "no secret to rotate yet");
         assertEquals(0, run("--dir", certs.toString(), "relay1"));
         byte[] old = Files.readAllBytes(secret);

@@ -20,7 +20,6 @@ import org.nuttssh.cluster.registry.SealedRecords;
 import org.nuttssh.cluster.registry.SealingKey;
 import org.nuttssh.cluster.trust.ClusterCertificates;
 import org.nuttssh.cluster.trust.ClusterSecret;
-import org.nuttssh.cluster.trust.ClusterSecrets;
 import org.nuttssh.registry.NodeId;
 import org.nuttssh.testing.Await;
 
@@ -65,13 +64,13 @@ class ClusterSecretRotationTest {
         probing.start();
         try {
             new ClusterCertificates(certs, line -> { }).rotateSecret();
-            SealedRecords next = codec(certs.resolve(ClusterCertificates.SECRET + ClusterSecrets.NEXT_SUFFIX));
+            SealedRecords next = codec(certs.resolve(ClusterCertificates.NEXT_SECRET));
             Thread.sleep(POLLS.toMillis());
             assertTrue(opens(reader, nodeA, "gwa", old).isPresent() && opens(reader, nodeA, "gwa", next).isEmpty(),
                     "A holds the next secret, but B does not yet: A still seals with the old one");
 
-            Files.copy(certs.resolve(ClusterCertificates.SECRET + ClusterSecrets.NEXT_SUFFIX),
-                    b.dir().resolve("secret").resolve(ClusterCertificates.SECRET + ClusterSecrets.NEXT_SUFFIX),
+            Files.copy(certs.resolve(ClusterCertificates.NEXT_SECRET),
+                    b.dir().resolve("secret").resolve(ClusterCertificates.NEXT_SECRET),
                     StandardCopyOption.COPY_ATTRIBUTES);
             Await.until("both nodes' records sealed again with the next secret, once both nodes hold it",
                     () -> opens(reader, nodeB, "gw1", next).isPresent()
@@ -82,7 +81,7 @@ class ClusterSecretRotationTest {
             new ClusterCertificates(certs, line -> { }).retireOldSecret();
             Files.copy(certs.resolve(ClusterCertificates.SECRET), secretOfB, StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.COPY_ATTRIBUTES);
-            Files.delete(b.dir().resolve("secret").resolve(ClusterCertificates.SECRET + ClusterSecrets.NEXT_SUFFIX));
+            Files.delete(b.dir().resolve("secret").resolve(ClusterCertificates.NEXT_SECRET));
             Thread.sleep(POLLS.toMillis());
             b.listener("gw", "gw2", "gw2", "22:localhost:" + echo.port());
             RelayFixture.await("gw2 known on A", () -> a.newestRecord("gw2").isPresent());

@@ -67,6 +67,8 @@ public final class ClusterCertificates {
     public static final String CA_CERT = "ca.crt";
     public static final String CA_KEY = "ca.key";
     public static final String SECRET = "cluster.secret";
+    /** The next secret while the secret is rotated, beside the current one, where nodes look for it. */
+    public static final String NEXT_SECRET = SECRET + ClusterSecrets.NEXT_SUFFIX;
     /** The CA's list of revoked node certificates; nodes read it beside their CA certificate. */
     public static final String CRL = "ca.crl";
 
@@ -157,8 +159,8 @@ public final class ClusterCertificates {
             throw new IOException("cannot revoke: " + e.getMessage(), e);
         }
         report.accept("wrote " + crlFile + "; copy it beside " + CA_CERT + " on every node: running nodes read it "
-                + "within seconds; restart them one at a time for their event bus's TLS to refuse it too, and rotate the "
-                + "cluster secret it holds with --rotate-secret");
+                + "within seconds; restart them one at a time for their event bus's TLS to refuse it too, and rotate "
+                + "the cluster secret it holds with --rotate-secret");
     }
 
     /**
@@ -168,19 +170,16 @@ public final class ClusterCertificates {
      * @throws IOException when there is no secret to rotate, or a rotation is already under way
      */
     public void rotateSecret() throws IOException {
-        Path file = dir.resolve(SECRET);
-        Path next = dir.resolve(SECRET + ClusterSecrets.NEXT_SUFFIX);
-        if (!Files.exists(file)) {
-            throw new IOException(file + " does not exist: there is no secret to rotate (expected: the directory "
-                    + "cluster-certs made)");
+        Path next = dir.resolve(NEXT_SECRET);
+        if (!Files.exists(dir.resolve(SECRET))) {
+            throw new IOException(dir.resolve(SECRET) + " does not exist: there is no secret to rotate (expected: "
+                    + "the directory cluster-certs made)");
         }
         if (Files.exists(next)) {
             throw new IOException(next + " exists: a rotation is under way; finish it with --retire-old-secret, "
                     + "or remove that file (from every node too) to abandon it");
         }
-        byte[] bytes = new byte[ClusterSecret.MIN_BYTES];
-        random.nextBytes(bytes);
-        write(next, bytes, PRIVATE);
+        write(next, randomSecret(), PRIVATE);
         report.accept("made " + next + ": copy it beside " + SECRET + " on every node (mode 600); running nodes read "
                 + "it within seconds, and seal with it once every node has it; then run --retire-old-secret");
     }
@@ -192,14 +191,14 @@ public final class ClusterCertificates {
      */
     public void retireOldSecret() throws IOException {
         Path file = dir.resolve(SECRET);
-        Path next = dir.resolve(SECRET + ClusterSecrets.NEXT_SUFFIX);
+        Path next = dir.resolve(NEXT_SECRET);
         if (!Files.exists(next)) {
             throw new IOException(next + " does not exist: no rotation is under way (expected: --rotate-secret "
                     + "first)");
         }
         Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         report.accept("moved " + next + " to " + file + ": copy " + SECRET + " to every node first, then remove "
-                + SECRET + ClusterSecrets.NEXT_SUFFIX + " there; from then on a node reads nothing the old secret "
+                + NEXT_SECRET + " there; from then on a node reads nothing the old secret "
                 + "sealed. Do it only once every node logged that it seals with the next secret");
     }
 
@@ -243,10 +242,15 @@ public final class ClusterCertificates {
             report.accept("kept " + file);
             return;
         }
+        write(file, randomSecret(), PRIVATE);
+        report.accept("made " + file + " (" + ClusterSecret.MIN_BYTES
+                + " random bytes; every node needs the same one)");
+    }
+
+    private byte[] randomSecret() {
         byte[] bytes = new byte[ClusterSecret.MIN_BYTES];
         random.nextBytes(bytes);
-        write(file, bytes, PRIVATE);
-        report.accept("made " + file + " (" + bytes.length + " random bytes; every node needs the same one)");
+        return bytes;
     }
 
     private void node(Authority ca, String node, List<GeneralName> extraNames)
