@@ -1,6 +1,7 @@
 package org.nuttssh.cluster.membership;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,11 +31,14 @@ public final class SecretRotation {
     private volatile Runnable sealingChanged = () -> { };
     /** The last problem with the files, logged once rather than at every poll. */
     private String problem;
+    /** The ids this node's proof announces: its proof is signed again, until that succeeds, when they change. */
+    private List<String> announced;
 
     SecretRotation(ClusterSecrets secrets, NodeProofs proofs) {
         this.secrets = secrets;
         this.proofs = proofs;
         this.sealing = secrets.held().current();
+        this.announced = secrets.held().ids();
     }
 
     /**
@@ -73,7 +77,12 @@ public final class SecretRotation {
         if (held) {
             log.info("cluster secrets read again: this node holds {} (ids {})", now.next().isPresent()
                     ? "the current and the next secret" : "one secret", String.join(", ", now.ids()));
+            // Opens with a new secret before announcing it: the others may seal with it as soon as they read that.
+            keys.forEach(this::update);
+        }
+        if (!now.ids().equals(announced)) {
             proofs.republish();
+            announced = now.ids();
         }
         ClusterSecret next = now.next().filter(secret -> proofs.allHold(secret.id())).orElse(now.current());
         boolean changed = !next.id().equals(sealing.id());
@@ -89,10 +98,8 @@ public final class SecretRotation {
                         + "one (id {}) again", next.id());
             }
         }
-        if (held || changed) {
-            keys.forEach(this::update);
-        }
         if (changed) {
+            keys.forEach(this::update);
             sealingChanged.run();
         }
     }
