@@ -178,8 +178,8 @@ final class ComposeProject implements AutoCloseable {
 
     /** Every file of this name anywhere in a container's file system, as its user finds them. */
     List<String> find(String container, String fileName) throws IOException, InterruptedException {
-        return docker("exec", container, "sh", "-c", "find / -path /proc -prune -o -name " + fileName
-                + " -print 2>/dev/null || true").lines().filter(l -> !l.isBlank()).toList();
+        return docker("exec", container, "sh", "-c", "find / -path /proc -prune -o -path /sys -prune -o -name "
+                + fileName + " -print 2>/dev/null || true").lines().filter(l -> !l.isBlank()).toList();
     }
 
     String haproxy() throws IOException, InterruptedException {
