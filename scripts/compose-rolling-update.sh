@@ -5,18 +5,19 @@
 #
 #   scripts/compose-rolling-update.sh
 #
-# For each replica running now: start one more replica (from the new image), wait until Docker calls it healthy
-# (the image's HEALTHCHECK on /health/ready: a cluster member that serves), then stop the old one with SIGTERM and
-# wait for its drain (it turns not ready, lets its devices go at drain-rate to the others, waits out open circuits
-# up to shutdown-grace), and remove it. The number of replicas is the same at the end. Each release joins a cluster
-# of the previous one (README, "Upgrading"), so old and new replicas serve side by side meanwhile.
+# For each replica (relay1, relay2, ...: a service each, with a certificate of its own): start a second container of
+# that service (from the new image, with the same certificate), wait until Docker calls it healthy (the image's
+# HEALTHCHECK on /health/ready: a cluster member that serves), then stop the old one with SIGTERM and wait for its
+# drain (it turns not ready, lets its devices go at drain-rate to the others, waits out open circuits up to
+# shutdown-grace), and remove it. Each service runs one container again at the end. Each release joins a cluster of
+# the previous one (README, "Upgrading"), so old and new replicas serve side by side meanwhile.
 #
 # Settings (environment): COMPOSE (the compose command, default `docker compose`, else `docker-compose`),
-# SERVICE (relay), HEALTH_TIMEOUT (seconds a new replica may take to turn healthy, 180), STOP_TIMEOUT (seconds an
-# old replica may take to drain before Docker kills it, 75: stop_grace_period of docker-compose.yml).
+# SERVICES (the replicas' services, default: every service of the compose file named relay and a number),
+# HEALTH_TIMEOUT (seconds a new replica may take to turn healthy, 180), STOP_TIMEOUT (seconds an old replica may
+# take to drain before Docker kills it, 75: stop_grace_period of docker-compose.yml).
 set -euo pipefail
 
-SERVICE=${SERVICE:-relay}
 HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-180}
 STOP_TIMEOUT=${STOP_TIMEOUT:-75}
 
@@ -41,8 +42,8 @@ else
     fail "neither 'docker compose' nor 'docker-compose' is installed"
 fi
 
-replicas() {
-    "${compose[@]}" ps -q "$SERVICE"
+replicas() { # SERVICE
+    "${compose[@]}" ps -q "$1"
 }
 
 # Waits until container $1 is healthy; fails if it stops, has no health check, or takes over HEALTH_TIMEOUT.
@@ -63,22 +64,31 @@ await_healthy() {
 }
 
 docker info >/dev/null 2>&1 || fail "cannot reach the Docker engine ('docker info' fails)"
-ids=$(replicas) || fail "'${compose[*]} ps' fails: run this next to docker-compose.yml"
-[[ -n $ids ]] || fail "no running replica of service '$SERVICE' (start it with: ${compose[*]} up -d)"
-mapfile -t old <<<"$ids"
-count=${#old[@]}
-echo "compose-rolling-update: replacing ${count} replicas of '$SERVICE' one at a time"
+if [[ -n ${SERVICES:-} ]]; then
+    read -r -a services <<<"$SERVICES"
+else
+    all=$("${compose[@]}" config --services) || fail "'${compose[*]} config' fails: run this next to docker-compose.yml"
+    mapfile -t services < <(grep -E '^relay[0-9]+$' <<<"$all" || true)
+fi
+((${#services[@]} > 0)) || fail "no replica services (expected: services named relay1, relay2, ... or SERVICES)"
+# Every replica runs before the first is touched: replacing one while another is down would leave too few.
+for service in "${services[@]}"; do
+    ids=$(replicas "$service") || fail "'${compose[*]} ps' fails: run this next to docker-compose.yml"
+    [[ -n $ids ]] || fail "no container of service '$service' (start it with: ${compose[*]} up -d)"
+    [[ $ids != *$'\n'* ]] || fail "service '$service' has more than one container: finish or undo an earlier run"
+done
+echo "compose-rolling-update: replacing ${#services[@]} replicas one at a time: ${services[*]}"
 
-for id in "${old[@]}"; do
-    before=$(replicas | sort) || fail "'${compose[*]} ps' fails"
-    "${compose[@]}" up -d --no-deps --no-recreate --scale "$SERVICE=$((count + 1))" "$SERVICE" >/dev/null
-    new=$(comm -13 <(echo "$before") <(replicas | sort))
-    [[ -n $new && $new != *$'\n'* ]] || fail "expected one new replica of '$SERVICE', got: '${new}'"
-    echo "compose-rolling-update: started ${new:0:12}; waiting for it to turn healthy"
+for service in "${services[@]}"; do
+    old=$(replicas "$service") || fail "'${compose[*]} ps' fails"
+    "${compose[@]}" up -d --no-deps --no-recreate --scale "$service=2" "$service" >/dev/null
+    new=$(comm -13 <(echo "$old") <(replicas "$service" | sort))
+    [[ -n $new && $new != *$'\n'* ]] || fail "expected one new container of '$service', got: '${new}'"
+    echo "compose-rolling-update: $service: started ${new:0:12}; waiting for it to turn healthy"
     await_healthy "$new"
-    echo "compose-rolling-update: stopping ${id:0:12} (it drains for up to ${STOP_TIMEOUT} s)"
-    docker stop --time "$STOP_TIMEOUT" "$id" >/dev/null || fail "could not stop container $id"
-    docker rm "$id" >/dev/null || fail "could not remove container $id"
+    echo "compose-rolling-update: $service: stopping ${old:0:12} (it drains for up to ${STOP_TIMEOUT} s)"
+    docker stop --time "$STOP_TIMEOUT" "$old" >/dev/null || fail "could not stop container $old"
+    docker rm "$old" >/dev/null || fail "could not remove container $old"
 done
 
-echo "compose-rolling-update: done; ${count} replicas of '$SERVICE', all replaced"
+echo "compose-rolling-update: done; ${#services[@]} replicas, all replaced"

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.config.ClusterConfig;
 import org.nuttssh.config.RelayConfig;
 import org.yaml.snakeyaml.Yaml;
@@ -41,6 +43,9 @@ class KubernetesManifestsTest {
     private static final int DEVICES_PER_NODE = 3000;
     /** What the JVM and Hazelcast need beyond max-memory (README, "Memory"). */
     private static final long JVM_OVERHEAD = 150L << 20;
+    /** deploy/kubernetes/README.md's Secrets: every pod's certificate and key, and what all pods share. */
+    private static final String NODE_SECRET = "nuttssh-nodes";
+    private static final String CLUSTER_SECRET = "nuttssh-cluster";
 
     private final Map<String, Map<String, Object>> objects = new HashMap<>();
     private Map<String, Object> pod;
@@ -125,15 +130,69 @@ class KubernetesManifestsTest {
         ClusterConfig.Secure secure = (ClusterConfig.Secure) config.cluster().security();
         Map<String, Object> init = container(pod, "initContainers", "private-files");
         String copy = String.join(" ", list(init.get("command")));
-        for (Path file : List.of(config.hostKey(), secure.tls().key(), secure.secret())) {
+        for (Path file : List.of(config.hostKey(), secure.tls().cert(), secure.tls().key(), secure.secret())) {
             // Secret volumes are group-readable under fsGroup; the relay refuses such a key, so it reads a copy.
             Map<String, Object> mount = mountOf(relay, file);
             assertTrue(volume(mount.get("name")).containsKey("emptyDir"), file + " is read from the private copy");
             assertTrue(copy.contains(file.getFileName().toString()), file + " is copied: " + copy);
         }
         assertTrue(copy.contains("chmod 0400"), copy);
-        for (Path file : List.of(config.authorizedKeys(), secure.tls().cert(), secure.tls().ca())) {
-            assertTrue(volume(mountOf(relay, file).get("name")).containsKey("secret"), file + " from a Secret");
+        for (Path file : List.of(config.authorizedKeys(), secure.tls().ca())) {
+            assertTrue(!secretsOf(volume(mountOf(relay, file).get("name"))).isEmpty(), file + " from a Secret");
+        }
+    }
+
+    /**
+     * The init container's own command, run here with this machine's shell for two pods of the StatefulSet, its
+     * mounts made directories of fake Secret files: each pod's relay gets the certificate and key made for its
+     * name, and a pod without them does not start. The relay container mounts no Secret that holds node keys, and
+     * every Secret that reaches it is limited to keys named, none of them the CA's.
+     */
+    @Test
+    void eachPodPresentsTheCertificateOfItsOwnNameAndNoPodMountsTheCasKey(@TempDir Path root) throws Exception {
+        ClusterConfig.Secure secure = (ClusterConfig.Secure) config.cluster().security();
+        Map<String, Object> init = container(pod, "initContainers", "private-files");
+        Map<String, Object> podName = map(list(init.get("env")).stream().map(KubernetesManifestsTest::map)
+                .filter(v -> "POD_NAME".equals(v.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("private-files is not told its pod's name (POD_NAME)")));
+        assertEquals("metadata.name", at(podName, "valueFrom", "fieldRef", "fieldPath"));
+        int replicas = ((Number) at(object("StatefulSet/nuttssh"), "spec", "replicas")).intValue();
+        String set = (String) at(object("StatefulSet/nuttssh"), "metadata", "name");
+        for (int ordinal : List.of(0, replicas - 1)) {
+            Path mounts = root.resolve("pod-" + ordinal);
+            fakeSecrets(init, mounts, replicas, set);
+            Process copy = runInit(init, mounts, set + "-" + ordinal);
+            assertEquals(0, copy.exitValue(), new String(copy.getInputStream().readAllBytes()));
+            Path privateDir = mounts.resolve(mountOf(relay, secure.tls().cert()).get("mountPath").toString()
+                    .substring(1));
+            assertEquals(set + "-" + ordinal + ".crt",
+                    Files.readString(privateDir.resolve(secure.tls().cert().getFileName())), "the pod's own certificate");
+            assertEquals(set + "-" + ordinal + ".key",
+                    Files.readString(privateDir.resolve(secure.tls().key().getFileName())), "the pod's own key");
+            assertEquals("r--------", PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(privateDir.resolve(secure.tls().key().getFileName()))));
+        }
+        Path mounts = root.resolve("pod-" + replicas);
+        fakeSecrets(init, mounts, replicas, set);
+        Process beyond = runInit(init, mounts, set + "-" + replicas);
+        assertTrue(beyond.exitValue() != 0, "a pod without a certificate of its own does not start");
+        assertTrue(new String(beyond.getInputStream().readAllBytes()).contains("no " + set + "-" + replicas
+                + ".crt in Secret nuttssh-nodes"));
+
+        for (Object mount : list(relay.get("volumeMounts"))) {
+            for (Map<String, Object> secret : secretsOf(volume(map(mount).get("name")))) {
+                assertTrue(!NODE_SECRET.equals(secretName(secret)), "the relay mounts no other pod's key");
+            }
+        }
+        for (Object each : list(pod.get("volumes"))) {
+            for (Map<String, Object> secret : secretsOf(map(each))) {
+                if (CLUSTER_SECRET.equals(secretName(secret))) {
+                    assertTrue(secret.containsKey("items"), "only keys named, never ca.key: " + each);
+                    for (Object item : list(secret.get("items"))) {
+                        assertTrue(!"ca.key".equals(map(item).get("key")), "ca.key mounted: " + each);
+                    }
+                }
+            }
         }
     }
 
@@ -191,6 +250,68 @@ class KubernetesManifestsTest {
         assertTrue(grace > sleep + drain + config.shutdownGrace().toSeconds(), grace + " s against preStop " + sleep
                 + " s, " + DEVICES_PER_NODE + " devices at drain-rate " + config.drainRate() + " and shutdown-grace "
                 + config.shutdownGrace());
+    }
+
+    /**
+     * Fake files for each Secret the init container mounts, under {@code mounts} + its mount path: every key that
+     * deploy/kubernetes/README.md's commands put there, each holding its own name.
+     */
+    private void fakeSecrets(Map<String, Object> init, Path mounts, int replicas, String set) throws IOException {
+        for (Object each : list(init.get("volumeMounts"))) {
+            Map<String, Object> mount = map(each);
+            Path dir = mounts.resolve(((String) mount.get("mountPath")).substring(1));
+            Files.createDirectories(dir);
+            List<String> keys = new ArrayList<>();
+            for (Map<String, Object> secret : secretsOf(volume(mount.get("name")))) {
+                if (secret.containsKey("items")) {
+                    list(secret.get("items")).forEach(item -> keys.add((String) map(item).get("path")));
+                } else if (NODE_SECRET.equals(secretName(secret))) {
+                    for (int ordinal = 0; ordinal < replicas; ordinal++) {
+                        keys.addAll(List.of(set + "-" + ordinal + ".crt", set + "-" + ordinal + ".key"));
+                    }
+                } else {
+                    keys.addAll(List.of("ssh_host_key", "authorized_keys"));
+                }
+            }
+            for (String key : keys) {
+                Files.writeString(dir.resolve(key), key);
+            }
+        }
+    }
+
+    /** The init container's command for pod {@code podName}, its mount paths moved under {@code mounts}. */
+    private static Process runInit(Map<String, Object> init, Path mounts, String podName)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(list(init.get("command")));
+        String script = command.get(command.size() - 1);
+        for (Object each : list(init.get("volumeMounts"))) {
+            String path = (String) map(each).get("mountPath");
+            script = script.replace(path + "/", mounts + path + "/");
+        }
+        command.set(command.size() - 1, script);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("POD_NAME", podName);
+        Process process = builder.start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the init command ends");
+        return process;
+    }
+
+    /** A secret volume names its Secret secretName, a projected volume's secret source name. */
+    private static String secretName(Map<String, Object> secret) {
+        return (String) secret.getOrDefault("secretName", secret.get("name"));
+    }
+
+    /** The Secrets a volume takes its files from: a secret volume's, or a projected volume's secret sources. */
+    private static List<Map<String, Object>> secretsOf(Map<String, Object> volume) {
+        if (volume.containsKey("secret")) {
+            return List.of(map(volume.get("secret")));
+        }
+        if (volume.containsKey("projected")) {
+            return list(at(volume, "projected", "sources")).stream().map(KubernetesManifestsTest::map)
+                    .filter(source -> source.containsKey("secret")).map(source -> map(source.get("secret")))
+                    .toList();
+        }
+        return List.of();
     }
 
     // --- the rendered objects -------------------------------------------------------------------------------------
