@@ -23,7 +23,8 @@ import org.apache.sshd.core.CoreModuleProperties;
  * each key exchange in turn, runs handshakes one after another with a MINA client that hangs up as soon as the keys
  * are exchanged, as a flood of unauthenticated clients would. For each it reports the relay's CPU time per handshake
  * (the JVM's whole CPU, read from the OS, less what it uses idle), after an unmeasured warm-up, and how many such
- * handshakes one core could complete in a second. Group exchange asks for each modulus size in turn as preferred
+ * handshakes one core could complete in a second. Then the same for each host key type in turn (a relay of its own
+ * each, curve25519-sha256 only), since the relay signs every exchange with its host key. Group exchange asks for each modulus size in turn as preferred
  * and maximum, with 2048 bits as its minimum, as OpenSSH asks: the largest is what a hostile client asks for, and the
  * relay answers with its largest group no larger than its bound. Relays before that bound answer with the size asked.
  *
@@ -36,6 +37,10 @@ public class KexCost {
             "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "mlkem768x25519-sha256", "sntrup761x25519-sha512",
             "diffie-hellman-group14-sha256", "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512");
     private static final String GROUP_EXCHANGE = "diffie-hellman-group-exchange-sha256";
+    /** Host key types, as ssh-keygen makes them (-t and -b), each measured with {@link #HOST_KEY_KEX}. */
+    private static final List<List<String>> HOST_KEYS = List.of(List.of("ed25519"), List.of("ecdsa", "-b", "256"),
+            List.of("ecdsa", "-b", "384"), List.of("rsa", "-b", "2048"), List.of("rsa", "-b", "3072"));
+    private static final String HOST_KEY_KEX = "curve25519-sha256";
     /** The smallest group OpenSSH and MINA accept, and so what they ask for as the minimum. */
     private static final int GROUP_MIN = 2048;
     /** Modulus sizes that MINA's built-in moduli file has groups of, from its smallest allowed to its largest. */
@@ -54,36 +59,56 @@ public class KexCost {
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("client").toString());
         Files.writeString(dir.resolve("authorized_keys"), "access=\"initiate\" "
                 + Files.readString(dir.resolve("client.pub")));
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
         List<String> kex = new ArrayList<>(FIXED);
         kex.add(GROUP_EXCHANGE);
-        Process relay = new ProcessBuilder("java", "-Dnuttssh.launcher=false", "-cp",
-                System.getProperty("java.class.path"), "org.nuttssh.cli.Main", "--bind", "127.0.0.1",
-                "--port", String.valueOf(port), "--host-key", dir.resolve("ssh_host_key").toString(),
-                "--authorized-keys", dir.resolve("authorized_keys").toString(), "--log-level", "warn",
-                "--per-source-penalties", "off", "--kex-algorithms", String.join(",", kex))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("relay.log").toFile()).start();
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
         client.start();
         try {
-            awaitPort(port, relay);
             List<Step> steps = new ArrayList<>();
             FIXED.forEach(name -> steps.add(new Step(name, name, 0)));
             for (int size : GROUP_SIZES) {
                 steps.add(new Step(GROUP_EXCHANGE + " asks " + size, GROUP_EXCHANGE, size));
             }
+            System.out.printf("%-46s %8s %14s %17s%n", "key exchange (ed25519 host key)", "measured",
+                    "relay CPU/hs", "handshakes/s/core");
+            measure(client, dir, dir.resolve("ssh_host_key"), kex, steps, measure);
+            System.out.printf("%-46s %8s %14s %17s%n", "host key (" + HOST_KEY_KEX + ")", "measured",
+                    "relay CPU/hs", "handshakes/s/core");
+            for (List<String> type : HOST_KEYS) {
+                Path hostKey = dir.resolve("ssh_host_key_" + String.join("", type).replace("-b", "_"));
+                List<String> keygen = new ArrayList<>(List.of("ssh-keygen", "-q", "-N", "", "-f", hostKey.toString(),
+                        "-t"));
+                keygen.addAll(type);
+                run(keygen.toArray(String[]::new));
+                measure(client, dir, hostKey, List.of(HOST_KEY_KEX),
+                        List.of(new Step(String.join(" ", type), HOST_KEY_KEX, 0)), measure);
+            }
+        } finally {
+            client.stop();
+        }
+    }
+
+    /** Starts a relay with the host key and key exchanges, warms the steps up, then measures each in turn. */
+    private static void measure(SshClient client, Path dir, Path hostKey, List<String> kex, List<Step> steps,
+                                Duration measure) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path log = dir.resolve(hostKey.getFileName() + ".log");
+        Process relay = new ProcessBuilder("java", "-Dnuttssh.launcher=false", "-cp",
+                System.getProperty("java.class.path"), "org.nuttssh.cli.Main", "--bind", "127.0.0.1",
+                "--port", String.valueOf(port), "--host-key", hostKey.toString(),
+                "--authorized-keys", dir.resolve("authorized_keys").toString(), "--log-level", "warn",
+                "--per-source-penalties", "off", "--kex-algorithms", String.join(",", kex))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitPort(port, relay);
             for (Step step : steps) {
                 step.run(client, port, WARM_UP);
             }
             double idlePerSecond = idleCpuPerSecond(relay);
-            System.out.printf("relay pid %d; idle it uses %.2f ms of CPU a second (subtracted below)%n",
-                    relay.pid(), idlePerSecond * 1000);
-            System.out.printf("%-46s %8s %14s %17s%n", "key exchange", "measured", "relay CPU/hs",
-                    "handshakes/s/core");
             for (Step step : steps) {
                 long cpuBefore = cpuNanos(relay);
                 long start = System.nanoTime();
@@ -94,10 +119,9 @@ public class KexCost {
                         1 / perHandshake);
             }
         } finally {
-            client.stop();
             relay.destroy();
             relay.waitFor();
-            System.out.println("relay log: " + dir.resolve("relay.log"));
+            System.out.println("relay log: " + log + "; idle CPU subtracted");
         }
     }
 

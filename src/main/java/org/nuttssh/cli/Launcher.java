@@ -46,10 +46,12 @@ final class Launcher {
      * gigabyte relayed. G1 grows the heap when collections take more than 1 / (1 + GCTimeRatio) of the time; at
      * its default of 12 a burst of handshakes or a bulk transfer grew it to its maximum, at 1 it stays near what is
      * live, and the relay's collections (little survives them) stay short. After a burst, the heap shrinks back to
-     * 5-20 % free space at a collection made after 5 s without one, instead of keeping its peak size.
+     * 5-20 % free space at a collection made after a minute without one, instead of keeping its peak size. Such a
+     * collection marks the whole heap, and an idle relay has few others: after 5 s, as before issue 33, a node
+     * holding 15,000 devices marked its heap all the time (docs/performance.md, "Density").
      */
     static final List<String> HEAP_POLICY = List.of("-XX:+UseG1GC", "-XX:GCTimeRatio=1", "-XX:MinHeapFreeRatio=5",
-            "-XX:MaxHeapFreeRatio=20", "-XX:G1PeriodicGCInterval=5000");
+            "-XX:MaxHeapFreeRatio=20", "-XX:G1PeriodicGCInterval=60000");
     /**
      * A relay that cannot allocate must stop, not limp on: an OutOfMemoryError kills whichever thread hit it (an SSH
      * I/O thread, the event loop, a timer), and what is left keeps its port, its names in the registry and its place

@@ -95,7 +95,7 @@ final class NuttsshCommand implements Callable<Integer> {
 
     @Option(names = "--keepalive-interval", paramLabel = "SECONDS",
             defaultValue = "" + RelayConfig.DEFAULT_KEEPALIVE_SECONDS,
-            description = "Probe each client this often; 0 disables (default: ${DEFAULT-VALUE}).")
+            description = "Probe a client not heard from for this long; 0 disables (default: ${DEFAULT-VALUE}).")
     int keepAliveSeconds;
 
     @Option(names = "--keepalive-count", paramLabel = "N", defaultValue = "" + RelayConfig.DEFAULT_KEEPALIVE_COUNT,

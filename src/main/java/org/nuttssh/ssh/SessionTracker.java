@@ -31,8 +31,7 @@ final class SessionTracker implements SessionListener {
     private final Listeners switchboard;
     private final ConnectedClients clients;
     private final ScheduledExecutorService scheduler;
-    private final Duration keepAliveInterval;
-    private final int keepAliveCount;
+    private final KeepAlive keepAlive;
     private final ForwardingPolicy policy;
     private final boolean disconnectExpired;
     private final WindowBudget windows;
@@ -46,8 +45,7 @@ final class SessionTracker implements SessionListener {
         this.switchboard = switchboard;
         this.clients = clients;
         this.scheduler = scheduler;
-        this.keepAliveInterval = keepAliveInterval;
-        this.keepAliveCount = keepAliveCount;
+        this.keepAlive = KeepAlive.start(scheduler, keepAliveInterval, keepAliveCount);
         this.policy = policy;
         this.disconnectExpired = disconnectExpired;
         this.windows = windows;
@@ -85,7 +83,7 @@ final class SessionTracker implements SessionListener {
             log.warn("{}: key {} has no access= option; it can neither listen nor initiate", client.describe(),
                     key.fingerprint());
         }
-        KeepAlive.start(session, scheduler, keepAliveInterval, keepAliveCount);
+        keepAlive.watch(session);
     }
 
     @Override

@@ -280,7 +280,14 @@ final class RelayFixture implements BeforeEachCallback, AfterEachCallback {
      * relay has registered every forwarded port under {@code expectedName}.
      */
     SshProcess listener(String role, String user, String expectedName, String... forwards) throws Exception {
-        List<String> command = new ArrayList<>(ssh("-N", "-o", "ExitOnForwardFailure=yes", "-l", user));
+        return listener(List.of(), role, user, expectedName, forwards);
+    }
+
+    /** Like {@link #listener(String, String, String, String...)}, with more ssh options first. */
+    SshProcess listener(List<String> options, String role, String user, String expectedName, String... forwards)
+            throws Exception {
+        List<String> command = new ArrayList<>(ssh(options.toArray(String[]::new)));
+        command.addAll(List.of("-N", "-o", "ExitOnForwardFailure=yes", "-l", user));
         for (String forward : forwards) {
             command.add("-R");
             command.add(forward);

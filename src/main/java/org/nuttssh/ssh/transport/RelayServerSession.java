@@ -2,10 +2,13 @@ package org.nuttssh.ssh.transport;
 
 import java.time.Duration;
 import java.util.Map;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -16,18 +19,48 @@ import org.apache.sshd.server.session.ServerSessionImpl;
  * A server session whose first KEXINIT waits for the client's, so that it can offer just the cipher and MAC the
  * relay prefers of the client's ({@link ServerPreference}). RFC 4253 lets either side send KEXINIT first; every
  * client we know sends its own at once. One that waits for ours instead (MINA's client can be told to) gets the
- * relay's full lists after {@link #CLIENT_KEXINIT_WAIT}, and chooses as usual.
+ * relay's full lists after {@link #CLIENT_KEXINIT_WAIT}, and chooses as usual. It also notes what kind of packets
+ * came in ({@link HeardFrom}), for the keepalive.
  */
-final class RelayServerSession extends ServerSessionImpl {
+final class RelayServerSession extends ServerSessionImpl implements HeardFrom {
 
     /** Far longer than a client takes to answer our identification with its KEXINIT (one round trip). */
     static final Duration CLIENT_KEXINIT_WAIT = Duration.ofMillis(500);
 
     private final AtomicBoolean firstKexInitSent = new AtomicBoolean();
     private volatile ScheduledFuture<?> fallback;
+    /** {@link HeardFrom} bits: set on the I/O thread per packet, taken by the keepalive's timer. */
+    private volatile int heard;
+
+    private static final VarHandle HEARD;
+
+    static {
+        try {
+            HEARD = MethodHandles.lookup().findVarHandle(RelayServerSession.class, "heard", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     RelayServerSession(ServerFactoryManager server, IoSession io) throws Exception {
         super(server, io);
+    }
+
+    @Override
+    protected void doHandleMessage(Buffer buffer) throws Exception {
+        int command = buffer.rawByte(buffer.rpos()) & 0xFF;
+        int kind = command == SshConstants.SSH_MSG_REQUEST_SUCCESS || command == SshConstants.SSH_MSG_REQUEST_FAILURE
+                ? REPLY : OWN_PACKET;
+        // Read first: the atomic update is needed only by the first packet of its kind in an interval.
+        if ((heard & kind) == 0) {
+            HEARD.getAndBitwiseOr(this, kind);
+        }
+        super.doHandleMessage(buffer);
+    }
+
+    @Override
+    public int takeHeard() {
+        return heard == 0 ? 0 : (int) HEARD.getAndSet(this, 0);
     }
 
     /** Called once the client's identification is read, and for every later key exchange. */
