@@ -1,0 +1,79 @@
+package org.nuttssh.ssh.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nuttssh.testing.Await;
+import org.nuttssh.testing.KeyPairs;
+
+/**
+ * What an idle connection keeps, the relay's sessions against MINA's own client: a small socket read buffer that
+ * grows while the peer sends in bulk and shrinks when it goes quiet.
+ */
+class IdleConnectionTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** The busy read buffer of this test's server. */
+    private static final int BUSY = 8 * 1024;
+
+    private final RelaySshServer sshd = (RelaySshServer) ServerBuilder.builder().factory(RelaySshServer::new)
+            .build();
+    private final SshClient client = SshClient.setUpDefaultClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        sshd.setIoServiceFactoryFactory(FixedPoolIoServiceFactory.withThreads(1));
+        sshd.setKeyPairProvider(KeyPairProvider.wrap(KeyPairs.ed25519()));
+        sshd.setHost("127.0.0.1");
+        sshd.setPort(0);
+        CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, BUSY);
+        sshd.start();
+        client.setServerKeyVerifier((session, address, serverKey) -> true);
+        client.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        client.stop();
+        sshd.stop(true);
+    }
+
+    /** A connection whose keys are exchanged, waiting for the client to log in. */
+    private ClientSession connect() throws Exception {
+        ClientSession session = client.connect("alice", "127.0.0.1", sshd.getPort())
+                .verify(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getSession();
+        session.waitFor(EnumSet.of(ClientSession.ClientSessionEvent.WAIT_AUTH), TIMEOUT);
+        return session;
+    }
+
+    private RelayServerSession serverSession() {
+        Await.until("the server's session", () -> sshd.getActiveSessions().size() == 1);
+        return (RelayServerSession) sshd.getActiveSessions().get(0);
+    }
+
+    @Test
+    void theReadBufferIsSmallWhileIdleAndFullSizeWhileThePeerSendsInBulk() throws Exception {
+        try (ClientSession session = connect()) {
+            AdaptiveReadSession io = (AdaptiveReadSession) serverSession().getIoSession();
+            assertEquals(AdaptiveReadSession.IDLE_BUFFER, io.readBuffer(), "after the key exchange");
+
+            session.sendIgnoreMessage(new byte[64 * 1024]).verify(TIMEOUT);
+            Await.until("a full-size buffer while a large packet comes in", () -> io.readBuffer() == BUSY);
+
+            session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT);
+            Await.until("the small buffer again after a small packet",
+                    () -> io.readBuffer() == AdaptiveReadSession.IDLE_BUFFER);
+        }
+    }
+}
