@@ -116,7 +116,9 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
         }
         AuthorizedKey entry = verdict.line();
         session.setAttribute(AUTHORIZED_KEY, entry);
-        session.setAttribute(PRESENTED_KEY, key);
+        // A plain key is the line's own (equal) key object: one parsed key per line, not one per session (an
+        // Ed25519 key with its precomputed points is ~3 KB, a tenth of an idle device's heap).
+        session.setAttribute(PRESENTED_KEY, verdict.certificate() == null ? entry.key() : key);
         if (verdict.certificate() != null) {
             session.setAttribute(CERTIFICATE, verdict.certificate());
         } else {
