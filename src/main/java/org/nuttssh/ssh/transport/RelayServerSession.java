@@ -6,8 +6,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.kex.KexState;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.ServerFactoryManager;
 import org.apache.sshd.server.session.ServerSessionImpl;
@@ -22,6 +24,13 @@ final class RelayServerSession extends ServerSessionImpl {
 
     /** Far longer than a client takes to answer our identification with its KEXINIT (one round trip). */
     static final Duration CLIENT_KEXINIT_WAIT = Duration.ofMillis(500);
+
+    /**
+     * Stands in for both KEXINIT payloads between key exchanges. MINA keeps them (I_C and I_S of the exchange hash,
+     * 1-2 KB, most of it the client's algorithm lists) for the session's life, though only a key exchange reads
+     * them, and each exchange records its own; its setters take no null.
+     */
+    private static final byte[] NO_KEXINIT = {SshConstants.SSH_MSG_KEXINIT};
 
     private final AtomicBoolean firstKexInitSent = new AtomicBoolean();
     private volatile ScheduledFuture<?> fallback;
@@ -58,11 +67,34 @@ final class RelayServerSession extends ServerSessionImpl {
         return super.sendKexInit(proposal);
     }
 
+    /**
+     * The client's NEWKEYS: the key exchange is over, and what only a key exchange reads goes until the next one
+     * records its own: both KEXINIT payloads, and the client's algorithm lists (another 1-2 KB of strings), of which
+     * only the relay's choices are kept, for {@link ServerPreference} to narrow a re-exchange the relay starts to
+     * the same choices.
+     */
+    @Override
+    protected void handleNewKeys(int cmd, Buffer buffer) throws Exception {
+        super.handleNewKeys(cmd, buffer);
+        synchronized (kexState) { // a re-exchange we start records our payload under this lock, after leaving DONE
+            if (kexState.get() == KexState.DONE) {
+                setClientKexData(NO_KEXINIT);
+                setServerKexData(NO_KEXINIT);
+                synchronized (clientProposal) { // as MINA replaces it when the client's next KEXINIT comes
+                    clientProposal.clear();
+                    ServerPreference.CHOSEN_BY_RELAY.forEach(
+                            option -> clientProposal.put(option, negotiationResult.get(option)));
+                }
+            }
+        }
+    }
+
     private void sendFirstKexInit() throws Exception {
         if (firstKexInitSent.compareAndSet(false, true)) {
             ScheduledFuture<?> timer = fallback;
             if (timer != null) {
                 timer.cancel(false);
+                fallback = null; // it refers to this session for as long as the session lives
             }
             super.sendKexInit();
         }

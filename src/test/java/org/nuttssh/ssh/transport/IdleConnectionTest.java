@@ -1,14 +1,22 @@
 package org.nuttssh.ssh.transport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +27,8 @@ import org.nuttssh.testing.KeyPairs;
 
 /**
  * What an idle connection keeps, the relay's sessions against MINA's own client: a small socket read buffer that
- * grows while the peer sends in bulk and shrinks when it goes quiet.
+ * grows while the peer sends in bulk and shrinks when it goes quiet; once the keys are exchanged, no KEXINIT payloads
+ * and of the client's algorithm lists only the relay's choices (a later exchange records its own, and works).
  */
 class IdleConnectionTest {
 
@@ -74,6 +83,49 @@ class IdleConnectionTest {
             session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT);
             Await.until("the small buffer again after a small packet",
                     () -> io.readBuffer() == AdaptiveReadSession.IDLE_BUFFER);
+        }
+    }
+
+    @Test
+    void theKexInitLeftoversAreDroppedOnceTheKeysAreExchangedAndAReExchangeStillWorks() throws Exception {
+        try (ClientSession session = connect()) {
+            RelayServerSession server = serverSession();
+            Await.until("the server's key exchange to end", () -> server.isOpen() && kexInitSizes(server) < 4);
+            assertArrayEquals(new byte[] {SshConstants.SSH_MSG_KEXINIT}, kexInit(server, "clientKexData"));
+            assertArrayEquals(new byte[] {SshConstants.SSH_MSG_KEXINIT}, kexInit(server, "serverKexData"));
+            Map<KexProposalOption, String> chosen = new EnumMap<>(KexProposalOption.class);
+            ServerPreference.CHOSEN_BY_RELAY.forEach(option -> chosen.put(option,
+                    server.getNegotiatedKexParameter(option)));
+            assertEquals(chosen, server.getClientKexProposals(), "the client's lists, but for the relay's choices");
+
+            byte[] before = server.getSessionId();
+            assertTrue(session.reExchangeKeys().verify(TIMEOUT).isDone());
+            Await.until("the re-exchange's payloads dropped too", () -> kexInitSizes(server) < 4);
+            session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT); // sent with the new keys
+
+            // One the relay starts is narrowed to what it chose from the lists it no longer has: the same choices.
+            assertTrue(server.reExchangeKeys().verify(TIMEOUT).isDone());
+            Await.until("the relay's re-exchange to end", () -> kexInitSizes(server) < 4);
+            chosen.forEach((option, name) ->
+                    assertEquals(name, server.getNegotiatedKexParameter(option), option.name()));
+            session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT);
+            assertArrayEquals(before, server.getSessionId());
+            assertTrue(server.isOpen(), "the session survives its re-exchange");
+        }
+    }
+
+    private static int kexInitSizes(RelayServerSession session) {
+        return kexInit(session, "clientKexData").length + kexInit(session, "serverKexData").length;
+    }
+
+    /** MINA's own field: its getter is protected, and the test is not a session. */
+    private static byte[] kexInit(RelayServerSession session, String field) {
+        try {
+            Field data = AbstractSession.class.getDeclaredField(field);
+            data.setAccessible(true);
+            return (byte[]) data.get(session);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
         }
     }
 }
