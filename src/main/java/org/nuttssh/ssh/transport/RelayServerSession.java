@@ -58,13 +58,34 @@ final class RelayServerSession extends ServerSessionImpl {
         }
     }
 
+    /**
+     * MINA builds the relay's lists anew for every session and keeps them for its life (its proposal, and what it
+     * sent): a kilobyte of equal strings per session. Every session's are the same few, so they are shared.
+     */
+    @Override
+    protected Map<KexProposalOption, String> getKexProposal() throws Exception {
+        Map<KexProposalOption, String> proposal = super.getKexProposal(); // the session's own, kept by MINA
+        shareNames(proposal);
+        return proposal;
+    }
+
     @Override
     protected byte[] sendKexInit(Map<KexProposalOption, String> proposal) throws Exception {
         Map<KexProposalOption, String> client = getClientKexProposals();
         if (!client.isEmpty()) {
             ServerPreference.narrow(proposal, client);
         }
+        shareNames(proposal);
         return super.sendKexInit(proposal);
+    }
+
+    /**
+     * One instance of each list of names in {@code proposal}. Only the relay's own lists, their narrowed forms and
+     * the names negotiated from them come here, a few dozen strings in all: never a client's lists, which would grow
+     * the JVM's string table without bound.
+     */
+    private static void shareNames(Map<KexProposalOption, String> proposal) {
+        proposal.replaceAll((option, names) -> names.intern());
     }
 
     /**
@@ -80,6 +101,7 @@ final class RelayServerSession extends ServerSessionImpl {
             if (kexState.get() == KexState.DONE) {
                 setClientKexData(NO_KEXINIT);
                 setServerKexData(NO_KEXINIT);
+                shareNames(negotiationResult); // one of the relay's names each (or "" for languages)
                 synchronized (clientProposal) { // as MINA replaces it when the client's next KEXINIT comes
                     clientProposal.clear();
                     ServerPreference.CHOSEN_BY_RELAY.forEach(

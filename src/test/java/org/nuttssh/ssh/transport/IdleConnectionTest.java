@@ -2,6 +2,7 @@ package org.nuttssh.ssh.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
@@ -66,6 +67,7 @@ class IdleConnectionTest {
         return session;
     }
 
+    /** The server's session of the only connection. */
     private RelayServerSession serverSession() {
         Await.until("the server's session", () -> sshd.getActiveSessions().size() == 1);
         return (RelayServerSession) sshd.getActiveSessions().get(0);
@@ -111,6 +113,22 @@ class IdleConnectionTest {
             session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT);
             assertArrayEquals(before, server.getSessionId());
             assertTrue(server.isOpen(), "the session survives its re-exchange");
+        }
+    }
+
+    @Test
+    void sessionsShareTheRelaysListsAndTheNegotiatedNames() throws Exception {
+        try (ClientSession first = connect(); ClientSession second = connect()) {
+            Await.until("both server sessions", () -> sshd.getActiveSessions().size() == 2);
+            RelayServerSession one = (RelayServerSession) sshd.getActiveSessions().get(0);
+            RelayServerSession two = (RelayServerSession) sshd.getActiveSessions().get(1);
+            Await.until("both key exchanges to end", () -> kexInitSizes(one) + kexInitSizes(two) < 8);
+            for (KexProposalOption option : KexProposalOption.VALUES) {
+                assertSame(one.getServerKexProposals().get(option), two.getServerKexProposals().get(option),
+                        option.name());
+                assertSame(one.getNegotiatedKexParameter(option), two.getNegotiatedKexParameter(option),
+                        option.name());
+            }
         }
     }
 
