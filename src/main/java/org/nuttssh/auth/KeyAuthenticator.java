@@ -19,6 +19,7 @@ import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.session.ServerSession;
 import org.nuttssh.auth.certificates.CertificateRefusal;
 import org.nuttssh.auth.certificates.CertificateRules;
@@ -116,7 +117,9 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
         }
         AuthorizedKey entry = verdict.line();
         session.setAttribute(AUTHORIZED_KEY, entry);
-        session.setAttribute(PRESENTED_KEY, key);
+        // A plain key is the line's own (equal) key object: one parsed key per line, not one per session (an
+        // Ed25519 key with its precomputed points is ~3 KB, a tenth of an idle device's heap).
+        session.setAttribute(PRESENTED_KEY, verdict.certificate() == null ? entry.key() : key);
         if (verdict.certificate() != null) {
             session.setAttribute(CERTIFICATE, verdict.certificate());
         } else {
@@ -276,10 +279,17 @@ public final class KeyAuthenticator implements PublickeyAuthenticator, SessionLi
 
     /**
      * Key exchange is done and the client's authentication requests come next: if the host name is still being looked
-     * up, hold the session's reads until it is known (or the wait is over), so that they are judged with it.
+     * up, hold the session's reads until it is known (or the wait is over), so that they are judged with it. Once
+     * authenticated, MINA's list of the keys the session authenticated with goes: it only refuses a key offered twice
+     * during authentication, and kept each session's own parsed key for its life (~3 KB for Ed25519, its
+     * precomputed points); {@link #PRESENTED_KEY} is what a reload judges.
      */
     @Override
     public void sessionEvent(Session session, Event event) {
+        if (event == Event.Authenticated) {
+            session.removeAttribute(UserAuthPublicKey.AUTHENTICATED_KEYS);
+            return;
+        }
         if (event != Event.KexCompleted) {
             return;
         }

@@ -1,6 +1,7 @@
 package org.nuttssh.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,7 @@ import org.nuttssh.auth.dns.HostNameResolver;
 import org.nuttssh.auth.keys.AuthorizedKey;
 import org.nuttssh.auth.keys.AuthorizedKeys;
 import org.nuttssh.auth.revocation.RevokedKeys;
+import org.nuttssh.testing.Await;
 import org.nuttssh.testing.MinaLogin;
 
 import org.apache.sshd.client.SshClient;
@@ -29,6 +31,7 @@ import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +112,21 @@ class KeyAuthenticatorServerTest {
             assertEquals("laptop-1", key.hostname());
             assertEquals("listen", key.describeAccess());
             assertEquals(1, key.line());
+        }
+    }
+
+    /** One parsed key per authorized_keys line, not one per session: what an idle device's session keeps. */
+    @Test
+    void anAuthenticatedSessionKeepsItsLinesKeyAndNoCopyOfItsOwn() throws Exception {
+        startServer("access=\"listen\"", address -> Optional.empty());
+        try (ClientSession session = login(allowed)) {
+            AbstractSession serverSide = server.getActiveSessions().get(0);
+            // The server may tell the client before it has run its own listeners.
+            Await.until("the server's session authenticated", serverSide::isAuthenticated);
+            AuthorizedKey line = serverSide.getAttribute(KeyAuthenticator.AUTHORIZED_KEY);
+            assertSame(line.key(), serverSide.getAttribute(KeyAuthenticator.PRESENTED_KEY));
+            Await.until("MINA's copy of the key gone",
+                    () -> serverSide.getAttribute(UserAuthPublicKey.AUTHENTICATED_KEYS) == null);
         }
     }
 

@@ -1,7 +1,9 @@
 package org.nuttssh.ssh.transport;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -15,10 +17,13 @@ import org.apache.sshd.common.io.IoServiceFactory;
 import org.apache.sshd.common.io.IoServiceFactoryFactory;
 import org.apache.sshd.common.io.nio2.Nio2Acceptor;
 import org.apache.sshd.common.io.nio2.Nio2Connector;
+import org.apache.sshd.common.io.nio2.Nio2Service;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactory;
+import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.apache.sshd.common.util.threads.CloseableExecutorService;
 import org.apache.sshd.common.util.threads.SshdThreadFactory;
 import org.apache.sshd.common.util.threads.ThreadUtils;
+import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * MINA's NIO2 transport on a channel group whose threads both wait for socket events and run MINA's handlers for
@@ -29,6 +34,8 @@ import org.apache.sshd.common.util.threads.ThreadUtils;
  * per read or write. Opening a circuit is a chain of small packets over two connections, each paying that wake-up.
  * A group made with {@code withFixedThreadPool} runs the handler on the thread that saw the event: 6-9 % more
  * circuits per second and 10-12 % less CPU per circuit, for 4-6 % more CPU per bulk gigabyte (docs/performance.md).
+ *
+ * <p>Its connections are {@link AdaptiveReadSession}s, whose read buffer is small while they are idle.
  *
  * <p>MINA's constructor still makes its own group, which stays idle (one JDK thread parked in epoll) and is shut
  * down with this factory.
@@ -75,6 +82,14 @@ public final class FixedPoolIoServiceFactory extends Nio2ServiceFactory {
     @Override
     public IoConnector createConnector(IoHandler handler) {
         return autowireCreatedService(new Nio2Connector(this, getFactoryManager(), handler, group, resuming));
+    }
+
+    /** Each connection with a read buffer that follows its traffic, up to MINA's read buffer size. */
+    @Override
+    public Nio2Session createSession(Nio2Service service, IoHandler handler, AsynchronousSocketChannel socket,
+                                     SocketAddress address) throws IOException {
+        return new AdaptiveReadSession(service, getFactoryManager(), handler, socket, address,
+                CoreModuleProperties.NIO2_READ_BUFFER_SIZE.getRequired(getFactoryManager()));
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.kex.KexState;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.ServerFactoryManager;
 import org.apache.sshd.server.session.ServerSessionImpl;
@@ -26,6 +27,13 @@ final class RelayServerSession extends ServerSessionImpl implements HeardFrom {
 
     /** Far longer than a client takes to answer our identification with its KEXINIT (one round trip). */
     static final Duration CLIENT_KEXINIT_WAIT = Duration.ofMillis(500);
+
+    /**
+     * Stands in for both KEXINIT payloads between key exchanges. MINA keeps them (I_C and I_S of the exchange hash,
+     * 1-2 KB, most of it the client's algorithm lists) for the session's life, though only a key exchange reads
+     * them, and each exchange records its own; its setters take no null.
+     */
+    private static final byte[] NO_KEXINIT = {SshConstants.SSH_MSG_KEXINIT};
 
     private final AtomicBoolean firstKexInitSent = new AtomicBoolean();
     private volatile ScheduledFuture<?> fallback;
@@ -82,13 +90,57 @@ final class RelayServerSession extends ServerSessionImpl implements HeardFrom {
         }
     }
 
+    /**
+     * MINA builds the relay's lists anew for every session and keeps them for its life (its proposal, and what it
+     * sent): a kilobyte of equal strings per session. Every session's are the same few, so they are shared.
+     */
+    @Override
+    protected Map<KexProposalOption, String> getKexProposal() throws Exception {
+        Map<KexProposalOption, String> proposal = super.getKexProposal(); // the session's own, kept by MINA
+        shareNames(proposal);
+        return proposal;
+    }
+
     @Override
     protected byte[] sendKexInit(Map<KexProposalOption, String> proposal) throws Exception {
         Map<KexProposalOption, String> client = getClientKexProposals();
         if (!client.isEmpty()) {
             ServerPreference.narrow(proposal, client);
         }
+        shareNames(proposal);
         return super.sendKexInit(proposal);
+    }
+
+    /**
+     * One instance of each list of names in {@code proposal}. Only the relay's own lists, their narrowed forms and
+     * the names negotiated from them come here, a few dozen strings in all: never a client's lists, which would grow
+     * the JVM's string table without bound.
+     */
+    private static void shareNames(Map<KexProposalOption, String> proposal) {
+        proposal.replaceAll((option, names) -> names.intern());
+    }
+
+    /**
+     * The client's NEWKEYS: the key exchange is over, and what only a key exchange reads goes until the next one
+     * records its own: both KEXINIT payloads, and the client's algorithm lists (another 1-2 KB of strings), of which
+     * only the relay's choices are kept, for {@link ServerPreference} to narrow a re-exchange the relay starts to
+     * the same choices.
+     */
+    @Override
+    protected void handleNewKeys(int cmd, Buffer buffer) throws Exception {
+        super.handleNewKeys(cmd, buffer);
+        synchronized (kexState) { // a re-exchange we start records our payload under this lock, after leaving DONE
+            if (kexState.get() == KexState.DONE) {
+                setClientKexData(NO_KEXINIT);
+                setServerKexData(NO_KEXINIT);
+                shareNames(negotiationResult); // one of the relay's names each (or "" for languages)
+                synchronized (clientProposal) { // as MINA replaces it when the client's next KEXINIT comes
+                    clientProposal.clear();
+                    ServerPreference.CHOSEN_BY_RELAY.forEach(
+                            option -> clientProposal.put(option, negotiationResult.get(option)));
+                }
+            }
+        }
     }
 
     private void sendFirstKexInit() throws Exception {
@@ -96,6 +148,7 @@ final class RelayServerSession extends ServerSessionImpl implements HeardFrom {
             ScheduledFuture<?> timer = fallback;
             if (timer != null) {
                 timer.cancel(false);
+                fallback = null; // it refers to this session for as long as the session lives
             }
             super.sendKexInit();
         }
