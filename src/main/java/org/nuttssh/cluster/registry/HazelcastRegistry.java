@@ -307,7 +307,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         public boolean repair(Map<String, byte[]> slice) {
             boolean repaired = false;
             // A put-back racing an unregister may have left the hash of a value no longer meant to be there.
-            ownSlice.keysOf(self, Long.MAX_VALUE).stream().filter(key -> !own.containsKey(key))
+            ownSlice.keysOf(self).stream().filter(key -> !own.containsKey(key))
                     .forEach(ownSlice::remove);
             for (String key : slice.keySet()) {
                 if (!own.containsKey(key)) {
