@@ -29,7 +29,8 @@ import com.hazelcast.core.HazelcastInstance;
  *       records; the heap it grew by, divided by N;
  *   <li>the periodic check ({@code check()}, the repair) in step: its wall-clock time per node and the records it
  *       read (none when in step), over a few rounds; and a slice read whole ({@code proven}), what a check that finds
- *       a difference costs: time per record read.
+ *       a difference costs: time per record read;
+ *   <li>{@code list}, every row, as one node's registry answers it from memory.
  * </ul>
  * Uses only what every build since issue 22 has, so one source measures this build and an older jar alike.
  *
@@ -97,6 +98,11 @@ public class MirrorFootprint {
         double sliceSeconds = (System.nanoTime() - at) / 1e9;
         long sliceFetched = fetched(registries) - fetchedBefore;
 
+        // list, every row, from one node's memory (the relay's `list` answers from this, then renders).
+        at = System.nanoTime();
+        int rows = registries.get(0).list().toCompletableFuture().join().size();
+        double listSeconds = (System.nanoTime() - at) / 1e9;
+
         long beforeReader = settledHeap();
         at = System.nanoTime();
         HazelcastRegistry mirroring = HazelcastRegistry.start(members.get(0), reader, () -> withReader, codec);
@@ -116,6 +122,7 @@ public class MirrorFootprint {
                 checkNanos / 1e6 / CHECK_ROUNDS / NODES, checkFetched);
         System.out.printf("a slice read and compared: %d records in %.2f s (%.1f us per record)%n", sliceFetched,
                 sliceSeconds, sliceSeconds * 1e6 / Math.max(1, sliceFetched));
+        System.out.printf("list: %d rows in %.2f s%n", rows, listSeconds);
         for (HazelcastInstance member : members) {
             member.shutdown();
         }
