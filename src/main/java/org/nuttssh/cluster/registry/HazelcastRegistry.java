@@ -16,6 +16,7 @@ import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NameIndex;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.PackedRecord;
 import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,7 +178,8 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     /** The clients this node's mirror holds for {@code node}; read from memory, so any thread may ask. */
     public List<ListenerRecord> clientsOf(NodeId node) {
-        return mirror.index().records().stream().filter(record -> record.node().equals(node)).toList();
+        return mirror.index().packed().stream().filter(record -> record.node().equals(node))
+                .map(PackedRecord::record).toList();
     }
 
     /**
