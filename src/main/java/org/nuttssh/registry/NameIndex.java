@@ -2,7 +2,6 @@ package org.nuttssh.registry;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -202,10 +201,6 @@ public final class NameIndex {
     /** Names held by at least one client; names that differ only in case count once. */
     public synchronized int names() {
         return byName.size();
-    }
-
-    public synchronized Collection<ListenerRecord> records() {
-        return byId.values().stream().map(PackedRecord::record).toList();
     }
 
     /** Every client, as packed. */
