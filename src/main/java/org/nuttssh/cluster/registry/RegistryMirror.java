@@ -20,8 +20,8 @@ import com.hazelcast.map.IMap;
  * This node's mirror of the shared map: a {@link NameIndex} of the other nodes' records, kept in step by entry events
  * and by slices read whole, beside this node's own records as it writes them. Every node holds every name of the
  * cluster here, so a mirrored record is one packed object ({@link MirroredRecord}) with its version and hash, and no
- * map by key beside the index. A node mirrors no value older than one it has seen under that key ({@link Freshness}). Events on this node's own slice go to its {@link OwnEvents}: its
- * records come from its writes, never from the map.
+ * map by key beside the index. A node mirrors no value older than one it has seen under that key ({@link Freshness}).
+ * Events on this node's own slice go to its {@link OwnEvents}: its records come from its writes, never from the map.
  */
 final class RegistryMirror {
 
