@@ -1,6 +1,7 @@
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,48 +19,149 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
 /**
- * Benchmark: the heap one node spends per name it mirrors from another node, apart from the map storage. One
- * Hazelcast member; a writer registry puts N sealed records of its own; a reader registry (a second node id on the
- * same member) then mirrors them. Prints, in bytes per record: the map storage with the writer's own bookkeeping,
- * and the reader's mirror (index, hashes, freshness marks, records).
+ * Benchmark: what the registry costs each node per name, with N sealed records (no SSH) spread over three nodes, each
+ * node a Hazelcast member with its own registry, all in this JVM. Each node registers N/3 records of its own, in
+ * batches, and mirrors the others' through entry events; then:
+ * <ul>
+ *   <li>heap per node per name: the heap the three nodes grew by (map storage, primary and backup; each node's own
+ *       records and bookkeeping; each node's mirror of the other two), divided by three and by N;
+ *   <li>the mirror per mirrored name: a fourth registry (another node id on the first member) starts and mirrors all N
+ *       records; the heap it grew by, divided by N;
+ *   <li>the periodic check ({@code check()}, the repair) in step: its wall-clock time per node and the records it
+ *       read (none when in step), over a few rounds; and a slice read whole ({@code proven}), what a check that finds
+ *       a difference costs: time per record read;
+ *   <li>{@code list}, every row, as one node's registry answers it from memory.
+ * </ul>
+ * Uses only what every build since issue 22 has, so one source measures this build and an older jar alike.
  *
- * Run: java -Xmx2g -cp target/nuttssh.jar bench/MirrorFootprint.java N
+ * Run: java -Xmx10g -cp target/nuttssh.jar bench/MirrorFootprint.java N
  */
 public class MirrorFootprint {
 
+    private static final int NODES = 3;
+    /** Writes in flight per node at most: Hazelcast's event queues (1M events) must not overflow. */
+    private static final int BATCH = 5_000;
+    private static final int CHECK_ROUNDS = 5;
+
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
-        Config config = new Config().setClusterName("footprint-" + UUID.randomUUID());
+        String cluster = "footprint-" + UUID.randomUUID();
+        List<HazelcastInstance> members = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            members.add(Hazelcast.newHazelcastInstance(config(cluster)));
+        }
+        SealedRecords codec = new SealedRecords(new SealingKey(new byte[SealingKey.BYTES]));
+        List<NodeId> nodes = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            nodes.add(NodeId.random());
+        }
+        NodeId reader = NodeId.random();
+        List<NodeId> withReader = new ArrayList<>(nodes);
+        withReader.add(reader);
+
+        long empty = settledHeap();
+        List<HazelcastRegistry> registries = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            registries.add(HazelcastRegistry.start(members.get(i), nodes.get(i), () -> withReader, codec));
+        }
+        long started = System.nanoTime();
+        for (int from = 0; from < n; from += BATCH * NODES) {
+            List<CompletableFuture<?>> writes = new ArrayList<>();
+            for (int i = from; i < Math.min(n, from + BATCH * NODES); i++) {
+                int node = i % NODES;
+                writes.add(registries.get(node).register(record(nodes.get(node), i / NODES, i)).toCompletableFuture());
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        }
+        double writeSeconds = (System.nanoTime() - started) / 1e9;
+        for (HazelcastRegistry registry : registries) {
+            awaitSize(registry, n);
+        }
+        double mirroredSeconds = (System.nanoTime() - started) / 1e9;
+        long loaded = settledHeap();
+
+        // The check in step: each node's, in turn, several rounds.
+        long fetchedBefore = fetched(registries);
+        long checkNanos = 0;
+        for (int round = 0; round < CHECK_ROUNDS; round++) {
+            for (HazelcastRegistry registry : registries) {
+                long at = System.nanoTime();
+                registry.check();
+                checkNanos += System.nanoTime() - at;
+            }
+        }
+        long checkFetched = fetched(registries) - fetchedBefore;
+        // A slice read whole and compared, as a check that finds a difference does.
+        fetchedBefore = fetched(registries);
+        long at = System.nanoTime();
+        registries.get(0).proven(nodes.get(1));
+        double sliceSeconds = (System.nanoTime() - at) / 1e9;
+        long sliceFetched = fetched(registries) - fetchedBefore;
+
+        // list, every row, from one node's memory (the relay's `list` answers from this, then renders).
+        at = System.nanoTime();
+        int rows = registries.get(0).list().toCompletableFuture().join().size();
+        double listSeconds = (System.nanoTime() - at) / 1e9;
+
+        long beforeReader = settledHeap();
+        at = System.nanoTime();
+        HazelcastRegistry mirroring = HazelcastRegistry.start(members.get(0), reader, () -> withReader, codec);
+        double readerSeconds = (System.nanoTime() - at) / 1e9;
+        if (mirroring.size() != n) {
+            throw new IllegalStateException("the reader mirrored " + mirroring.size() + " of " + n);
+        }
+        long mirrored = settledHeap();
+
+        System.out.printf("records %d on %d nodes: registered in %.1f s, all mirrored everywhere in %.1f s%n", n,
+                NODES, writeSeconds, mirroredSeconds);
+        System.out.printf("heap per node per name (map storage, own records, mirror): %.0f B%n",
+                (loaded - empty) / (double) NODES / n);
+        System.out.printf("mirror per mirrored name (a fourth node's start: %.1f s): %.0f B%n", readerSeconds,
+                (mirrored - beforeReader) / (double) n);
+        System.out.printf("check in step: %.1f ms per node per check, %d records read%n",
+                checkNanos / 1e6 / CHECK_ROUNDS / NODES, checkFetched);
+        System.out.printf("a slice read and compared: %d records in %.2f s (%.1f us per record)%n", sliceFetched,
+                sliceSeconds, sliceSeconds * 1e6 / Math.max(1, sliceFetched));
+        System.out.printf("list: %d rows in %.2f s%n", rows, listSeconds);
+        for (HazelcastInstance member : members) {
+            member.shutdown();
+        }
+    }
+
+    /** What a field client's record holds: a 13-character name, one port, an IPv4 source address. */
+    private static ListenerRecord record(NodeId node, int counter, int i) {
+        return new ListenerRecord(node.value() + "-" + counter, node, String.format("gw-%010d", i), List.of(),
+                new TreeMap<>(Map.of(22, "localhost")),
+                "198.51.100." + (i % 250) + ":" + (1024 + i % 60000), Instant.now(), 0);
+    }
+
+    private static Config config(String cluster) {
+        Config config = new Config().setClusterName(cluster);
         config.setProperty("hazelcast.logging.type", "none");
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
         config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
         HazelcastRegistry.configure(config);
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
-        SealedRecords codec = new SealedRecords(new SealingKey(new byte[SealingKey.BYTES]));
-        NodeId writer = NodeId.random();
-        NodeId reader = NodeId.random();
+        return config;
+    }
 
-        long empty = settledHeap();
-        HazelcastRegistry written = HazelcastRegistry.start(member, writer, () -> List.of(writer), codec);
-        CompletableFuture<?>[] writes = new CompletableFuture<?>[n];
-        for (int i = 0; i < n; i++) {
-            // What a field client's record holds: a 13-character name, one port, an IPv4 source address.
-            writes[i] = written.register(new ListenerRecord(writer.value() + "-" + i, writer,
-                    String.format("gw-%010d", i), List.of(), new TreeMap<>(Map.of(22, "localhost")),
-                    "198.51.100." + (i % 250) + ":" + (1024 + i % 60000), Instant.now(), 0)).toCompletableFuture();
+    /** Events may be lost under load: the check repairs what they missed, as on a relay. */
+    private static void awaitSize(HazelcastRegistry registry, int n) throws InterruptedException {
+        for (int wait = 0; registry.size() != n; wait++) {
+            Thread.sleep(500);
+            if (wait % 20 == 19) {
+                registry.check();
+            }
+            if (wait > 2_400) {
+                throw new IllegalStateException("mirrored " + registry.size() + " of " + n + " after 20 minutes");
+            }
         }
-        CompletableFuture.allOf(writes).join();
-        long stored = settledHeap();
-        HazelcastRegistry mirroring = HazelcastRegistry.start(member, reader, () -> List.of(writer, reader), codec);
-        if (mirroring.size() != n) {
-            throw new IllegalStateException("mirrored " + mirroring.size() + " of " + n);
-        }
-        long mirrored = settledHeap();
-        System.out.printf("records %d: map storage and writer %.0f B each, reader's mirror %.0f B each%n", n,
-                (stored - empty) / (double) n, (mirrored - stored) / (double) n);
-        member.shutdown();
+    }
+
+    private static long fetched(List<HazelcastRegistry> registries) {
+        return registries.stream().mapToLong(registry -> registry.repairs().recordsFetched()).sum();
     }
 
     private static long settledHeap() throws InterruptedException {

@@ -2,16 +2,17 @@ package org.nuttssh.registry;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Listening clients by id and by name, each name's clients newest first (highest sequence first, ties broken by id
@@ -20,16 +21,32 @@ import java.util.concurrent.TimeUnit;
  * Names are indexed {@link ClientName#fold folded}, so {@code GW-Office} and {@code gw-office} are one name with one
  * newest-first order, whichever spelling each record carries; records themselves keep the spelling they were given,
  * so what other nodes store and read is unchanged. It remembers the names that left lately, so that an open to one
- * can wait for it to come back ({@link #resolveReturning}).
+ * can wait for it to come back ({@link #resolveReturning}). A clustered node keeps every client of the cluster here,
+ * so records are kept packed ({@link PackedRecord}) in two {@link OpenTable}s, about 150 bytes a client in all, and
+ * unpacked when asked for.
  */
 public final class NameIndex {
 
-    private static final Comparator<ListenerRecord> NEWEST_FIRST =
-            Comparator.comparingLong(ListenerRecord::sequence).reversed().thenComparing(ListenerRecord::id);
+    private static final Comparator<PackedRecord> NEWEST_FIRST =
+            Comparator.comparingLong(PackedRecord::sequence).reversed().thenComparing(PackedRecord::id);
 
-    private final Map<String, ListenerRecord> byId = new HashMap<>();
-    /** By folded name. */
-    private final Map<String, List<ListenerRecord>> byName = new HashMap<>();
+    /**
+     * The clients of a name that more than one client holds, or that is an alias: a name held only as one client's
+     * hostname, the common case, is that client's record itself in {@link #byName}, at no cost of its own.
+     */
+    private static final class Holders {
+        final String folded;
+        /** Newest first. */
+        final List<PackedRecord> clients = new ArrayList<>(2);
+
+        Holders(String folded) {
+            this.folded = folded;
+        }
+    }
+
+    private final OpenTable<PackedRecord> byId = new OpenTable<>(PackedRecord::idHash);
+    /** By folded name: a {@link PackedRecord} holding it alone as its hostname, or its {@link Holders}. */
+    private final OpenTable<Object> byName = new OpenTable<>(NameIndex::foldedHash);
     private final Departures departures = new Departures();
 
     /**
@@ -37,18 +54,36 @@ public final class NameIndex {
      * for one of its names are answered, on this thread, once the index is unlocked.
      */
     public void put(ListenerRecord record) {
+        put(new PackedRecord(record, record.node()));
+    }
+
+    /** Like {@link #put(ListenerRecord)}, for a record packed by the caller (with its node's shared id, its own data). */
+    public void put(PackedRecord record) {
         List<Runnable> answers = new ArrayList<>();
         synchronized (this) {
-            drop(record.id());
-            byId.put(record.id(), record);
-            for (String name : record.names()) {
-                String folded = ClientName.fold(name);
-                List<ListenerRecord> clients = byName.computeIfAbsent(folded, n -> new ArrayList<>());
-                int at = 0;
-                while (at < clients.size() && NEWEST_FIRST.compare(clients.get(at), record) < 0) {
-                    at++;
+            String id = record.id();
+            drop(id);
+            byId.add(record);
+            List<String> names = record.names();
+            for (int i = 0; i < names.size(); i++) {
+                String folded = ClientName.fold(names.get(i));
+                Object held = byName.find(folded.hashCode(), holding(folded));
+                if (held == null && i == 0) {
+                    byName.add(record);
+                } else {
+                    Holders holders = held instanceof Holders shared ? shared : new Holders(folded);
+                    if (held instanceof PackedRecord sole) {
+                        holders.clients.add(sole);
+                        byName.replace(folded.hashCode(), holding(folded), holders);
+                    } else if (held == null) {
+                        byName.add(holders);
+                    }
+                    int at = 0;
+                    while (at < holders.clients.size() && NEWEST_FIRST.compare(holders.clients.get(at), record) < 0) {
+                        at++;
+                    }
+                    holders.clients.add(at, record);
                 }
-                clients.add(at, record);
                 answers.addAll(departures.returned(folded, this::resolve));
             }
         }
@@ -57,21 +92,28 @@ public final class NameIndex {
 
     /** Removes a client; a name it leaves held by no client is remembered as gone ({@link #resolveReturning}). */
     public synchronized Optional<ListenerRecord> remove(String id) {
-        Optional<ListenerRecord> record = drop(id);
+        Optional<PackedRecord> record = drop(id);
         record.ifPresent(gone -> gone.names().stream().map(ClientName::fold)
-                .filter(folded -> !byName.containsKey(folded)).forEach(departures::left));
-        return record;
+                .filter(folded -> byName.find(folded.hashCode(), holding(folded)) == null)
+                .forEach(departures::left));
+        return record.map(PackedRecord::record);
     }
 
-    private Optional<ListenerRecord> drop(String id) {
-        ListenerRecord record = byId.remove(id);
+    private Optional<PackedRecord> drop(String id) {
+        PackedRecord record = byId.remove(id.hashCode(), packed -> packed.hasId(id));
         if (record != null) {
             for (String name : record.names()) {
                 String folded = ClientName.fold(name);
-                List<ListenerRecord> clients = byName.get(folded);
-                clients.removeIf(client -> client.id().equals(id));
-                if (clients.isEmpty()) {
-                    byName.remove(folded);
+                Object held = byName.find(folded.hashCode(), holding(folded));
+                if (held == record) {
+                    byName.remove(folded.hashCode(), holding(folded));
+                } else if (held instanceof Holders holders) {
+                    holders.clients.remove(record);
+                    if (holders.clients.isEmpty()) {
+                        byName.remove(folded.hashCode(), holding(folded));
+                    } else if (holders.clients.size() == 1 && holders.clients.get(0).hostnameFoldsTo(folded)) {
+                        byName.replace(folded.hashCode(), holding(folded), holders.clients.get(0));
+                    }
                 }
             }
         }
@@ -79,13 +121,33 @@ public final class NameIndex {
     }
 
     public synchronized Optional<ListenerRecord> get(String id) {
-        return Optional.ofNullable(byId.get(id));
+        return packed(id).map(PackedRecord::record);
+    }
+
+    /** The client with this id, as packed: what a caller that packed it finds its own data in. */
+    public synchronized Optional<PackedRecord> packed(String id) {
+        return Optional.ofNullable(byId.find(id.hashCode(), packed -> packed.hasId(id)));
     }
 
     /** The client reached as {@code name~index}, whatever the case of {@code name}. */
     public synchronized Optional<ListenerRecord> resolve(String name, int index) {
-        List<ListenerRecord> clients = byName.getOrDefault(ClientName.fold(name), List.of());
-        return index < clients.size() ? Optional.of(clients.get(index)) : Optional.empty();
+        String folded = ClientName.fold(name);
+        Object held = byName.find(folded.hashCode(), holding(folded));
+        if (held instanceof PackedRecord sole) {
+            return index == 0 ? Optional.of(sole.record()) : Optional.empty();
+        }
+        List<PackedRecord> clients = held instanceof Holders holders ? holders.clients : List.of();
+        return index < clients.size() ? Optional.of(clients.get(index).record()) : Optional.empty();
+    }
+
+    /** Whether a {@link #byName} slot is that of {@code folded}. */
+    private static Predicate<Object> holding(String folded) {
+        return held -> held instanceof PackedRecord sole ? sole.hostnameFoldsTo(folded)
+                : ((Holders) held).folded.equals(folded);
+    }
+
+    private static int foldedHash(Object held) {
+        return held instanceof PackedRecord sole ? sole.foldedHostnameHash() : ((Holders) held).folded.hashCode();
     }
 
     /**
@@ -115,8 +177,20 @@ public final class NameIndex {
     }
 
     public synchronized List<Listing> list() {
-        Map<String, List<ListenerRecord>> snapshot = new LinkedHashMap<>();
-        byName.forEach((name, clients) -> snapshot.put(name, List.copyOf(clients)));
+        // Each client unpacked once, whatever number of names it holds.
+        Map<PackedRecord, ListenerRecord> unpacked = new IdentityHashMap<>(byId.size() * 2);
+        Function<PackedRecord, ListenerRecord> record = packed -> unpacked.computeIfAbsent(packed,
+                PackedRecord::record);
+        Map<String, List<ListenerRecord>> snapshot = new HashMap<>(byName.size() * 2);
+        for (Object held : byName.values()) {
+            if (held instanceof PackedRecord sole) {
+                ListenerRecord client = record.apply(sole);
+                snapshot.put(ClientName.fold(client.hostname()), List.of(client));
+            } else {
+                Holders holders = (Holders) held;
+                snapshot.put(holders.folded, holders.clients.stream().map(record).toList());
+            }
+        }
         return Listings.of(snapshot);
     }
 
@@ -129,7 +203,8 @@ public final class NameIndex {
         return byName.size();
     }
 
-    public synchronized Collection<ListenerRecord> records() {
-        return List.copyOf(byId.values());
+    /** Every client, as packed. */
+    public synchronized List<PackedRecord> packed() {
+        return byId.values();
     }
 }

@@ -1,16 +1,16 @@
 package org.nuttssh.cluster.registry;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nuttssh.registry.NodeId;
 
 /**
- * The newest version of each other node's record that this node has seen in the shared map, so that an older value
- * written back under its key (a replay by a stranger, or a merge that kept the other side's stale copy) is not
- * mirrored. A removed key keeps its last version, so that its last value cannot come back either: its owner puts a
- * record it still holds back with a newer version. Events for different keys arrive on different threads.
+ * The last version of each other node's record lately removed from the shared map, so that its last value, written
+ * back under its key (a replay by a stranger, or a merge that kept the other side's stale copy), is not mirrored
+ * again: its owner puts a record it still holds back with a newer version. The version of a record mirrored now is
+ * kept with it ({@link MirroredRecord}), where {@link #admit} is told it. Events for different keys arrive on
+ * different threads.
  */
 final class Freshness {
 
@@ -21,7 +21,9 @@ final class Freshness {
      */
     static final int REMEMBERED_REMOVALS = 65_536;
 
-    private final Map<String, Seen> live = new HashMap<>();
+    /** Stands for no version mirrored under a key. */
+    static final long NONE = -1;
+
     private final Map<String, Seen> removed = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
@@ -34,39 +36,32 @@ final class Freshness {
     }
 
     /**
-     * Whether a value of {@code version} found under {@code key} may be mirrored: not older than the one mirrored, and
-     * newer than the last one removed. If so, it is now the newest seen.
+     * Whether a value of {@code version} found under {@code key} may be mirrored: not older than the one mirrored
+     * ({@code mirrored}, or {@link #NONE}), and newer than the last one removed. If so, the removal is forgotten.
      */
-    synchronized boolean admit(String key, NodeId node, long version) {
-        Seen known = live.get(key);
-        if (known == null) {
-            Seen gone = removed.get(key);
-            if (gone != null && version <= gone.version()) {
-                return false;
-            }
-            removed.remove(key);
-        } else if (version < known.version()) {
+    synchronized boolean admit(String key, long mirrored, long version) {
+        if (mirrored != NONE) {
+            return version >= mirrored;
+        }
+        Seen gone = removed.get(key);
+        if (gone != null && version <= gone.version()) {
             return false;
         }
-        live.put(key, new Seen(node, version));
+        removed.remove(key);
         return true;
     }
 
     /**
-     * The owner vouches for this value: its ledger sums up to the slice it is in. Any mark that would refuse it goes
-     * (a removal seen from a member cut off in a split, which the owner never made).
+     * The owner vouches for the value under {@code key}: its ledger sums up to the slice it is in. A removal mark that
+     * would refuse it goes (a removal seen from a member cut off in a split, which the owner never made).
      */
-    synchronized void vouched(String key, NodeId node, long version) {
+    synchronized void vouched(String key) {
         removed.remove(key);
-        live.put(key, new Seen(node, version));
     }
 
-    /** The key's record left the map: its last version now bars that value from coming back. */
-    synchronized void removed(String key) {
-        Seen last = live.remove(key);
-        if (last != null) {
-            removed.put(key, last);
-        }
+    /** The key's record, of {@code version}, left the map: that version now bars its value from coming back. */
+    synchronized void removed(String key, NodeId node, long version) {
+        removed.put(key, new Seen(node, version));
     }
 
     /**
@@ -74,7 +69,6 @@ final class Freshness {
      * to write. If it merges back after a split, its records come back with the versions they had, and are welcome.
      */
     synchronized void forgetNode(NodeId node) {
-        live.values().removeIf(seen -> seen.node().equals(node));
         removed.values().removeIf(seen -> seen.node().equals(node));
     }
 }

@@ -16,6 +16,7 @@ import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.Listing;
 import org.nuttssh.registry.NameIndex;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.PackedRecord;
 import org.nuttssh.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,7 +178,8 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
 
     /** The clients this node's mirror holds for {@code node}; read from memory, so any thread may ask. */
     public List<ListenerRecord> clientsOf(NodeId node) {
-        return mirror.index().records().stream().filter(record -> record.node().equals(node)).toList();
+        return mirror.index().packed().stream().filter(record -> record.node().equals(node))
+                .map(PackedRecord::record).toList();
     }
 
     /**
@@ -323,7 +325,7 @@ public final class HazelcastRegistry implements Registry, AutoCloseable {
         public boolean repair(Map<String, byte[]> slice) {
             boolean repaired = false;
             // A put-back racing an unregister may have left the hash of a value no longer meant to be there.
-            ownSlice.keysOf(self, Long.MAX_VALUE).stream().filter(key -> !own.containsKey(key))
+            ownSlice.keysOf(self).stream().filter(key -> !own.containsKey(key))
                     .forEach(ownSlice::remove);
             for (String key : slice.keySet()) {
                 if (!own.containsKey(key)) {

@@ -1,5 +1,7 @@
 package org.nuttssh.cluster.registry;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,9 +18,10 @@ import com.hazelcast.map.IMap;
 
 /**
  * This node's mirror of the shared map: a {@link NameIndex} of the other nodes' records, kept in step by entry events
- * and by slices read whole, beside this node's own records as it writes them. A node mirrors no value older than one
- * it has seen under that key ({@link Freshness}). Events on this node's own slice go to its {@link OwnEvents}: its
- * records come from its writes, never from the map.
+ * and by slices read whole, beside this node's own records as it writes them. Every node holds every name of the
+ * cluster here, so a mirrored record is one packed object ({@link MirroredRecord}) with its version and hash, and no
+ * map by key beside the index. A node mirrors no value older than one it has seen under that key ({@link Freshness}).
+ * Events on this node's own slice go to its {@link OwnEvents}: its records come from its writes, never from the map.
  */
 final class RegistryMirror {
 
@@ -32,6 +35,20 @@ final class RegistryMirror {
         void stored(String key, Optional<VersionedRecord> decoded, byte[] value);
     }
 
+    /** {@link #offer}'s mark of a value its owner does not vouch for. */
+    private static final long NOT_VOUCHED = -1;
+
+    /** What this node mirrors of one other node's slice. */
+    private static final class MirroredSlice {
+        /** The instance every record mirrored of the node shares. */
+        final NodeId node;
+        SliceDigest digest = SliceDigest.EMPTY;
+
+        MirroredSlice(NodeId node) {
+            this.node = node;
+        }
+    }
+
     private final IMap<String, byte[]> map;
     private final Cluster cluster;
     private final NodeId self;
@@ -39,13 +56,19 @@ final class RegistryMirror {
     private final RecordCodec codec;
     private final OwnEvents own;
     private final NameIndex index = new NameIndex();
-    /** The values mirrored from the other nodes' slices. */
-    private final Slices mirrored = new Slices();
+    /**
+     * What this node mirrors of each other node's slice, by node: the digest of the values, and the one instance of
+     * the node's id that its records share. The records themselves, with their versions, hashes and stamps, are in the
+     * index ({@link MirroredRecord}).
+     */
+    private final Map<NodeId, MirroredSlice> mirrored = new HashMap<>();
+    /** Puts into the mirror so far: what stamps a mirrored record ({@link #stamp}). */
+    private long puts;
     private final Freshness freshness = new Freshness();
     /**
-     * Held while a record enters or leaves the mirror: the index, the mirrored hashes and the freshness marks change
-     * together, or a repair thread and an event thread working on one key could leave them disagreeing (a record
-     * counted in the digest yet missing from the index, which no check would then see).
+     * Held while a record enters or leaves the mirror: the index, the digests and the removal marks change together,
+     * or a repair thread and an event thread working on one key could leave them disagreeing (a record counted in the
+     * digest yet missing from the index, which no check would then see).
      */
     private final Object mirrorLock = new Object();
     /** The highest sequence number seen in any record, the floor for the next one. */
@@ -84,19 +107,26 @@ final class RegistryMirror {
         return highestSequence.get();
     }
 
-    /** Now, as mirrored values are stamped ({@link Slices#stamp}): take it before reading the map. */
+    /** Now, as mirrored values are stamped: take it before reading the map. */
     long stamp() {
-        return mirrored.stamp();
+        synchronized (mirrorLock) {
+            return puts;
+        }
     }
 
     /** The digest of what this node mirrors of {@code node}'s slice. */
     SliceDigest digest(NodeId node) {
-        return mirrored.digest(node);
+        synchronized (mirrorLock) {
+            MirroredSlice slice = mirrored.get(node);
+            return slice != null ? slice.digest : SliceDigest.EMPTY;
+        }
     }
 
     /** The nodes with at least one record mirrored. */
     Set<NodeId> nodes() {
-        return mirrored.nodes();
+        synchronized (mirrorLock) {
+            return Set.copyOf(mirrored.keySet());
+        }
     }
 
     /** Values in the map that did not open as records, since start. */
@@ -119,21 +149,34 @@ final class RegistryMirror {
 
     /**
      * Mirrors another node's slice as read: what is not older than what was mirrored, and nothing it lacks that was
-     * mirrored before the read began ({@code before}, a {@link Slices#stamp}): what came in by events while the slice
+     * mirrored before the read began ({@code before}, a {@link #stamp}): what came in by events while the slice
      * was read is newer than the read.
      */
     boolean mirrorSlice(NodeId node, Map<String, byte[]> slice, long before) {
+        return mirror(node, slice, before, false);
+    }
+
+    /**
+     * Mirrors a slice that its owner's ledger sums up exactly: the owner holds every value in it, so none is refused as
+     * older than one mirrored before the read or removed, and nothing the slice lacks stays mirrored.
+     */
+    boolean mirrorVouched(NodeId node, Map<String, byte[]> slice, long before) {
+        return mirror(node, slice, before, true);
+    }
+
+    private boolean mirror(NodeId node, Map<String, byte[]> slice, long before, boolean vouched) {
         boolean repaired = false;
         for (Map.Entry<String, byte[]> entry : slice.entrySet()) {
-            if (mirrored.holds(entry.getKey(), entry.getValue())) {
+            if (holds(entry.getKey(), entry.getValue())) {
                 continue;
             }
             Optional<VersionedRecord> decoded = decode(entry.getKey(), entry.getValue());
-            if (decoded.isPresent() && offer(entry.getKey(), decoded.get(), entry.getValue())) {
+            if (decoded.isPresent()
+                    && offer(entry.getKey(), decoded.get(), entry.getValue(), vouched ? before : NOT_VOUCHED)) {
                 repaired = true;
             }
         }
-        for (String key : mirrored.keysOf(node, before)) {
+        for (String key : keysOf(node, before)) {
             if (!slice.containsKey(key)) {
                 forget(key);
                 repaired = true;
@@ -142,19 +185,9 @@ final class RegistryMirror {
         return repaired;
     }
 
-    /**
-     * Mirrors a slice that its owner's ledger sums up exactly: the owner holds every value in it, so none is refused as
-     * older than one seen, and nothing the slice lacks stays mirrored.
-     */
-    boolean mirrorVouched(NodeId node, Map<String, byte[]> slice, long before) {
-        slice.forEach((key, value) -> decode(key, value)
-                .ifPresent(stored -> freshness.vouched(key, node, stored.version())));
-        return mirrorSlice(node, slice, before);
-    }
-
     /** Forgets every record mirrored of {@code node}; how many there were. */
     int forgetSlice(NodeId node) {
-        Set<String> keys = mirrored.keysOf(node, Long.MAX_VALUE);
+        List<String> keys = keysOf(node, Long.MAX_VALUE);
         keys.forEach(this::forget);
         return keys.size();
     }
@@ -169,16 +202,32 @@ final class RegistryMirror {
         return purged;
     }
 
-    /** Mirrors another node's record unless a newer one was seen under its key; whether it did. */
-    private boolean offer(String key, VersionedRecord stored, byte[] value) {
+    /**
+     * Mirrors another node's record unless a newer one was seen under its key; whether it did.
+     *
+     * @param vouchedBefore for a value its owner vouches for, the {@link #stamp} before its slice was read: it
+     *                      replaces a record mirrored earlier, however new; else {@link #NOT_VOUCHED}
+     */
+    private boolean offer(String key, VersionedRecord stored, byte[] value, long vouchedBefore) {
         ListenerRecord record = stored.record();
+        long hash = SliceDigest.hash(key, value);
         synchronized (mirrorLock) {
-            if (!freshness.admit(key, record.node(), stored.version())) {
+            MirroredRecord known = mirrored(key);
+            if (vouchedBefore != NOT_VOUCHED) {
+                freshness.vouched(key);
+            }
+            boolean replacesEarlier = known != null && known.stamp() <= vouchedBefore;
+            if (!replacesEarlier && !freshness.admit(key, known != null ? known.version() : Freshness.NONE,
+                    stored.version())) {
                 return false;
             }
             highestSequence.accumulateAndGet(record.sequence(), Math::max);
-            index.put(record);
-            mirrored.put(key, record.node(), value);
+            MirroredSlice slice = mirrored.computeIfAbsent(record.node(), MirroredSlice::new);
+            if (known != null) {
+                slice.digest = slice.digest.minus(known.hash());
+            }
+            index.put(new MirroredRecord(stored, slice.node, hash, ++puts));
+            slice.digest = slice.digest.plus(hash);
             return true;
         }
     }
@@ -186,10 +235,43 @@ final class RegistryMirror {
     /** Another node's record is gone: its last version now bars that value from coming back. */
     void forget(String key) {
         synchronized (mirrorLock) {
-            index.remove(RecordKey.idOf(key));
-            mirrored.remove(key);
-            freshness.removed(key);
+            MirroredRecord known = mirrored(key);
+            if (known == null) {
+                return;
+            }
+            index.remove(known.id());
+            MirroredSlice slice = mirrored.get(known.node());
+            slice.digest = slice.digest.minus(known.hash());
+            if (slice.digest.count() == 0) {
+                mirrored.remove(known.node());
+            }
+            freshness.removed(key, known.node(), known.version());
         }
+    }
+
+    /** Whether the value mirrored under {@code key} is {@code value}. */
+    private boolean holds(String key, byte[] value) {
+        MirroredRecord known = mirrored(key);
+        return known != null && known.hash() == SliceDigest.hash(key, value);
+    }
+
+    /** The record mirrored under {@code key}, or null. */
+    private MirroredRecord mirrored(String key) {
+        Optional<NodeId> node = RecordKey.nodeOf(key);
+        if (node.isEmpty()) {
+            return null;
+        }
+        return index.packed(RecordKey.idOf(key))
+                .filter(packed -> packed instanceof MirroredRecord && packed.node().equals(node.get()))
+                .map(MirroredRecord.class::cast).orElse(null);
+    }
+
+    /** The keys of {@code node}'s records mirrored no later than {@code stamp}. */
+    private List<String> keysOf(NodeId node, long stamp) {
+        return index.packed().stream()
+                .filter(packed -> packed instanceof MirroredRecord mirror && mirror.node().equals(node)
+                        && mirror.stamp() <= stamp)
+                .map(packed -> ((MirroredRecord) packed).key()).toList();
     }
 
     /** Stops listening to the map. */
@@ -247,7 +329,7 @@ final class RegistryMirror {
             if (owner.get().equals(self)) {
                 own.stored(key, decoded, event.getValue());
             } else if (members.nodes().contains(owner.get())) {
-                decoded.ifPresent(stored -> offer(key, stored, event.getValue()));
+                decoded.ifPresent(stored -> offer(key, stored, event.getValue(), NOT_VOUCHED));
             }
         }
     }

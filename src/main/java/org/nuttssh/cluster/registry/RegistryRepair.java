@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.nuttssh.registry.ListenerRecord;
 import org.nuttssh.registry.NodeId;
+import org.nuttssh.registry.PackedRecord;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,9 +111,9 @@ final class RegistryRepair {
                 repaired |= mirror.mirrorSlice(node, slices.getOrDefault(node, Map.of()), before);
             }
         }
-        for (ListenerRecord record : mirror.index().records()) {
+        for (PackedRecord record : mirror.index().packed()) {
             if (!current.contains(record.node())) {
-                mirror.forget(RecordKey.of(record));
+                mirror.forget(RecordKey.of(record.id(), record.node()));
                 repaired = true;
             }
         }

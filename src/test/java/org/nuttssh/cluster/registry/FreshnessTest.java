@@ -15,46 +15,48 @@ class FreshnessTest {
 
     @Test
     void theSameOrANewerVersionIsAdmittedAnOlderOneNot() {
-        assertTrue(freshness.admit("k", NODE, 5));
-        assertTrue(freshness.admit("k", NODE, 5), "the same write again, e.g. after a merge");
-        assertTrue(freshness.admit("k", NODE, 8));
-        assertFalse(freshness.admit("k", NODE, 5));
+        assertTrue(freshness.admit("k", Freshness.NONE, 5));
+        assertTrue(freshness.admit("k", 5, 5), "the same write again, e.g. after a merge");
+        assertTrue(freshness.admit("k", 5, 8));
+        assertFalse(freshness.admit("k", 8, 5));
     }
 
     @Test
     void aRemovedKeyAdmitsOnlyANewerVersion() {
-        freshness.admit("k", NODE, 5);
-        freshness.removed("k");
+        freshness.removed("k", NODE, 5);
 
-        assertFalse(freshness.admit("k", NODE, 5), "the last value, replayed after its removal");
-        assertFalse(freshness.admit("k", NODE, 4));
-        assertTrue(freshness.admit("k", NODE, 6), "its owner putting it back as a new write");
+        assertFalse(freshness.admit("k", Freshness.NONE, 5), "the last value, replayed after its removal");
+        assertFalse(freshness.admit("k", Freshness.NONE, 4));
+        assertTrue(freshness.admit("k", Freshness.NONE, 6), "its owner putting it back as a new write");
+    }
+
+    @Test
+    void aRemovalItsOwnerVouchesAgainstIsForgotten() {
+        freshness.removed("k", NODE, 5);
+        freshness.vouched("k");
+
+        assertTrue(freshness.admit("k", Freshness.NONE, 5));
     }
 
     /** Its records were purged, not removed by it: after a merge they come back with the versions they had. */
     @Test
     void theRecordsOfANodeThatLeftAreWelcomeBackWithTheirVersions() {
-        freshness.admit("k", NODE, 5);
-        freshness.admit("gone", NODE, 6);
-        freshness.removed("gone");
-        freshness.admit("other", OTHER, 7);
-        freshness.removed("other");
+        freshness.removed("gone", NODE, 6);
+        freshness.removed("other", OTHER, 7);
 
         freshness.forgetNode(NODE);
 
-        assertTrue(freshness.admit("k", NODE, 5));
-        assertTrue(freshness.admit("gone", NODE, 6));
-        assertFalse(freshness.admit("other", OTHER, 7), "another node's removal is still remembered");
+        assertTrue(freshness.admit("gone", Freshness.NONE, 6));
+        assertFalse(freshness.admit("other", Freshness.NONE, 7), "another node's removal is still remembered");
     }
 
     @Test
     void onlyTheLatestRemovalsAreRemembered() {
         for (int i = 0; i <= Freshness.REMEMBERED_REMOVALS; i++) {
-            freshness.admit("k" + i, NODE, 1);
-            freshness.removed("k" + i);
+            freshness.removed("k" + i, NODE, 1);
         }
 
-        assertTrue(freshness.admit("k0", NODE, 1), "the oldest removal was forgotten");
-        assertFalse(freshness.admit("k1", NODE, 1));
+        assertTrue(freshness.admit("k0", Freshness.NONE, 1), "the oldest removal was forgotten");
+        assertFalse(freshness.admit("k1", Freshness.NONE, 1));
     }
 }
