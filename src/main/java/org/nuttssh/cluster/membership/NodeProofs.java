@@ -46,7 +46,8 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>A proof is checked when it arrives, and again whenever the revocation list changes ({@link #recheck}): a member
  * keeps its node until it leaves or its certificate is revoked. A node puts its own proof back whenever it is deleted
- * or replaced, and signs a new one when it merges back with a new UUID.
+ * or replaced, or lost with a partition whose every copy left at once (no entry event tells of that), and signs a new
+ * one when it merges back with a new UUID.
  */
 final class NodeProofs implements MemberIdentities {
 
@@ -108,6 +109,8 @@ final class NodeProofs implements MemberIdentities {
                             BusAddress ownBus, Supplier<SecretIds> ownSecrets, Tally<ProofRefusal> refusals) {
         NodeProofs proofs = new NodeProofs(hazelcast, trust, self, nonce, ownBus, ownSecrets, refusals);
         proofs.map.addEntryListener(proofs.new Listener(), true);
+        // Members that join later learn this node only from the map: a proof lost with its partition goes back.
+        proofs.map.addPartitionLostListener(lost -> proofs.putOwnBack());
         proofs.merged();
         return proofs;
     }
@@ -148,6 +151,15 @@ final class NodeProofs implements MemberIdentities {
         ownProof = NodeProof.of(trust, uuid, self, nonce, ownBus, secrets);
         proven.put(uuid, new Proven(self, trust.certificate(), ownBus, secrets));
         map.set(uuid.toString(), ownProof);
+    }
+
+    private String ownKey() {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    /** Puts this node's proof back as it is; does not wait, so any thread may call it. */
+    private void putOwnBack() {
+        map.setAsync(ownKey(), ownProof);
     }
 
     /**
@@ -234,7 +246,7 @@ final class NodeProofs implements MemberIdentities {
         }
         if (member.equals(hazelcast.getCluster().getLocalMember().getUuid())) {
             if (!Arrays.equals(value, ownProof)) {
-                map.setAsync(key, ownProof);
+                putOwnBack();
             }
             return;
         }
@@ -336,9 +348,8 @@ final class NodeProofs implements MemberIdentities {
         /** Not a proof, whoever wrote it; over this node's own, its own goes back. */
         @Override
         protected void malformed(EntryEvent<?, ?> event) {
-            String own = hazelcast.getCluster().getLocalMember().getUuid().toString();
-            if (own.equals(event.getKey())) {
-                map.setAsync(own, ownProof);
+            if (ownKey().equals(event.getKey())) {
+                putOwnBack();
             }
         }
 
@@ -350,8 +361,8 @@ final class NodeProofs implements MemberIdentities {
         /** Only this node's own proof matters once read: it is put back, for members that join later. */
         @Override
         protected void removed(EntryEvent<String, byte[]> event) {
-            if (event.getKey().equals(hazelcast.getCluster().getLocalMember().getUuid().toString())) {
-                map.setAsync(event.getKey(), ownProof);
+            if (ownKey().equals(event.getKey())) {
+                putOwnBack();
             }
         }
     }
