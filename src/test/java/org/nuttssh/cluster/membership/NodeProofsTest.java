@@ -1,6 +1,7 @@
 package org.nuttssh.cluster.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.nuttssh.testing.ClusterSecurity;
 import org.nuttssh.testing.LoopbackHazelcast;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -46,7 +48,8 @@ class NodeProofsTest {
         b = ClusterTrust.load(ClusterSecurity.of(dir, "node-b").tls());
         nonceOfA = BoundIds.nonce();
         idOfA = BoundIds.idOf("node-a", nonceOfA);
-        proofs = NodeProofs.start(first, a, idOfA, nonceOfA, null);
+        proofs = NodeProofs.start(first, a, idOfA, nonceOfA,
+                new BusAddress(UUID.randomUUID().toString(), "127.0.0.1", 41233));
     }
 
     @AfterEach
@@ -57,10 +60,14 @@ class NodeProofsTest {
 
     /** Writes a proof that the holder's member is {@code node}, signed with B's key, and waits for A to judge it. */
     private Optional<NodeId> claim(NodeId node, String nonce) {
-        Member member = holder.getCluster().getLocalMember();
+        return claim(holder, node, nonce, null);
+    }
+
+    private Optional<NodeId> claim(HazelcastInstance by, NodeId node, String nonce, BusAddress bus) {
+        Member member = by.getCluster().getLocalMember();
         long judged = proofs.refused();
-        IMap<String, byte[]> map = holder.getMap(NodeProofs.MAP);
-        map.set(member.getUuid().toString(), NodeProofs.proof(b, member.getUuid(), node, nonce, null));
+        IMap<String, byte[]> map = by.getMap(NodeProofs.MAP);
+        map.set(member.getUuid().toString(), NodeProofs.proof(b, member.getUuid(), node, nonce, bus));
         Await.until("the claim judged", () -> proofs.refused() > judged || proofs.nodeOf(member).isPresent());
         return proofs.nodeOf(member);
     }
@@ -85,5 +92,34 @@ class NodeProofsTest {
 
         NodeId random = NodeId.random();
         assertEquals(Optional.of(random), claim(random, null));
+    }
+
+    /**
+     * The signature covers the member and the id, not the nonce or the bus address: a member that writes the map can
+     * strip them from a node's proof. From a member that announces this release (its own attributes, which no other
+     * member can change), such a proof is refused rather than taken for a df46318 node's, which would let its frames
+     * be routed by the shared map and unsigned operator requests in.
+     */
+    @Test
+    void aMemberAnnouncingThisReleaseProvesNothingWithoutItsNonceAndBusAddress() {
+        Config config = LoopbackHazelcast.members(first.getConfig().getClusterName());
+        config.getMemberAttributeConfig().setAttribute(ClusterFormats.FORMAT_ATTRIBUTE,
+                String.valueOf(ClusterFormats.CURRENT));
+        HazelcastInstance announcing = Hazelcast.newHazelcastInstance(config);
+        try {
+            Await.until("three members", () -> first.getCluster().getMembers().size() == 3);
+            String nonce = BoundIds.nonce();
+            NodeId own = BoundIds.idOf("node-b", nonce);
+            BusAddress bus = new BusAddress(UUID.randomUUID().toString(), "127.0.0.1", 41234);
+
+            assertEquals(Optional.empty(), claim(announcing, NodeId.random(), null, null), "as a df46318 node");
+            assertEquals(Optional.empty(), claim(announcing, own, nonce, null), "without its bus address");
+            assertEquals(Optional.empty(), claim(announcing, own, null, bus), "without its nonce");
+            assertFalse(proofs.takesUnsigned(), "no node of df46318 is proven");
+
+            assertEquals(Optional.of(own), claim(announcing, own, nonce, bus), "as this release proves");
+        } finally {
+            announcing.getLifecycleService().terminate();
+        }
     }
 }
