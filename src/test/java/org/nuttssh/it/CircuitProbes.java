@@ -143,10 +143,10 @@ final class CircuitProbes implements AutoCloseable {
     private void record(String device, int node, int epoch, String problem) {
         long atNanos = System.nanoTime();
         java.time.LocalTime at = java.time.LocalTime.now();
-        String holder = problem == null ? "" : holderSeenBy(node, device);
         if (epochs.get(node) != epoch) {
             return;
         }
+        String holder = problem == null ? "" : holderSeenBy(node, device);
         outcomes.add(new Outcome(device, node, atNanos, at, problem == null, problem, phase, holder));
     }
 
