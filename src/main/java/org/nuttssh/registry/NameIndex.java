@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -48,10 +50,17 @@ public final class NameIndex {
     /** By folded name: a {@link PackedRecord} holding it alone as its hostname, or its {@link Holders}. */
     private final OpenTable<Object> byName = new OpenTable<>(NameIndex::foldedHash);
     private final Departures departures = new Departures();
+    /**
+     * Where a waiting open goes on, when its name comes back or its wait is over. Not the registering thread: that
+     * is a MINA I/O thread (a client here) or a Hazelcast event thread (a mirrored record), and the open's next step
+     * (a channel to the device, a request to another node) is no work of theirs. At most
+     * {@link Departures#MAX_WAITING} tasks at once, one per waiting open.
+     */
+    private final Executor resume = ForkJoinPool.commonPool();
 
     /**
      * Adds a client, or replaces the one with the same id (its names may not change, its ports may); opens waiting
-     * for one of its names are answered, on this thread, once the index is unlocked.
+     * for one of its names are answered on {@link #resume}, once the index is unlocked.
      */
     public void put(ListenerRecord record) {
         put(new PackedRecord(record, record.node()));
@@ -87,7 +96,7 @@ public final class NameIndex {
                 answers.addAll(departures.returned(folded, this::resolve));
             }
         }
-        answers.forEach(Runnable::run);
+        answers.forEach(resume::execute);
     }
 
     /** Removes a client; a name it leaves held by no client is remembered as gone ({@link #resolveReturning}). */
@@ -152,8 +161,8 @@ public final class NameIndex {
 
     /**
      * Like {@link #resolve}, but if {@code name} is held by no client and left within {@code wait}, the answer waits
-     * up to {@code wait} for a client to take it again ({@link Departures}). Never blocks: the answer completes on the
-     * thread that registers the returning client, or on the common pool when the wait is over, empty.
+     * up to {@code wait} for a client to take it again ({@link Departures}). Never blocks: the answer completes on
+     * {@link #resume}, when the returning client is registered or, empty, when the wait is over.
      */
     public CompletionStage<Optional<ListenerRecord>> resolveReturning(String name, int index, Duration wait) {
         String folded = ClientName.fold(name);
@@ -167,7 +176,7 @@ public final class NameIndex {
             }
             answer = waiting.get();
         }
-        CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+        CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS, resume).execute(() -> {
             synchronized (this) {
                 departures.gaveUp(folded, answer);
             }

@@ -21,6 +21,8 @@ import java.util.function.IntUnaryOperator;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -42,7 +44,13 @@ final class CircuitProbes implements AutoCloseable {
     /** Probes in flight at once: a round of 30 takes a fraction of the interval. */
     private static final int PARALLEL = 8;
 
-    record Outcome(String device, int node, long atNanos, boolean ok, String problem, String phase) {
+    /**
+     * @param at wall-clock time, to read next to the nodes' logs
+     * @param holder for a failed probe, the node that the probing node listed as holding the device just after
+     *     (its NODE column, or "none"): whether the name had gone, or was held and the circuit failed anyway
+     */
+    record Outcome(String device, int node, long atNanos, java.time.LocalTime at, boolean ok, String problem,
+            String phase, String holder) {
     }
 
     private final SshClient client = SshClient.setUpDefaultClient();
@@ -133,10 +141,28 @@ final class CircuitProbes implements AutoCloseable {
     }
 
     private void record(String device, int node, int epoch, String problem) {
+        long atNanos = System.nanoTime();
+        java.time.LocalTime at = java.time.LocalTime.now();
         if (epochs.get(node) != epoch) {
             return;
         }
-        outcomes.add(new Outcome(device, node, System.nanoTime(), problem == null, problem, phase));
+        String holder = problem == null ? "" : holderSeenBy(node, device);
+        outcomes.add(new Outcome(device, node, atNanos, at, problem == null, problem, phase, holder));
+    }
+
+    /** The NODE column of {@code list DEVICE} on node {@code node}, "none", or why it could not be asked. */
+    private String holderSeenBy(int node, String device) {
+        try (ChannelExec list = session(node).createExecChannel("list " + device)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            list.setOut(out);
+            list.setErr(new ByteArrayOutputStream());
+            list.open().verify(PROBE_TIMEOUT);
+            list.waitFor(java.util.EnumSet.of(ClientChannelEvent.CLOSED), PROBE_TIMEOUT);
+            return out.toString(StandardCharsets.UTF_8).lines().map(line -> line.split("\\s+"))
+                    .filter(row -> row[0].equals(device)).map(row -> row[row.length - 1]).findFirst().orElse("none");
+        } catch (Exception e) {
+            return "(list failed: " + e + ")";
+        }
     }
 
     /** Null when the circuit reached the device and echoed, otherwise what went wrong. */

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +51,6 @@ class RollingUpgradeTest {
     Path dir;
 
     @Test
-    @Disabled("from df46318 the probes that old nodes answer without reconnect-wait fail 1.1-2.4 % of the time, at "
-            + "the issue's 2 % bound: not reliable enough for CI yet (issue 32 stays open; docs/decisions.md)")
     void fromThePreviousReleaseNodeByNode() throws Exception {
         roll(PreviousRelease.jar());
     }
@@ -86,6 +83,11 @@ class RollingUpgradeTest {
             }
             TreeSet<String> all = new TreeSet<>(devices);
             awaitListed(nodes, all);
+            // Who is who in the failed probes' report: a node's short id changes at each start.
+            Map<String, String> names = new java.util.HashMap<>();
+            for (int n = 1; n <= 3; n++) {
+                names.put(nodes.shortId(n), "node" + n + (from == null ? "" : " (old)"));
+            }
 
             try (CircuitProbes probes = new CircuitProbes(ClientKeys.key(dir, "probe"), "probe", 3, nodes::sshPort,
                     devices)) {
@@ -99,6 +101,7 @@ class RollingUpgradeTest {
                     nodes.start(n);
                     nodes.awaitReady(n);
                     awaitMembers(nodes, n, from);
+                    names.put(nodes.shortId(n), "node" + n + (from == null ? "" : " (new)"));
                     probes.up(n);
                     probes.phase("node" + n + " back");
                     if (n < 3) {
@@ -111,7 +114,7 @@ class RollingUpgradeTest {
                 }
                 Thread.sleep(3 * CircuitProbes.INTERVAL.toMillis());
                 probes.close();
-                report(from, probes);
+                report(from, probes, names);
             }
             awaitListed(nodes, all);
         } finally {
@@ -205,7 +208,7 @@ class RollingUpgradeTest {
         }
     }
 
-    private static void report(Path from, CircuitProbes probes) {
+    private static void report(Path from, CircuitProbes probes, Map<String, String> names) {
         List<CircuitProbes.Outcome> outcomes = probes.outcomes();
         List<CircuitProbes.Outcome> failed = outcomes.stream().filter(o -> !o.ok()).toList();
         Map<String, Duration> unreachable = probes.longestUnreachable();
@@ -220,8 +223,10 @@ class RollingUpgradeTest {
                         + (e.getValue().get(false) + e.getValue().get(true)) + " failed")
                 .collect(Collectors.joining("; ", " (", ")"));
         summary += phases;
-        String examples = failed.stream().limit(5).map(o -> o.device() + " via node" + o.node() + " while " + o.phase()
-                + ": " + o.problem()).collect(Collectors.joining("\n  ", "\n  ", ""));
+        String examples = failed.stream().map(o -> o.at() + " " + o.device() + " via node" + o.node() + ", held by "
+                + names.getOrDefault(o.holder(), o.holder()) + ", while " + o.phase() + ": " + o.problem())
+                .collect(Collectors.joining("\n  ", "\n  ", ""));
+        System.out.println("failed probes:" + examples);
         assertTrue(outcomes.size() > DEVICES, summary + ": too few probes ran");
         assertTrue(failed.size() <= MAX_FAILED * outcomes.size(), summary + examples);
         assertEquals(List.of(), unreachable.entrySet().stream().filter(e -> e.getValue().compareTo(MAX_UNREACHABLE) > 0)

@@ -32,6 +32,11 @@ public final class ClusterFormats {
     public static final int FIRST = 1;
     /** Release 0.2: the receiving node grants a circuit's credit from its window budget (issue 30). */
     public static final int CREDIT = 2;
+    /**
+     * Release 0.2 too: a node's proof carries the nonce that binds its id to its certificate and its signed event-bus
+     * address (issue 31), so a member announcing this format whose proof lacks them shows a copy stripped of them.
+     */
+    static final int BOUND_PROOFS = 2;
     /** The highest format this build reads and writes. */
     public static final int CURRENT = CREDIT;
     /** What {@link #releases} shows for a member that announces no release: one of release 0.1 or before. */
@@ -71,8 +76,11 @@ public final class ClusterFormats {
         return release == null || release.isEmpty() ? UNANNOUNCED : release;
     }
 
-    /** A member's format; one that says nothing readable is taken for the first, which every node reads. */
-    private static int formatOf(Member member) {
+    /**
+     * A member's format, as it announced it itself (no other member can change a member's attributes); one that says
+     * nothing readable is taken for the first, which every node reads.
+     */
+    static int formatOf(Member member) {
         String format = member.getAttribute(FORMAT_ATTRIBUTE);
         if (format == null) {
             return FIRST;

@@ -41,8 +41,8 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>The node id is bound to the certificate ({@link BoundIds}): a proof carries the nonce its id was derived from
  * with the certificate's name, so a certificate proves ids of its own name only. A proof without one, from a node of
- * release df46318, is believed as before (logged once) unless another member proved that id already. One id is proven
- * by one member at a time.
+ * release df46318, is believed as before (logged once) unless another member proved that id already, or the member
+ * announces a later release ({@link ClusterFormats}), whose proofs carry it. One id is proven by one member at a time.
  *
  * <p>A proof is checked when it arrives, and again whenever the revocation list changes ({@link #recheck}): a member
  * keeps its node until it leaves or its certificate is revoked. A node puts its own proof back whenever it is deleted
@@ -229,7 +229,8 @@ final class NodeProofs implements MemberIdentities {
 
     /**
      * A node of the release before proves itself without its event-bus address, and signs no operator request:
-     * this release's proofs carry the address, so one without it announces that release.
+     * this release's proofs carry the address, and one without it is believed only from a member that does not
+     * announce this release ({@link #check}), so a proven node without it is of that release.
      */
     @Override
     public boolean takesUnsigned() {
@@ -283,6 +284,10 @@ final class NodeProofs implements MemberIdentities {
             } else if (!trust.verifies(certificate, NodeProof.signed(member, node),
                     Base64.getDecoder().decode(proof.getString("signature")))) {
                 problem = "its signature is not for this member";
+            } else if ((proof.getString("nonce") == null || proof.getJsonObject("bus") == null)
+                    && announced(member) >= ClusterFormats.BOUND_PROOFS) {
+                // The signature covers the member and the id only: anyone who writes the map can strip the rest.
+                problem = "it lacks the nonce or the event bus address that the proofs of its release carry";
             } else {
                 Optional<String> unprovable = unprovable(member, node, certificate, proof.getString("nonce"));
                 if (unprovable.isPresent()) {
@@ -317,6 +322,15 @@ final class NodeProofs implements MemberIdentities {
                     member, problem);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The format {@code member} announces ({@link ClusterFormats}), or the first while it is not in this node's member
+     * list yet: a proof is judged by its own content, and the member's announcement only adds what it must contain.
+     */
+    private int announced(UUID member) {
+        return hazelcast.getCluster().getMembers().stream().filter(m -> m.getUuid().equals(member)).findFirst()
+                .map(ClusterFormats::formatOf).orElse(ClusterFormats.FIRST);
     }
 
     /** Why {@code certificate} cannot prove {@code node} for {@code member}, or empty when it can. */

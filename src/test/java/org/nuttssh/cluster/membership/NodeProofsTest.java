@@ -24,6 +24,7 @@ import org.nuttssh.testing.ClusterSecurity;
 import org.nuttssh.testing.LoopbackHazelcast;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -60,7 +61,8 @@ class NodeProofsTest {
         b = ClusterTrust.load(ClusterSecurity.of(dir, "node-b").tls());
         nonceOfA = BoundIds.nonce();
         idOfA = BoundIds.idOf("node-a", nonceOfA);
-        proofs = NodeProofs.start(first, a, idOfA, nonceOfA, null, () -> secretsOfA, reasons);
+        proofs = NodeProofs.start(first, a, idOfA, nonceOfA,
+                new BusAddress(UUID.randomUUID().toString(), "127.0.0.1", 41233), () -> secretsOfA, reasons);
     }
 
     @AfterEach
@@ -71,15 +73,19 @@ class NodeProofsTest {
 
     /** Writes a proof that the holder's member is {@code node}, signed with B's key, and waits for A to judge it. */
     private Optional<NodeId> claim(NodeId node, String nonce) {
-        return claim(node, nonce, null);
+        return claim(holder, node, nonce, null, null);
     }
 
     /** As {@link #claim(NodeId, String)}, announcing that the holder holds {@code secrets}. */
     private Optional<NodeId> claim(NodeId node, String nonce, SecretIds secrets) {
-        Member member = holder.getCluster().getLocalMember();
+        return claim(holder, node, nonce, null, secrets);
+    }
+
+    private Optional<NodeId> claim(HazelcastInstance by, NodeId node, String nonce, BusAddress bus, SecretIds secrets) {
+        Member member = by.getCluster().getLocalMember();
         long judged = proofs.refused();
-        IMap<String, byte[]> map = holder.getMap(NodeProofs.MAP);
-        map.set(member.getUuid().toString(), NodeProof.of(b, member.getUuid(), node, nonce, null, secrets));
+        IMap<String, byte[]> map = by.getMap(NodeProofs.MAP);
+        map.set(member.getUuid().toString(), NodeProof.of(b, member.getUuid(), node, nonce, bus, secrets));
         Await.until("the claim judged", () -> proofs.refused() > judged || proofs.nodeOf(member).isPresent());
         return proofs.nodeOf(member);
     }
@@ -149,5 +155,34 @@ class NodeProofsTest {
         assertEquals(List.of(0L, 1L, 1L, 1L, 1L), Arrays.stream(ProofRefusal.values()).map(reasons::get).toList(),
                 "untrusted, revoked, signature, id, malformed");
         assertEquals(4, proofs.refused());
+    }
+
+    /**
+     * The signature covers the member and the id, not the nonce or the bus address: a member that writes the map can
+     * strip them from a node's proof. From a member that announces this release (its own attributes, which no other
+     * member can change), such a proof is refused rather than taken for a df46318 node's, which would let its frames
+     * be routed by the shared map and unsigned operator requests in.
+     */
+    @Test
+    void aMemberAnnouncingThisReleaseProvesNothingWithoutItsNonceAndBusAddress() {
+        Config config = LoopbackHazelcast.members(first.getConfig().getClusterName());
+        config.getMemberAttributeConfig().setAttribute(ClusterFormats.FORMAT_ATTRIBUTE,
+                String.valueOf(ClusterFormats.CURRENT));
+        HazelcastInstance announcing = Hazelcast.newHazelcastInstance(config);
+        try {
+            Await.until("three members", () -> first.getCluster().getMembers().size() == 3);
+            String nonce = BoundIds.nonce();
+            NodeId own = BoundIds.idOf("node-b", nonce);
+            BusAddress bus = new BusAddress(UUID.randomUUID().toString(), "127.0.0.1", 41234);
+
+            assertEquals(Optional.empty(), claim(announcing, NodeId.random(), null, null, null), "as a df46318 node");
+            assertEquals(Optional.empty(), claim(announcing, own, nonce, null, null), "without its bus address");
+            assertEquals(Optional.empty(), claim(announcing, own, null, bus, null), "without its nonce");
+            assertFalse(proofs.takesUnsigned(), "no node of df46318 is proven");
+
+            assertEquals(Optional.of(own), claim(announcing, own, nonce, bus, null), "as this release proves");
+        } finally {
+            announcing.getLifecycleService().terminate();
+        }
     }
 }
