@@ -29,6 +29,14 @@ import java.util.function.Predicate;
  */
 public final class NameIndex {
 
+    /**
+     * Where a waiting open goes on, when its name comes back or its wait is over. Not the registering thread: that
+     * is a MINA I/O thread (a client here) or a Hazelcast event thread (a mirrored record), and the open's next step
+     * (a channel to the device, a request to another node) is no work of theirs. At most
+     * {@link Departures#MAX_WAITING} tasks at once, one per waiting open.
+     */
+    private static final Executor RESUME = ForkJoinPool.commonPool();
+
     private static final Comparator<PackedRecord> NEWEST_FIRST =
             Comparator.comparingLong(PackedRecord::sequence).reversed().thenComparing(PackedRecord::id);
 
@@ -50,17 +58,10 @@ public final class NameIndex {
     /** By folded name: a {@link PackedRecord} holding it alone as its hostname, or its {@link Holders}. */
     private final OpenTable<Object> byName = new OpenTable<>(NameIndex::foldedHash);
     private final Departures departures = new Departures();
-    /**
-     * Where a waiting open goes on, when its name comes back or its wait is over. Not the registering thread: that
-     * is a MINA I/O thread (a client here) or a Hazelcast event thread (a mirrored record), and the open's next step
-     * (a channel to the device, a request to another node) is no work of theirs. At most
-     * {@link Departures#MAX_WAITING} tasks at once, one per waiting open.
-     */
-    private final Executor resume = ForkJoinPool.commonPool();
 
     /**
      * Adds a client, or replaces the one with the same id (its names may not change, its ports may); opens waiting
-     * for one of its names are answered on {@link #resume}, once the index is unlocked.
+     * for one of its names are answered on {@link #RESUME}, once the index is unlocked.
      */
     public void put(ListenerRecord record) {
         put(new PackedRecord(record, record.node()));
@@ -96,7 +97,7 @@ public final class NameIndex {
                 answers.addAll(departures.returned(folded, this::resolve));
             }
         }
-        answers.forEach(resume::execute);
+        answers.forEach(RESUME::execute);
     }
 
     /** Removes a client; a name it leaves held by no client is remembered as gone ({@link #resolveReturning}). */
@@ -162,7 +163,7 @@ public final class NameIndex {
     /**
      * Like {@link #resolve}, but if {@code name} is held by no client and left within {@code wait}, the answer waits
      * up to {@code wait} for a client to take it again ({@link Departures}). Never blocks: the answer completes on
-     * {@link #resume}, when the returning client is registered or, empty, when the wait is over.
+     * {@link #RESUME}, when the returning client is registered or, empty, when the wait is over.
      */
     public CompletionStage<Optional<ListenerRecord>> resolveReturning(String name, int index, Duration wait) {
         String folded = ClientName.fold(name);
@@ -176,7 +177,7 @@ public final class NameIndex {
             }
             answer = waiting.get();
         }
-        CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS, resume).execute(() -> {
+        CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS, RESUME).execute(() -> {
             synchronized (this) {
                 departures.gaveUp(folded, answer);
             }
