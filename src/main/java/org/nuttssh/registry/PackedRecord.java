@@ -47,8 +47,9 @@ public class PackedRecord {
         this.writtenId = idNumber == WRITTEN_ID ? record.id() : null;
         byte[] hostname = record.hostname().getBytes(StandardCharsets.UTF_8);
         if (hostname.length > Short.MAX_VALUE) {
+            // Its length is kept in a short; names are far shorter (ClientName.MAX_BYTES) wherever they are made.
             throw new IllegalArgumentException("hostname of " + hostname.length + " bytes (expected: at most "
-                    + ClientName.MAX_BYTES + ")");
+                    + Short.MAX_VALUE + ")");
         }
         byte[] address = record.address().getBytes(StandardCharsets.UTF_8);
         this.text = Arrays.copyOf(hostname, hostname.length + address.length);

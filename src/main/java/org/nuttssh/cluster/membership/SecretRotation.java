@@ -85,8 +85,7 @@ public final class SecretRotation {
             announced = now.ids();
         }
         ClusterSecret next = now.next().filter(secret -> proofs.allHold(secret.id())).orElse(now.current());
-        boolean changed = !next.id().equals(sealing.id());
-        if (changed) {
+        if (!next.id().equals(sealing.id())) {
             sealing = next;
             if (now.next().isEmpty()) {
                 log.info("sealing with the cluster secret {}, the only one this node holds now", next.id());
@@ -97,8 +96,6 @@ public final class SecretRotation {
                 log.info("a node now a member does not announce the next cluster secret: sealing with the current "
                         + "one (id {}) again", next.id());
             }
-        }
-        if (changed) {
             keys.forEach(this::update);
             sealingChanged.run();
         }

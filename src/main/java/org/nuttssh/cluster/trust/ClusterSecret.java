@@ -29,9 +29,12 @@ public final class ClusterSecret {
     private static final int ID_BYTES = 8;
 
     private final byte[] secret;
+    /** Asked for at every poll of the secret files and every look at the other nodes' announcements: made once. */
+    private final String id;
 
     private ClusterSecret(byte[] secret) {
         this.secret = secret;
+        this.id = HexFormat.of().formatHex(derive(ID_PURPOSE, ID_BYTES));
     }
 
     /** Reads the file; refuses one that is too short, too long or accessible by other users, saying how to fix it. */
@@ -57,7 +60,7 @@ public final class ClusterSecret {
      * so that each knows when every node holds a new one.
      */
     public String id() {
-        return HexFormat.of().formatHex(derive(ID_PURPOSE, ID_BYTES));
+        return id;
     }
 
     /** A key of {@code length} bytes for one purpose, named by {@code purpose}; the same on every node. */

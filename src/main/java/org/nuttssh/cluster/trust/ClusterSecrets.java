@@ -45,15 +45,14 @@ public final class ClusterSecrets {
         }
     }
 
-    private ClusterSecrets(Path file, Held held) {
+    private ClusterSecrets(Path file) {
         this.file = file;
         this.nextFile = file.resolveSibling(file.getFileName() + NEXT_SUFFIX);
-        this.held = held;
     }
 
     /** Reads the secret file, and the next secret's file if there is one, refusing either as unfit to start with. */
     public static ClusterSecrets load(Path file) throws StartupException {
-        ClusterSecrets secrets = new ClusterSecrets(file, new Held(ClusterSecret.load(file), Optional.empty()));
+        ClusterSecrets secrets = new ClusterSecrets(file);
         secrets.held = secrets.read();
         return secrets;
     }
