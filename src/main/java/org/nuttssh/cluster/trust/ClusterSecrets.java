@@ -2,18 +2,23 @@ package org.nuttssh.cluster.trust;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
+import org.nuttssh.auth.files.FileStamp;
 import org.nuttssh.config.StartupException;
 
 /**
  * The cluster secrets a node holds: the one in its {@code --cluster-secret} file and, while the secret is being
  * rotated, the next one, in the file of the same name with {@value #NEXT_SUFFIX} added beside it
- * ({@code cluster-certs --rotate-secret} makes it). Both files are followed: {@link #reload} reads them again, so a
- * running node takes a new secret, and drops the old one, without a restart.
+ * ({@code cluster-certs --rotate-secret} makes it). Both files are followed: {@link #reload} reads them again when
+ * either changed, so a running node takes a new secret, and drops the old one, without a restart.
  */
 public final class ClusterSecrets {
 
@@ -23,6 +28,20 @@ public final class ClusterSecrets {
     private final Path file;
     private final Path nextFile;
     private volatile Held held;
+    /**
+     * Both files as they were when last read, or null when they could not be looked at: a poll that finds them the
+     * same reads neither (a poll every 2 s would otherwise read, check and derive from both every time).
+     */
+    private List<Optional<Seen>> seen;
+    /** Why the files as last read are unfit, or null when they were fit; reported again while they stay the same. */
+    private StartupException unfit;
+
+    /**
+     * What tells that a secret file changed without reading it: its size, modification time and inode (a file moved
+     * over it, as {@code --retire-old-secret} does), and its permissions, which decide whether it may be used.
+     */
+    private record Seen(FileStamp stamp, Set<PosixFilePermission> permissions) {
+    }
 
     /**
      * The secrets held at one time.
@@ -53,6 +72,7 @@ public final class ClusterSecrets {
     /** Reads the secret file, and the next secret's file if there is one, refusing either as unfit to start with. */
     public static ClusterSecrets load(Path file) throws StartupException {
         ClusterSecrets secrets = new ClusterSecrets(file);
+        secrets.seen = secrets.look();
         secrets.held = secrets.read();
         return secrets;
     }
@@ -67,7 +87,7 @@ public final class ClusterSecrets {
     }
 
     /**
-     * Reads both files again. A file that cannot be read, or is no secret (half copied, readable by others), leaves
+     * Reads both files again if either changed since they were read. A file that cannot be read, or is no secret (half copied, readable by others), leaves
      * the secrets before in force, and so does a secret file that disappeared: a node never loses the secret the
      * cluster writes with to a broken copy. A next file that disappeared ends the rotation: that is how the old
      * secret is retired, once the next one has taken its place in the secret file.
@@ -76,15 +96,43 @@ public final class ClusterSecrets {
      * @throws IOException naming the file and what is wrong with it
      */
     public boolean reload() throws IOException {
-        Held now;
-        try {
-            now = read();
-        } catch (StartupException e) {
-            throw new IOException(e.getMessage() + "; the cluster secrets before stay in force", e);
+        List<Optional<Seen>> now = look();
+        if (now == null || !now.equals(seen)) {
+            // Looked at before reading: a change while it is read shows at the next poll.
+            seen = now;
+            try {
+                Held read = read();
+                unfit = null;
+                boolean changed = !read.ids().equals(held.ids());
+                held = read;
+                return changed;
+            } catch (StartupException e) {
+                unfit = e;
+            }
         }
-        boolean changed = !now.ids().equals(held.ids());
-        held = now;
-        return changed;
+        if (unfit != null) {
+            throw new IOException(unfit.getMessage() + "; the cluster secrets before stay in force", unfit);
+        }
+        return false;
+    }
+
+    /** Both files' size, time, inode and permissions, empty for a file that does not exist; null if one is unseen. */
+    private List<Optional<Seen>> look() {
+        try {
+            return List.of(look(file), look(nextFile));
+        } catch (IOException | UnsupportedOperationException e) {
+            // Read at every poll then, which says what is wrong with the file.
+            return null;
+        }
+    }
+
+    private static Optional<Seen> look(Path file) throws IOException {
+        try {
+            PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class);
+            return Optional.of(new Seen(FileStamp.of(attributes), attributes.permissions()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
     }
 
     private Held read() throws StartupException {
