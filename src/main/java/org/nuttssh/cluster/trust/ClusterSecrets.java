@@ -87,10 +87,11 @@ public final class ClusterSecrets {
     }
 
     /**
-     * Reads both files again if either changed since they were read. A file that cannot be read, or is no secret (half copied, readable by others), leaves
-     * the secrets before in force, and so does a secret file that disappeared: a node never loses the secret the
-     * cluster writes with to a broken copy. A next file that disappeared ends the rotation: that is how the old
-     * secret is retired, once the next one has taken its place in the secret file.
+     * Reads both files again if either changed since they were read. A file that cannot be read, or is no secret
+     * (half copied, readable by others), leaves the secrets before in force, and so does a secret file that
+     * disappeared: a node never loses the secret the cluster writes with to a broken copy. A next file that
+     * disappeared ends the rotation: that is how the old secret is retired, once the next one has taken its place in
+     * the secret file.
      *
      * @return whether the secrets held changed
      * @throws IOException naming the file and what is wrong with it
