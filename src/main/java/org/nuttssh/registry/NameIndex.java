@@ -213,6 +213,15 @@ public final class NameIndex {
         return byName.size();
     }
 
+    /**
+     * Makes room for {@code clients} clients in all (most with one name), before that many are put at once: a joining
+     * node mirrors every client of the cluster, and a table that grows on the way hashes each one again per doubling.
+     */
+    public synchronized void reserve(int clients) {
+        byId.reserve(clients);
+        byName.reserve(clients);
+    }
+
     /** Every client, as packed. */
     public synchronized List<PackedRecord> packed() {
         return byId.values();

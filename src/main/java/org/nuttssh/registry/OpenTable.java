@@ -40,6 +40,17 @@ final class OpenTable<T> {
         size++;
     }
 
+    /** Makes room for {@code values} values in all: adding values up to that many does not grow the table again. */
+    void reserve(int values) {
+        int length = slots.length;
+        while (values * 100L > (long) length * MAX_LOAD_PERCENT) {
+            length *= 2;
+        }
+        if (length > slots.length) {
+            resize(length);
+        }
+    }
+
     /** Puts {@code value} in place of the one that {@code matches} its key (which must be there). */
     void replace(int hash, Predicate<T> matches, T value) {
         int at = slotOf(hash, matches);
@@ -106,7 +117,11 @@ final class OpenTable<T> {
     }
 
     private void grow() {
-        Object[] larger = new Object[slots.length * 2];
+        resize(slots.length * 2);
+    }
+
+    private void resize(int length) {
+        Object[] larger = new Object[length];
         for (Object slot : slots) {
             if (slot != null) {
                 @SuppressWarnings("unchecked")

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +54,32 @@ class OpenTableTest {
         assertEquals(new Entry(1, 5), table.find(5, e -> e.key() == 1));
         assertNull(table.find(5, e -> e.key() == 2));
         assertEquals(1, table.size());
+    }
+
+    /**
+     * A table told how many values are coming takes them without growing: growing hashes every value again, which is
+     * what a joining node paid once per doubling for every name of the cluster (docs/performance.md, issue 33).
+     */
+    @Test
+    void aReservedTableTakesThatManyValuesWithoutHashingAnyAgain() {
+        AtomicInteger hashed = new AtomicInteger();
+        OpenTable<Entry> table = new OpenTable<>(entry -> {
+            hashed.incrementAndGet();
+            return entry.hash();
+        });
+        table.add(new Entry(-1, -1));
+        table.reserve(100_001);
+        hashed.set(0);
+
+        for (int key = 0; key < 100_000; key++) {
+            table.add(new Entry(key, key));
+        }
+
+        assertEquals(100_000, hashed.get(), "values hashed while adding 100,000");
+        assertEquals(100_001, table.size());
+        for (int key = -1; key < 100_000; key++) {
+            int wanted = key;
+            assertEquals(new Entry(key, key), table.find(key, e -> e.key() == wanted));
+        }
     }
 }

@@ -88,6 +88,7 @@ final class RegistryRepair {
         long before = mirror.stamp();
         Map<String, byte[]> stored = SharedEntries.of(((Map<?, ?>) map).entrySet(), mirror::malformed);
         repairs.fetched(stored.size());
+        mirror.index().reserve(stored.size());
         boolean repaired = false;
         boolean settled = settledAs(current);
         Map<NodeId, Map<String, byte[]>> slices = new HashMap<>();

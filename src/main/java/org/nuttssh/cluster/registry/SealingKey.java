@@ -25,6 +25,11 @@ public final class SealingKey implements Sealer {
 
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * One cipher per thread, initialised anew for each value: looking the transformation up costs more than opening
+     * a record (a fifth of a joining node's start, which opens every record of the cluster: docs/performance.md).
+     */
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(SealingKey::newCipher);
 
     public SealingKey(byte[] key) {
         if (key.length != BYTES) {
@@ -61,9 +66,18 @@ public final class SealingKey implements Sealer {
     }
 
     private byte[] crypt(int mode, byte[] nonce, byte[] associated, byte[] input) throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher cipher = ciphers.get();
         cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
         cipher.updateAAD(associated);
         return cipher.doFinal(input);
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            // Every JDK has AES-GCM.
+            throw new IllegalStateException("no AES/GCM/NoPadding: " + e, e);
+        }
     }
 }

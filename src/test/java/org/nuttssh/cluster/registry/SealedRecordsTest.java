@@ -44,6 +44,22 @@ class SealedRecordsTest {
         assertEquals(Optional.of(new VersionedRecord(record, 42)), codec.decode(KEY_A1, codec.encode(record, 42)));
     }
 
+    /** A thread's cipher is used again for every value: a refused one, or a seal, leaves it fit for the next. */
+    @Test
+    void aRefusedValueLeavesTheNextOpening() {
+        ListenerRecord record = record("a-1", NODE_A, "gw");
+        byte[] sealed = codec.encode(record, 3);
+        byte[] tampered = sealed.clone();
+        tampered[tampered.length - 1] ^= 0x01;
+
+        for (int round = 0; round < 3; round++) {
+            assertEquals(Optional.empty(), codec.decode(KEY_A1, tampered));
+            assertEquals(Optional.of(new VersionedRecord(record, 3)), codec.decode(KEY_A1, sealed));
+            byte[] again = codec.encode(record, 3);
+            assertEquals(Optional.of(new VersionedRecord(record, 3)), codec.decode(KEY_A1, again));
+        }
+    }
+
     @Test
     void noNameOrAddressIsInTheClear() {
         String sealed = new String(codec.encode(record("a-1", NODE_A, "secret-name"), 1), StandardCharsets.ISO_8859_1);
