@@ -32,7 +32,7 @@ import org.apache.sshd.core.CoreModuleProperties;
  * <p>The clients offer the key exchanges of MINA's client with --kex first, {@value #DEFAULT_FIRST_KEX} unless told
  * (what OpenSSH 9.9 and later offer first, so what a current device makes the relay compute); {@code --kex mina}
  * keeps MINA 2.20's own order, sntrup761x25519-sha512 first (as OpenSSH 9.0-9.8). Generating an sntrup761 key pair
- * is most of a MINA client's handshake (about 20 ms of CPU in BouncyCastle's Java), which made this JVM, not the
+ * is most of a MINA client's handshake (about 15 ms of CPU in BouncyCastle's Java), which made this JVM, not the
  * relay, bound the registration rate (docs/performance.md).
  *
  * Run: java -cp target/nuttssh.jar bench/IdleListeners.java [--kex NAME|mina] HOST PORT KEYFILE COUNT [FIRST_SOURCE]
