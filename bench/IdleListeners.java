@@ -12,8 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.DHFactory;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -25,14 +29,29 @@ import org.apache.sshd.core.CoreModuleProperties;
  * loopback), each client connects from an address of its own, FIRST_SOURCE, the one after it, and so on, as a fleet
  * of devices would: per-source limits then see one device each.
  *
- * Run: java -cp target/nuttssh.jar bench/IdleListeners.java HOST PORT KEYFILE COUNT [FIRST_SOURCE]
+ * <p>The clients offer the key exchanges of MINA's client with --kex first, {@value #DEFAULT_FIRST_KEX} unless told
+ * (what OpenSSH 9.9 and later offer first, so what a current device makes the relay compute); {@code --kex mina}
+ * keeps MINA 2.20's own order, sntrup761x25519-sha512 first (as OpenSSH 9.0-9.8). Generating an sntrup761 key pair
+ * is most of a MINA client's handshake (about 15 ms of CPU in BouncyCastle's Java), which made this JVM, not the
+ * relay, bound the registration rate (docs/performance.md).
+ *
+ * Run: java -cp target/nuttssh.jar bench/IdleListeners.java [--kex NAME|mina] HOST PORT KEYFILE COUNT [FIRST_SOURCE]
  */
 public class IdleListeners {
 
     /** Connections in flight at once: enough to keep the relay busy without a SYN flood on loopback. */
     private static final int CONCURRENT_HANDSHAKES = 64;
+    /** The key exchange offered first unless --kex says otherwise: OpenSSH's first since 9.9. */
+    private static final String DEFAULT_FIRST_KEX = "mlkem768x25519-sha256";
+    /** --kex's value that keeps MINA's client order. */
+    private static final String MINA_ORDER = "mina";
 
     public static void main(String[] args) throws Exception {
+        String firstKex = DEFAULT_FIRST_KEX;
+        if (args.length > 1 && args[0].equals("--kex")) {
+            firstKex = args[1];
+            args = java.util.Arrays.copyOfRange(args, 2, args.length);
+        }
         String host = args[0];
         int port = Integer.parseInt(args[1]);
         Path keyFile = Path.of(args[2]);
@@ -44,6 +63,10 @@ public class IdleListeners {
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, Duration.ZERO);
         client.setServerKeyVerifier((session, address, serverKey) -> true);
+        if (!firstKex.equals(MINA_ORDER)) {
+            client.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(true, offer(firstKex),
+                    ClientBuilder.DH2KEX));
+        }
         client.start();
 
         List<ClientSession> sessions = new ArrayList<>();
@@ -87,5 +110,21 @@ public class IdleListeners {
             // hold the connections until the benchmark closes our stdin
         }
         client.stop();
+    }
+
+    /** MINA's client key exchanges with {@code first} moved to the front. */
+    private static List<DHFactory> offer(String first) {
+        DHFactory chosen = BuiltinDHFactories.fromFactoryName(first);
+        if (chosen == null) {
+            throw new IllegalArgumentException("--kex: " + first + " (expected a key exchange MINA knows, or "
+                    + MINA_ORDER + ")");
+        }
+        List<DHFactory> offer = new ArrayList<>(List.of(chosen));
+        for (DHFactory factory : ClientBuilder.DEFAULT_KEX_PREFERENCE) {
+            if (factory != chosen) {
+                offer.add(factory);
+            }
+        }
+        return offer;
     }
 }
