@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +16,7 @@ import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.future.SshFutureListener;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.nuttssh.ssh.transport.FixedPoolIoServiceFactory;
 import org.nuttssh.ssh.transport.HeardFrom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>One timer task visits the sessions instead of a task per session: they are spread over the slots of a wheel
  * that turns once per interval, a slot per {@link #TICK}, so that each is looked at once an interval, one interval
  * after it logged in, and the probes of a fleet come a few at a time rather than all at once. The slots belong to
- * the timer thread; sessions reach them through a queue.
+ * the timer thread; sessions reach them through a queue. The timer decides whom to probe; the probes are written
+ * from the I/O threads, a few to a task, where a write goes out at once instead of waking two more threads
+ * ({@link FixedPoolIoServiceFactory#ioThreads}).
  */
 final class KeepAlive {
 
@@ -39,6 +43,13 @@ final class KeepAlive {
      * would wake the timer more often for no evener spread that a device could notice.
      */
     static final Duration TICK = Duration.ofMillis(100);
+    /**
+     * Probes written by one task on an I/O thread. A write that completes at once there runs its completion on the
+     * same thread, and the JDK lets at most 16 of them pile up on a thread's stack (its
+     * {@code sun.nio.ch.maxCompletionHandlersOnStack}) before it leaves the next write to the socket's readiness
+     * event, as for a write from any other thread.
+     */
+    static final int PROBES_PER_TASK = 16;
     private static final byte[] REQUEST_NAME = REQUEST.getBytes(StandardCharsets.US_ASCII);
 
     private static final Logger log = LoggerFactory.getLogger(KeepAlive.class);
@@ -79,27 +90,34 @@ final class KeepAlive {
         arriving.add(watched);
     }
 
-    /** On the timer thread: files the sessions that arrived into the slot just visited, then visits the next. */
+    /**
+     * On the timer thread: files the sessions that arrived into the slot just visited, then visits the next and sends
+     * the probes its sessions need.
+     */
     private void turn() {
         for (Watched watched = arriving.poll(); watched != null; watched = arriving.poll()) {
             slots.get(cursor).add(watched);
         }
         cursor = (cursor + 1) % slots.size();
         List<Watched> slot = slots.get(cursor);
+        List<Session> probed = new ArrayList<>();
         for (int i = slot.size() - 1; i >= 0; i--) {
-            if (!visit(slot.get(i))) {
+            if (!visit(slot.get(i), probed)) {
                 Watched last = slot.remove(slot.size() - 1);
                 if (i < slot.size()) {
                     slot.set(i, last);
                 }
             }
         }
+        for (int from = 0; from < probed.size(); from += PROBES_PER_TASK) {
+            send(probed.subList(from, Math.min(probed.size(), from + PROBES_PER_TASK)));
+        }
     }
 
     /** A failure with one session must not end the task: a periodic task that throws is never run again. */
-    private static boolean visit(Watched watched) {
+    private static boolean visit(Watched watched, List<Session> probed) {
         try {
-            return watched.visit();
+            return watched.visit(probed);
         } catch (RuntimeException e) {
             log.warn("keepalive: visiting a session failed", e);
             return true;
@@ -121,8 +139,8 @@ final class KeepAlive {
             session = null;
         }
 
-        /** Probes the session if it needs it; false once it is gone (or dropped now). */
-        boolean visit() {
+        /** Adds the session to {@code probed} if it needs a probe; false once it is gone (or dropped now). */
+        boolean visit(List<Session> probed) {
             Session open = session;
             if (open == null || !open.isOpen()) {
                 return false;
@@ -142,8 +160,17 @@ final class KeepAlive {
                 return false;
             }
             unanswered++;
-            probe(open);
+            probed.add(open);
             return true;
+        }
+    }
+
+    /** Probes {@code sessions} from an I/O thread of theirs. */
+    private static void send(List<Session> sessions) {
+        try {
+            FixedPoolIoServiceFactory.ioThreads(sessions.get(0)).execute(() -> sessions.forEach(KeepAlive::probe));
+        } catch (RejectedExecutionException e) {
+            log.debug("keepalive: the I/O threads are gone: {}", e.toString()); // the server is stopping
         }
     }
 

@@ -200,6 +200,10 @@ public final class SshService implements AutoCloseable {
         // Listening clients sit idle for days (-N); liveness is the keepalive's job, not an idle timer's.
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
         CoreModuleProperties.NIO2_READ_TIMEOUT.set(sshd, Duration.ZERO);
+        // MINA's own default, set here because MINA looks the setting up for every write it starts, and one not set
+        // on the server is looked for among the system properties, a key string built anew each time.
+        CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.set(sshd,
+                CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.getRequiredDefault());
         // A circuit's open and first bytes are small packets answered across two connections; with Nagle's algorithm
         // each waits for a delayed ACK (~40 ms), capping circuit setup at ~25 per second.
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);

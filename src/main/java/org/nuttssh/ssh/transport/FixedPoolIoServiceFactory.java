@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,7 @@ import org.apache.sshd.common.io.nio2.Nio2Connector;
 import org.apache.sshd.common.io.nio2.Nio2Service;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactory;
 import org.apache.sshd.common.io.nio2.Nio2Session;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.threads.CloseableExecutorService;
 import org.apache.sshd.common.util.threads.SshdThreadFactory;
 import org.apache.sshd.common.util.threads.ThreadUtils;
@@ -37,6 +39,11 @@ import org.apache.sshd.core.CoreModuleProperties;
  *
  * <p>Its connections are {@link AdaptiveReadSession}s, whose read buffer is small while they are idle.
  *
+ * <p>A write that a thread of another pool starts on one of the group's sockets is not tried there: the JDK waits for
+ * the socket to be writable, wakes an I/O thread to write, and arms the write's timeout (MINA's 30 s) on a timer
+ * thread of its own, three threads for one small packet. Work that writes on its own initiative, like the
+ * keepalive's probes, therefore runs on the I/O threads ({@link #ioThreads}), where a write goes out at once.
+ *
  * <p>MINA's constructor still makes its own group, which stays idle (one JDK thread parked in epoll) and is shut
  * down with this factory.
  */
@@ -46,6 +53,8 @@ public final class FixedPoolIoServiceFactory extends Nio2ServiceFactory {
     private static final int CLOSE_WAIT_SECONDS = 5;
 
     private final AsynchronousChannelGroup group;
+    /** The group's threads: the JDK's groups are executors too; should one not be, the caller's thread. */
+    private final Executor ioThreads;
     private final CloseableExecutorService resuming;
     /** Set on this factory's I/O threads. */
     private final ThreadLocal<Boolean> onIoThread = new ThreadLocal<>();
@@ -62,6 +71,7 @@ public final class FixedPoolIoServiceFactory extends Nio2ServiceFactory {
         } catch (IOException e) {
             throw new RuntimeSshException("cannot start the I/O threads: " + e.getMessage(), e);
         }
+        ioThreads = group instanceof Executor executor ? executor : Runnable::run;
         // Reads suspended for back-pressure are resumed from here, as in MINA's own factory.
         resuming = ThreadUtils.newFixedThreadPoolIf(resumeExecutor, manager + "-io-resume", threads);
     }
@@ -77,6 +87,15 @@ public final class FixedPoolIoServiceFactory extends Nio2ServiceFactory {
                 return new FixedPoolIoServiceFactory(manager, threads, newExecutor());
             }
         };
+    }
+
+    /**
+     * Where to run a task that writes to {@code session}: one of its server's I/O threads when the server has this
+     * factory's, otherwise the caller's thread. Rejects the task once the threads are shut down.
+     */
+    public static Executor ioThreads(Session session) {
+        return session.getFactoryManager().getIoServiceFactory() instanceof FixedPoolIoServiceFactory factory
+                ? factory.ioThreads : Runnable::run;
     }
 
     @Override

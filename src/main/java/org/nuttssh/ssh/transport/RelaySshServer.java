@@ -1,13 +1,15 @@
 package org.nuttssh.ssh.transport;
 
 import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.session.helpers.SessionTimeoutListener;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.session.ServerSessionImpl;
 import org.apache.sshd.server.session.SessionFactory;
 
 /**
  * MINA's server with the relay's sessions ({@link RelayServerSession}), plus a way to stop taking new connections
- * while the ones open carry on (a graceful shutdown).
+ * while the ones open carry on (a graceful shutdown). Its timeout check lets logged-in sessions go
+ * ({@link LoginTimeouts}).
  */
 public final class RelaySshServer extends SshServer {
 
@@ -26,5 +28,10 @@ public final class RelaySshServer extends SshServer {
                 return new RelayServerSession(getServer(), io);
             }
         };
+    }
+
+    @Override
+    protected SessionTimeoutListener createSessionTimeoutListener() {
+        return new LoginTimeouts(super.createSessionTimeoutListener());
     }
 }

@@ -22,6 +22,7 @@ class FixedPoolIoServiceFactoryTest {
 
     private final SshServer sshd = SshServer.setUpDefaultServer();
     private final CompletableFuture<String> sessionThread = new CompletableFuture<>();
+    private final CompletableFuture<Session> session = new CompletableFuture<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -33,6 +34,7 @@ class FixedPoolIoServiceFactoryTest {
             @Override
             public void sessionCreated(Session session) {
                 sessionThread.complete(Thread.currentThread().getName());
+                FixedPoolIoServiceFactoryTest.this.session.complete(session);
             }
         });
         sshd.start();
@@ -48,6 +50,17 @@ class FixedPoolIoServiceFactoryTest {
         try (Socket ignored = new Socket("127.0.0.1", sshd.getPort())) {
             String thread = sessionThread.get(10, TimeUnit.SECONDS);
             assertTrue(thread.contains(IO_THREAD), "accepted on " + thread);
+        }
+    }
+
+    @Test
+    void workForASessionRunsOnItsServersIoThreads() throws Exception {
+        try (Socket ignored = new Socket("127.0.0.1", sshd.getPort())) {
+            CompletableFuture<String> taskThread = new CompletableFuture<>();
+            FixedPoolIoServiceFactory.ioThreads(session.get(10, TimeUnit.SECONDS))
+                    .execute(() -> taskThread.complete(Thread.currentThread().getName()));
+            String thread = taskThread.get(10, TimeUnit.SECONDS);
+            assertTrue(thread.contains(IO_THREAD), "ran on " + thread);
         }
     }
 
