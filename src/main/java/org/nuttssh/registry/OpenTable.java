@@ -33,9 +33,7 @@ final class OpenTable<T> {
 
     /** Adds {@code value}, where no value of its key is ({@link #find} it first). */
     void add(T value) {
-        if ((size + 1) * 100L > (long) slots.length * MAX_LOAD_PERCENT) {
-            grow();
-        }
+        reserve(size + 1);
         place(slots, value, hashOf.applyAsInt(value));
         size++;
     }
@@ -114,10 +112,6 @@ final class OpenTable<T> {
                 gap = at;
             }
         }
-    }
-
-    private void grow() {
-        resize(slots.length * 2);
     }
 
     private void resize(int length) {

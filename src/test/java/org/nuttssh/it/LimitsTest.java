@@ -241,7 +241,7 @@ class LimitsTest {
         start(l -> l.maxStartups(MaxStartups.parse("2")).maxStartupsPerSource(Limits.NO_LIMIT));
         List<Socket> held = hold(2, () -> silent("127.0.0.1"));
 
-        assertTrue(hungUp(silent(OTHER_ADDRESS)), "a third is dropped, from wherever it comes");
+        awaitHungUp(silent(OTHER_ADDRESS), "a third is dropped, from wherever it comes");
         SshProcess refused = relay.run(relay.ssh("relay-alice", "list"));
         assertEquals(255, refused.process().exitValue(), refused.stderr());
         assertEquals(2, stats().limitRefusals().get(Limit.MAX_STARTUPS));
@@ -256,7 +256,7 @@ class LimitsTest {
         start(l -> l.maxStartupsPerSource(3));
         List<Socket> held = hold(3, () -> silent(OTHER_ADDRESS));
 
-        assertTrue(hungUp(silent(OTHER_ADDRESS)));
+        awaitHungUp(silent(OTHER_ADDRESS), "one more from the address is dropped");
         assertEquals(1, stats().limitRefusals().get(Limit.MAX_STARTUPS_PER_SOURCE));
         assertEquals(255, exitStatus("-b", OTHER_ADDRESS, "relay-alice", "list"), "ssh from there too");
         assertEquals(0, exitStatus("relay-alice", "list"), "127.0.0.1 is another source");
@@ -366,18 +366,9 @@ class LimitsTest {
         }
     }
 
-    /** Whether the relay closes the connection (after its version line, perhaps) without waiting for the client. */
-    private static boolean hungUp(Socket socket) throws Exception {
-        socket.setSoTimeout((int) RelayFixture.TIMEOUT.toMillis());
-        try {
-            InputStream in = socket.getInputStream();
-            while (in.read() >= 0) {
-                // whatever the relay sent before it closed
-            }
-            return true;
-        } catch (SocketException reset) {
-            return true;
-        }
+    /** Waits for the relay to close the connection (after its version line, perhaps) without the client asking. */
+    private static void awaitHungUp(Socket socket, String what) {
+        RelayFixture.await(what, () -> closedByRelay(socket));
     }
 
     private int exitStatus(String... args) {

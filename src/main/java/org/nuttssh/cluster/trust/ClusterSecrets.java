@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -121,7 +123,7 @@ public final class ClusterSecrets {
     private List<Optional<Seen>> look() {
         try {
             return List.of(look(file), look(nextFile));
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             // Read at every poll then, which says what is wrong with the file.
             return null;
         }
@@ -129,7 +131,12 @@ public final class ClusterSecrets {
 
     private static Optional<Seen> look(Path file) throws IOException {
         try {
-            PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class);
+            PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+            if (posix == null) { // no permissions to tell apart, as PrivateFile checks none there
+                return Optional.of(new Seen(FileStamp.of(Files.readAttributes(file, BasicFileAttributes.class)),
+                        Set.of()));
+            }
+            PosixFileAttributes attributes = posix.readAttributes();
             return Optional.of(new Seen(FileStamp.of(attributes), attributes.permissions()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
