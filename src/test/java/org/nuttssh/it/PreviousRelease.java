@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+
+import org.nuttssh.cluster.membership.ClusterFormats;
 
 /**
  * The relay's previous release, as a jar built from the commit {@value #FILE} names: the release every build must join
@@ -21,6 +25,8 @@ final class PreviousRelease {
     /** Downloading what ~/.m2 lacks, then compiling and shading: about 10 s with a warm ~/.m2, minutes with a cold. */
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
     private static final Path CACHE = Path.of("target", "previous-release");
+    /** Where a jar keeps its version, as {@link org.nuttssh.config.RelayVersion} reads it. */
+    private static final String VERSION_RESOURCE = "nuttssh-version.properties";
 
     private PreviousRelease() {
     }
@@ -59,6 +65,23 @@ final class PreviousRelease {
                         + "that holds its dependencies)");
         Files.copy(source.resolve("target/nuttssh.jar"), jar, StandardCopyOption.REPLACE_EXISTING);
         return jar;
+    }
+
+    /**
+     * The release a node of {@code jar} announces to the cluster (what {@code list -c} shows for it): the jar's version,
+     * or {@link ClusterFormats#UNANNOUNCED} for a release from before nodes announced one (0.1, df46318).
+     */
+    static String announcedRelease(Path jar) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            if (file.getEntry(ClusterFormats.class.getName().replace('.', '/') + ".class") == null) {
+                return ClusterFormats.UNANNOUNCED;
+            }
+            Properties version = new Properties();
+            try (var in = file.getInputStream(file.getEntry(VERSION_RESOURCE))) {
+                version.load(in);
+            }
+            return version.getProperty("version");
+        }
     }
 
     private static void run(List<String> command, Path dir, Path log, Duration timeout, String failure)

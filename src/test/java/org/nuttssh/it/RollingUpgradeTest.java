@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nuttssh.cluster.membership.ClusterFormats;
 import org.nuttssh.config.RelayVersion;
 import org.nuttssh.testing.Await;
 
@@ -180,7 +179,7 @@ class RollingUpgradeTest {
     /** {@code list -c} on a new node names each node's release: this build's, and the others' as they are. */
     private static void assertReleases(RelayNodes nodes, int replaced, Path from) throws Exception {
         SshProcess counts = nodes.run(nodes.ssh("alice", nodes.host(1), nodes.sshPort(1), "list", "-c"), "");
-        String first = from == null ? RelayVersion.version() : ClusterFormats.UNANNOUNCED;
+        String first = from == null ? RelayVersion.version() : PreviousRelease.announcedRelease(from);
         for (int n = 1; n <= 3; n++) {
             String release = n <= replaced ? RelayVersion.version() : first;
             String row = nodes.shortId(n) + " ";
