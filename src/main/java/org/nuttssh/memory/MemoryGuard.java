@@ -4,9 +4,11 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 import javax.management.ListenerNotFoundException;
@@ -21,10 +23,17 @@ import org.slf4j.LoggerFactory;
 import com.sun.management.GarbageCollectionNotificationInfo;
 
 /**
- * Tells the relay when to shed load, from how full the heap is after each garbage collection: the one moment the
- * JVM knows how much of it is live. The JVM reports every collection to a listener here, on its own notification
- * thread; the relay's threads only read two flags, so a check costs a volatile read on any thread, and nothing is
- * computed per connection or per packet.
+ * Tells the relay when to shed load, from how full the heap is after garbage collection, when the JVM knows how much
+ * of it is live. The JVM reports every collection to a listener here, on its own notification thread; the relay's
+ * threads only read two flags, so a check costs a volatile read on any thread, and nothing is computed per
+ * connection or per packet.
+ *
+ * <p>Only a full collection counts just what is live. A young one (G1's young and mixed collections) leaves the old
+ * generation's garbage until G1's next marking, and under churn that garbage is most of what it reports: in
+ * {@code StalledCircuitsTest}'s scene, 64 circuits backing up through a 64m relay, young collections reported 42-58 MB
+ * in use while a full collection a moment later found 26 MB live, and the guard turned listeners and circuits away.
+ * So a young collection's figure is an upper bound: it may end a refusal, but one above a mark only asks for a full
+ * collection ({@link #CONFIRM_SPACING}), whose figure then decides.
  *
  * <p>New connections and listeners are refused first, while circuits may still open: the relay goes on serving the
  * clients it has. Circuits are refused only closer to the bound: the windows of open circuits may still grow into
@@ -44,6 +53,23 @@ public final class MemoryGuard implements AutoCloseable {
      */
     static final double HYSTERESIS = 0.05;
 
+    /** How the JVM names the end of a collection of the young generation only (G1, Parallel, Serial). */
+    static final String YOUNG_COLLECTION = "end of minor GC";
+    /**
+     * A full collection stops every thread while it runs: the guard asks for one at most once per this many of the
+     * last one's durations, so that asking costs at most 1 % of the relay's time however long a full collection of
+     * its heap takes; a full collection the JVM made for its own reasons counts as well.
+     */
+    static final int CONFIRM_SPACING = 100;
+    /** ... and at most once a second: a full collection of a small heap takes a few milliseconds, or reads as 0. */
+    static final Duration MIN_CONFIRM_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * A full collection asked for that has not reported after this long is not coming (the JVM was told to ignore
+     * {@code System.gc()}, or to start a concurrent cycle instead): young figures then decide, as before. Far longer
+     * than a full collection of a heap of a few GB takes.
+     */
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(30);
+
     private static final Logger log = LoggerFactory.getLogger(MemoryGuard.class);
     private static final long MB = 1024 * 1024;
 
@@ -51,13 +77,26 @@ public final class MemoryGuard implements AutoCloseable {
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onNotification;
     private final Set<String> heapPools;
+    /** Makes a full collection, off the caller's thread; its figure comes back as any collection's does. */
+    private final Runnable fullCollection;
+    private final LongSupplier nanoTime;
     private volatile long usedAfterGc;
     private volatile boolean refusesClients;
     private volatile boolean refusesCircuits;
 
-    MemoryGuard(long bound, Set<String> heapPools) {
+    // Guarded by this, times from nanoTime: the last full collection's end and the wait after it before asking for
+    // another; whether one was asked for and has not reported, and since when.
+    private boolean anyFull;
+    private long lastFull;
+    private long spacing;
+    private boolean asked;
+    private long askedAt;
+
+    MemoryGuard(long bound, Set<String> heapPools, Runnable fullCollection, LongSupplier nanoTime) {
         this.bound = bound;
         this.heapPools = heapPools;
+        this.fullCollection = fullCollection;
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -69,7 +108,8 @@ public final class MemoryGuard implements AutoCloseable {
         Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
                 .collect(Collectors.toUnmodifiableSet());
-        MemoryGuard guard = new MemoryGuard(Math.min(maxMemory, Runtime.getRuntime().maxMemory()), heapPools);
+        MemoryGuard guard = new MemoryGuard(Math.min(maxMemory, Runtime.getRuntime().maxMemory()), heapPools,
+                MemoryGuard::collectInBackground, System::nanoTime);
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (collector instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener(guard.listener, null, null);
@@ -117,15 +157,51 @@ public final class MemoryGuard implements AutoCloseable {
         long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
                 .filter(pool -> heapPools.contains(pool.getKey()))
                 .mapToLong(pool -> pool.getValue().getUsed()).sum();
-        collected(used);
+        if (YOUNG_COLLECTION.equals(info.getGcAction())) {
+            collectedYoung(used);
+        } else {
+            collectedFull(used, Duration.ofMillis(info.getGcInfo().getDuration()));
+        }
     }
 
-    /** A collection left {@code used} bytes of heap in use. */
-    void collected(long used) {
+    /** A full collection, which took {@code took}, left {@code used} bytes of heap live. */
+    synchronized void collectedFull(long used, Duration took) {
+        anyFull = true;
+        lastFull = nanoTime.getAsLong();
+        spacing = Math.max(MIN_CONFIRM_INTERVAL.toNanos(), took.toNanos() * CONFIRM_SPACING);
+        asked = false;
+        decide(used, true);
+    }
+
+    /** A young collection left {@code used} bytes of heap in use, live or garbage the old generation still holds. */
+    synchronized void collectedYoung(long used) {
+        long now = nanoTime.getAsLong();
+        boolean unanswered = asked && now - askedAt > ANSWER_WAIT.toNanos();
+        if (!decide(used, unanswered) || asked || anyFull && now - lastFull < spacing) {
+            return;
+        }
+        asked = true;
+        askedAt = now;
+        log.debug("memory: {} of {} MB in use after a young collection: a full collection to tell what is live",
+                used / MB, bound / MB);
+        fullCollection.run();
+    }
+
+    /**
+     * Applies a figure: any may end a refusal; only one that counts just what is live may start one.
+     *
+     * @return whether the figure would have started a refusal that it may not
+     */
+    private boolean decide(long used, boolean live) {
         usedAfterGc = used;
         double share = (double) used / bound;
         boolean clients = crossed(refusesClients, share, CLIENTS_MARK);
         boolean circuits = crossed(refusesCircuits, share, CIRCUITS_MARK);
+        boolean unconfirmed = !live && (clients && !refusesClients || circuits && !refusesCircuits);
+        if (unconfirmed) {
+            clients &= refusesClients;
+            circuits &= refusesCircuits;
+        }
         if (clients != refusesClients || circuits != refusesCircuits) {
             if (circuits) {
                 log.warn("{}: refusing new connections, listeners and circuits", describe());
@@ -138,6 +214,14 @@ public final class MemoryGuard implements AutoCloseable {
         }
         refusesClients = clients;
         refusesCircuits = circuits;
+        return unconfirmed;
+    }
+
+    /** {@code System.gc()} on a thread of its own: the JVM's notification thread, which calls the guard, is not held. */
+    private static void collectInBackground() {
+        Thread thread = new Thread(System::gc, "memory-guard-full-collection");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static boolean crossed(boolean refusing, double share, double mark) {
