@@ -92,6 +92,13 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
         });
     }
 
+    @Override
+    public CompletionStage<Void> unlist(String id) {
+        // Only the registry forgets it: localClients keeps it, so that an open that found it by name a moment ago,
+        // on this node or another, still reaches it by id.
+        return registry.unregister(id);
+    }
+
     /**
      * Starts a paced shutdown: from now on no listener is accepted, while circuits to the listening clients still
      * here are, so that each stays reachable until the drain lets it go and it reconnects to another node.
