@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 
+import org.nuttssh.circuit.Listeners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * at the drain rate, so that they reconnect to the other nodes as a stream those can take rather than as one wave.
  * The clients still here stay reachable meanwhile; those with circuits are left for the rest of the drain.
  *
- * <p>Each client leaves the registry {@link #UNLISTED_BEFORE_LEAVING} before it is disconnected: an open that found
+ * <p>Each client leaves the registry {@link Listeners#UNLISTED_BEFORE_LEAVING} before it is disconnected: an open that found
  * it by name just before every node heard still reaches it, instead of finding it gone ("stopped listening") after
  * it was resolved, which no node can wait for. Opens from then on wait for it to come back (reconnect-wait).
  */
@@ -28,13 +29,6 @@ final class PacedDisconnects {
      * client; the thread that drains sleeps in between, never an I/O thread.
      */
     static final Duration BATCH_INTERVAL = Duration.ofMillis(100);
-    /**
-     * From a client's names leaving the registry to its disconnection: well above the time a withdrawal takes to
-     * reach the other nodes and an open already routed takes to arrive (milliseconds on a LAN, tens of milliseconds
-     * on a loaded node), and small against the second or two a device takes to reconnect.
-     */
-    static final Duration UNLISTED_BEFORE_LEAVING = Duration.ofMillis(300);
-
     private static final Logger log = LoggerFactory.getLogger(PacedDisconnects.class);
 
     private PacedDisconnects() {
@@ -73,7 +67,7 @@ final class PacedDisconnects {
                     unlisted++;
                 }
             }
-            while (!settling.isEmpty() && now - settling.peek().atNanos() >= UNLISTED_BEFORE_LEAVING.toNanos()) {
+            while (!settling.isEmpty() && now - settling.peek().atNanos() >= Listeners.UNLISTED_BEFORE_LEAVING.toNanos()) {
                 busy.add(settling.poll().client());
             }
             for (var each = busy.iterator(); each.hasNext(); ) {

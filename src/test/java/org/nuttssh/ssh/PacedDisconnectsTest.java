@@ -15,10 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.nuttssh.circuit.Listeners;
 
 /**
  * The order in which a drain lets a client go: out of the registry, then, {@link
- * PacedDisconnects#UNLISTED_BEFORE_LEAVING} later and only while it has no circuit, off the node. The timings
+ * Listeners#UNLISTED_BEFORE_LEAVING} later and only while it has no circuit, off the node. The timings
  * asserted are lower bounds the code guarantees, not speeds.
  */
 class PacedDisconnectsTest {
@@ -82,7 +83,7 @@ class PacedDisconnectsTest {
         for (Client client : clients) {
             assertTrue(client.unlistedAt > 0, client.id + " was never unlisted");
             assertTrue(client.disconnectedAt - client.unlistedAt
-                    >= PacedDisconnects.UNLISTED_BEFORE_LEAVING.toNanos(), client.id + " went too soon after unlisting");
+                    >= Listeners.UNLISTED_BEFORE_LEAVING.toNanos(), client.id + " went too soon after unlisting");
         }
     }
 
