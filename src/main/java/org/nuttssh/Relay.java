@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.nuttssh.admin.Fleet;
 import org.nuttssh.auth.keys.AuthorizedKeys;
+import org.nuttssh.circuit.Listeners;
 import org.nuttssh.circuit.Refusals;
 import org.nuttssh.circuit.Switchboard;
 import org.nuttssh.cluster.ClusteredNode;
@@ -157,7 +158,8 @@ public final class Relay implements AutoCloseable {
      * Shuts down gracefully, as on SIGTERM: turns not ready (the load balancer stops sending here) and stops
      * accepting connections; lets the clients without open circuits go at the drain rate, so that they reconnect to
      * the other nodes at a pace those can take, while the clients still here stay reachable; then withdraws this
-     * node's remaining names from the registry (other nodes stop routing here), refuses new circuits, and disconnects
+     * node's remaining names from the registry (other nodes stop routing here), refuses new circuits once those
+     * already routed here have arrived, and disconnects
      * each client as soon as it has no open circuit. Open circuits get up to the configured grace period to finish;
      * then whatever is left is closed. Returns when the relay is closed.
      */
@@ -170,10 +172,13 @@ public final class Relay implements AutoCloseable {
             switchboard.refuseListeners();
             ssh.letClientsGo(config.drainRate());
             try {
-                switchboard.drain().toCompletableFuture().get(WITHDRAW_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                switchboard.unlistAll().toCompletableFuture().get(WITHDRAW_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 log.warn("shutting down: withdrawing this node's names did not finish: {}", e.toString());
             }
+            // A circuit another node routed here just before it heard still arrives, and its client is still here.
+            TimeUnit.MILLISECONDS.sleep(Listeners.UNLISTED_BEFORE_LEAVING.toMillis());
+            switchboard.refuseCircuits();
             ssh.drain(config.shutdownGrace());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

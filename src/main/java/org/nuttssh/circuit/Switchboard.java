@@ -92,6 +92,13 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
         });
     }
 
+    @Override
+    public CompletionStage<Void> unlist(String id) {
+        // Only the registry forgets it: localClients keeps it, so that an open that found it by name a moment ago,
+        // on this node or another, still reaches it by id.
+        return registry.unregister(id);
+    }
+
     /**
      * Starts a paced shutdown: from now on no listener is accepted, while circuits to the listening clients still
      * here are, so that each stays reachable until the drain lets it go and it reconnects to another node.
@@ -101,19 +108,24 @@ public final class Switchboard implements Listeners, Connector, IncomingCircuits
     }
 
     /**
-     * Starts a shutdown, or ends its paced part: from now on no circuit or listener is accepted, and this node's
-     * listening clients leave the registry at once, so that no node routes new circuits here; circuits already open
-     * go on.
+     * Ends a shutdown's paced part: from now on no listener is accepted, and this node's listening clients leave the
+     * registry at once, so that no node routes new circuits here. Circuits routed here before every node heard still
+     * reach their clients until {@link #refuseCircuits}; circuits already open go on.
      *
      * @return completes when the registry has taken the withdrawals
      */
-    public CompletionStage<Void> drain() {
+    public CompletionStage<Void> unlistAll() {
         refusingListeners = true;
-        draining = true;
         CompletableFuture<?>[] withdrawals = localRecords.keySet().stream()
-                .map(id -> registry.unregister(id).toCompletableFuture())
+                .map(id -> unlist(id).toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(withdrawals);
+    }
+
+    /** From now on no circuit is accepted, from this node's initiators or from other nodes; open ones go on. */
+    public void refuseCircuits() {
+        refusingListeners = true;
+        draining = true;
     }
 
     @Override

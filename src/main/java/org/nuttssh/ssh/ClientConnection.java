@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Registry calls may complete later (a clustered registry), yet SSH global-request replies must go out in request
  * order; so listener changes run one after another on {@link #serial}.
  */
-final class ClientConnection implements ListeningClient {
+final class ClientConnection implements ListeningClient, DrainedClient {
 
     static final AttributeKey<ClientConnection> KEY = new AttributeKey<>();
 
@@ -90,7 +90,8 @@ final class ClientConnection implements ListeningClient {
     }
 
     /** Unique in the cluster for the lifetime of the connection; also its registry id. */
-    String id() {
+    @Override
+    public String id() {
         return id;
     }
 
@@ -100,8 +101,14 @@ final class ClientConnection implements ListeningClient {
         return current.hostname() != null ? current.hostname() : session.getUsername();
     }
 
-    Instant connectedAt() {
+    @Override
+    public Instant connectedAt() {
         return connectedAt;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return session.isOpen();
     }
 
     ServerSession session() {
@@ -157,7 +164,8 @@ final class ClientConnection implements ListeningClient {
     }
 
     /** Ends the connection, telling the client why (OpenSSH prints it); later calls do nothing. */
-    void disconnect(String reason) {
+    @Override
+    public void disconnect(String reason) {
         if (!disconnecting.compareAndSet(false, true)) {
             return;
         }
@@ -263,6 +271,11 @@ final class ClientConnection implements ListeningClient {
                 return true;
             });
         });
+    }
+
+    @Override
+    public CompletionStage<Void> unlist() {
+        return inOrder(() -> isListening() ? switchboard.unlist(id) : CompletableFuture.completedFuture(null));
     }
 
     /** The SSH connection is gone: withdraw its names. */

@@ -2,6 +2,7 @@ package org.nuttssh.circuit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -127,14 +128,29 @@ class SwitchboardAccountingTest {
     }
 
     @Test
-    void drainingWithdrawsNamesAndRefusesWhatIsNew() {
-        switchboard.drain().toCompletableFuture().join();
+    void unlistingWithdrawsNamesAndListenersWhileCircuitsRoutedHereStillArrive() {
+        switchboard.unlistAll().toCompletableFuture().join();
 
         assertTrue(registry.resolve("gw1", 0).toCompletableFuture().join().isEmpty());
-        assertEquals(RefusalReason.SHUTTING_DOWN, refusal(BOB, "gw1", 22));
+        assertEquals(RefusalReason.NO_SUCH_NAME, refusal(BOB, "gw1", 22));
         Throwable publish = switchboard.publish(Records.listener("relay1-10", NODE, "late").build(),
                 FakeListener.accepting()).toCompletableFuture().handle((ok, error) -> error).join();
         assertTrue(publish.getMessage().contains("shutting down"), publish.toString());
+        // As from another node that resolved gw1 a moment before the withdrawal reached it.
+        Circuit routed = switchboard.acceptFromRemote("relay1-9", 22, "10.0.0.3", 5000,
+                new RecordingEnd("initiator", true)).toCompletableFuture().join();
+        assertSame(gw.lastTarget(), targetOf(routed));
+    }
+
+    @Test
+    void refusingCircuitsRefusesWhatIsNewFromHereAndFromOtherNodes() {
+        switchboard.unlistAll().toCompletableFuture().join();
+        switchboard.refuseCircuits();
+
+        assertEquals(RefusalReason.SHUTTING_DOWN, refusal(BOB, "gw1", 22));
+        Throwable routed = switchboard.acceptFromRemote("relay1-9", 22, "10.0.0.3", 5000,
+                new RecordingEnd("initiator", true)).toCompletableFuture().handle((ok, error) -> error).join();
+        assertEquals(RefusalReason.SHUTTING_DOWN, CircuitRefusedException.from(routed).reason());
     }
 
     @Test
