@@ -18,6 +18,7 @@ import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.helpers.AbstractSession;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +29,8 @@ import org.nuttssh.testing.KeyPairs;
 
 /**
  * What an idle connection keeps, the relay's sessions against MINA's own client: a small socket read buffer that
- * grows while the peer sends in bulk and shrinks when it goes quiet; once the keys are exchanged, no KEXINIT payloads
+ * grows while the peer sends in bulk and shrinks when it goes quiet, and a packet decoder's buffer that shrinks back
+ * to its starting size as well; once the keys are exchanged, no KEXINIT payloads
  * and of the client's algorithm lists only the relay's choices (a later exchange records its own, and works).
  */
 class IdleConnectionTest {
@@ -89,6 +91,25 @@ class IdleConnectionTest {
             session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT);
             Await.until("the small buffer again after another small packet",
                     () -> io.readBuffer() == AdaptiveReadSession.IDLE_BUFFER);
+        }
+    }
+
+    @Test
+    void theDecoderBufferGoesBackToItsStartingSizeAfterASmallReadAndStillDecodesLargePackets() throws Exception {
+        try (ClientSession session = connect()) {
+            RelayServerSession server = serverSession();
+            // The client's KEXINIT (about 1.4 KB of algorithm lists) grew it; a keepalive-sized packet shrinks it.
+            session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT);
+            Await.until("the decoder's starting size after a small packet",
+                    () -> server.decoderBuffer() == ByteArrayBuffer.DEFAULT_SIZE);
+
+            // Larger than the small buffer, in pieces: it grows again for the packet, and the session goes on.
+            session.sendIgnoreMessage(new byte[64 * 1024]).verify(TIMEOUT);
+            session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT);
+            Await.until("the starting size again after the large packet and a small one",
+                    () -> server.decoderBuffer() == ByteArrayBuffer.DEFAULT_SIZE);
+            assertTrue(session.reExchangeKeys().verify(TIMEOUT).isDone(), "the session still decodes its packets");
+            assertTrue(server.isOpen());
         }
     }
 
