@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -21,11 +22,14 @@ import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.auth.pubkey.AcceptAllPublickeyAuthenticator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.KeyPairs;
+import org.nuttssh.testing.SshKeygen;
 
 /**
  * What an idle connection keeps, the relay's sessions against MINA's own client: a small socket read buffer that
@@ -43,10 +47,14 @@ class IdleConnectionTest {
             .build();
     private final SshClient client = SshClient.setUpDefaultClient();
 
+    @TempDir
+    Path dir;
+
     @BeforeEach
     void start() throws Exception {
         sshd.setIoServiceFactoryFactory(FixedPoolIoServiceFactory.withThreads(1));
         sshd.setKeyPairProvider(KeyPairProvider.wrap(KeyPairs.ed25519()));
+        sshd.setPublickeyAuthenticator(AcceptAllPublickeyAuthenticator.INSTANCE); // for OpenSSH's client
         sshd.setHost("127.0.0.1");
         sshd.setPort(0);
         CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, BUSY);
@@ -110,6 +118,26 @@ class IdleConnectionTest {
                     () -> server.decoderBuffer() == ByteArrayBuffer.DEFAULT_SIZE);
             assertTrue(session.reExchangeKeys().verify(TIMEOUT).isDone(), "the session still decodes its packets");
             assertTrue(server.isOpen());
+        }
+    }
+
+    /** OpenSSH's KEXINIT (its post-quantum and certificate algorithms included) is over a kilobyte as well. */
+    @Test
+    void anOpenSshClientsDecoderBufferIsBackToItsStartingSizeOnceItIsLoggedIn() throws Exception {
+        Path key = new SshKeygen(dir).key("device");
+        Process ssh = new ProcessBuilder("ssh", "-N", "-F", "/dev/null", "-i", key.toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "ServerAliveInterval=1",
+                "-p", Integer.toString(sshd.getPort()), "device@127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("ssh.log").toFile()).start();
+        try {
+            RelayServerSession server = serverSession();
+            Await.until("the OpenSSH client logged in", server::isAuthenticated);
+            Await.until("the decoder's starting size", () -> server.decoderBuffer() == ByteArrayBuffer.DEFAULT_SIZE);
+            assertTrue(ssh.isAlive(), "ssh still connected");
+        } finally {
+            ssh.destroy();
+            ssh.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 
