@@ -42,7 +42,7 @@ class MemoryBoundTest {
     private static final int FLEET = 1000;
     /**
      * More idle listening clients than 128 MB holds below its first mark (75 %): the relay refuses some. An idle
-     * client is about 11 KB of live heap (docs/performance.md, issue 33), so 96 MB holds about 7500 with the rest;
+     * client is about 9 KB of live heap (docs/performance.md, issue 33), so 96 MB holds about 9000 with the rest;
      * 3000 were enough when one cost 25-30 KB.
      */
     private static final int MORE_CLIENTS = 10_000;

@@ -1,6 +1,7 @@
 package org.nuttssh.ssh.transport;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,7 +13,9 @@ import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.kex.KexState;
+import org.apache.sshd.common.util.Readable;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.server.ServerFactoryManager;
 import org.apache.sshd.server.session.ServerSessionImpl;
 
@@ -21,7 +24,8 @@ import org.apache.sshd.server.session.ServerSessionImpl;
  * relay prefers of the client's ({@link ServerPreference}). RFC 4253 lets either side send KEXINIT first; every
  * client we know sends its own at once. One that waits for ours instead (MINA's client can be told to) gets the
  * relay's full lists after {@link #CLIENT_KEXINIT_WAIT}, and chooses as usual. It also notes what kind of packets
- * came in ({@link HeardFrom}), for the keepalive.
+ * came in ({@link HeardFrom}), for the keepalive. Its packet decoder's buffer goes back to its starting size when the
+ * connection goes quiet.
  */
 final class RelayServerSession extends ServerSessionImpl implements HeardFrom {
 
@@ -41,10 +45,19 @@ final class RelayServerSession extends ServerSessionImpl implements HeardFrom {
     private volatile int heard;
 
     private static final VarHandle HEARD;
+    /**
+     * The array of MINA's packet decoder buffer ({@code decoderBuffer}). MINA grows that buffer to the largest packet
+     * read so far and never shrinks it: every session keeps 2 KiB for the client's KEXINIT. Its field is final and
+     * the array private, without a setter, so it is swapped here (the relay runs MINA on the class path, where its
+     * packages are open; a MINA that renames the field fails every session at once, and every test).
+     */
+    private static final VarHandle DECODER_ARRAY;
 
     static {
         try {
             HEARD = MethodHandles.lookup().findVarHandle(RelayServerSession.class, "heard", int.class);
+            DECODER_ARRAY = MethodHandles.privateLookupIn(ByteArrayBuffer.class, MethodHandles.lookup())
+                    .findVarHandle(ByteArrayBuffer.class, "data", byte[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -64,6 +77,38 @@ final class RelayServerSession extends ServerSessionImpl implements HeardFrom {
             HEARD.getAndBitwiseOr(this, kind);
         }
         super.doHandleMessage(buffer);
+    }
+
+    /**
+     * After a read of a keepalive's size, the decoder's buffer goes back to the size it started at (MINA's
+     * {@link ByteArrayBuffer#DEFAULT_SIZE}, 256 bytes), which such packets fit, if it grew larger and holds no more
+     * than that. A connection in bulk, whose reads are larger, keeps its grown buffer.
+     */
+    @Override
+    public void messageReceived(Readable buffer) throws Exception {
+        boolean small = buffer.available() <= ByteArrayBuffer.DEFAULT_SIZE;
+        super.messageReceived(buffer); // decodes every whole packet and keeps the rest of one at the buffer's start
+        if (small) {
+            shrinkDecoder();
+        }
+    }
+
+    private void shrinkDecoder() {
+        decodeLock.lock();
+        try {
+            byte[] data = decoderBuffer.array();
+            // wpos: the end of what is kept, a part of the next packet (read, or already decrypted in place)
+            if (data.length > ByteArrayBuffer.DEFAULT_SIZE && decoderBuffer.wpos() <= ByteArrayBuffer.DEFAULT_SIZE) {
+                DECODER_ARRAY.set(decoderBuffer, Arrays.copyOf(data, ByteArrayBuffer.DEFAULT_SIZE));
+            }
+        } finally {
+            decodeLock.unlock();
+        }
+    }
+
+    /** The capacity of MINA's packet decoder buffer. */
+    int decoderBuffer() {
+        return decoderBuffer.array().length;
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -18,17 +19,22 @@ import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.helpers.AbstractSession;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.auth.pubkey.AcceptAllPublickeyAuthenticator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nuttssh.testing.Await;
 import org.nuttssh.testing.KeyPairs;
+import org.nuttssh.testing.SshKeygen;
 
 /**
  * What an idle connection keeps, the relay's sessions against MINA's own client: a small socket read buffer that
- * grows while the peer sends in bulk and shrinks when it goes quiet; once the keys are exchanged, no KEXINIT payloads
+ * grows while the peer sends in bulk and shrinks when it goes quiet, and a packet decoder's buffer that shrinks back
+ * to its starting size as well; once the keys are exchanged, no KEXINIT payloads
  * and of the client's algorithm lists only the relay's choices (a later exchange records its own, and works).
  */
 class IdleConnectionTest {
@@ -41,10 +47,14 @@ class IdleConnectionTest {
             .build();
     private final SshClient client = SshClient.setUpDefaultClient();
 
+    @TempDir
+    Path dir;
+
     @BeforeEach
     void start() throws Exception {
         sshd.setIoServiceFactoryFactory(FixedPoolIoServiceFactory.withThreads(1));
         sshd.setKeyPairProvider(KeyPairProvider.wrap(KeyPairs.ed25519()));
+        sshd.setPublickeyAuthenticator(AcceptAllPublickeyAuthenticator.INSTANCE); // for OpenSSH's client
         sshd.setHost("127.0.0.1");
         sshd.setPort(0);
         CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, BUSY);
@@ -89,6 +99,45 @@ class IdleConnectionTest {
             session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT);
             Await.until("the small buffer again after another small packet",
                     () -> io.readBuffer() == AdaptiveReadSession.IDLE_BUFFER);
+        }
+    }
+
+    @Test
+    void theDecoderBufferGoesBackToItsStartingSizeAfterASmallReadAndStillDecodesLargePackets() throws Exception {
+        try (ClientSession session = connect()) {
+            RelayServerSession server = serverSession();
+            // The client's KEXINIT (about 1.4 KB of algorithm lists) grew it; a keepalive-sized packet shrinks it.
+            session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT);
+            Await.until("the decoder's starting size after a small packet",
+                    () -> server.decoderBuffer() == ByteArrayBuffer.DEFAULT_SIZE);
+
+            // Larger than the small buffer, in pieces: it grows again for the packet, and the session goes on.
+            session.sendIgnoreMessage(new byte[64 * 1024]).verify(TIMEOUT);
+            session.sendIgnoreMessage(new byte[8]).verify(TIMEOUT);
+            Await.until("the starting size again after the large packet and a small one",
+                    () -> server.decoderBuffer() == ByteArrayBuffer.DEFAULT_SIZE);
+            assertTrue(session.reExchangeKeys().verify(TIMEOUT).isDone(), "the session still decodes its packets");
+            assertTrue(server.isOpen());
+        }
+    }
+
+    /** OpenSSH's KEXINIT (its post-quantum and certificate algorithms included) is over a kilobyte as well. */
+    @Test
+    void anOpenSshClientsDecoderBufferIsBackToItsStartingSizeOnceItIsLoggedIn() throws Exception {
+        Path key = new SshKeygen(dir).key("device");
+        Process ssh = new ProcessBuilder("ssh", "-N", "-F", "/dev/null", "-i", key.toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "ServerAliveInterval=1",
+                "-p", Integer.toString(sshd.getPort()), "device@127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("ssh.log").toFile()).start();
+        try {
+            RelayServerSession server = serverSession();
+            Await.until("the OpenSSH client logged in", server::isAuthenticated);
+            Await.until("the decoder's starting size", () -> server.decoderBuffer() == ByteArrayBuffer.DEFAULT_SIZE);
+            assertTrue(ssh.isAlive(), "ssh still connected");
+        } finally {
+            ssh.destroy();
+            ssh.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 
