@@ -32,8 +32,8 @@ import com.sun.management.GarbageCollectionNotificationInfo;
  * generation's garbage until G1's next marking, and under churn that garbage is most of what it reports: in
  * {@code StalledCircuitsTest}'s scene, 64 circuits backing up through a 64m relay, young collections reported 42-58 MB
  * in use while a full collection a moment later found 26 MB live, and the guard turned listeners and circuits away.
- * So a young collection's figure is an upper bound: it may end a refusal, but one above a mark only asks for a full
- * collection ({@link #CONFIRM_SPACING}), whose figure then decides.
+ * So a young collection's figure is an upper bound: it may end a refusal, but one above a mark, or one that keeps a
+ * refusal going, only asks for a full collection ({@link #CONFIRM_SPACING}), whose figure then decides.
  *
  * <p>New connections and listeners are refused first, while circuits may still open: the relay goes on serving the
  * clients it has. Circuits are refused only closer to the bound: the windows of open circuits may still grow into
@@ -190,7 +190,9 @@ public final class MemoryGuard implements AutoCloseable {
     /**
      * Applies a figure: any may end a refusal; only one that counts just what is live may start one.
      *
-     * @return whether the figure would have started a refusal that it may not
+     * @return whether only a full collection can tell: the figure, counting garbage too, would have started a
+     *     refusal that it may not, or keeps one going that what is live may no longer justify (after the load went,
+     *     its buffers wait in the old generation for G1's next marking)
      */
     private boolean decide(long used, boolean live) {
         usedAfterGc = used;
@@ -214,7 +216,7 @@ public final class MemoryGuard implements AutoCloseable {
         }
         refusesClients = clients;
         refusesCircuits = circuits;
-        return unconfirmed;
+        return unconfirmed || !live && (clients || circuits);
     }
 
     /** {@code System.gc()} on a thread of its own: the JVM's notification thread, which calls the guard, is not held. */

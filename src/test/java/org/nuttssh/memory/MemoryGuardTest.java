@@ -87,6 +87,19 @@ class MemoryGuardTest {
     }
 
     @Test
+    void aYoungCollectionThatKeepsARefusalAsksForAFullOneWhichMayEndIt() {
+        guard.collectedFull(92 * MB, QUICK);
+        assertTrue(guard.refusesCircuits());
+        now += MemoryGuard.MIN_CONFIRM_INTERVAL.toNanos();
+        guard.collectedYoung(91 * MB);
+        assertTrue(guard.refusesCircuits(), "91 MB may be live");
+        assertEquals(1, fullCollections.get(), "or the garbage of the load that went");
+        guard.collectedFull(40 * MB, QUICK);
+        assertFalse(guard.refusesCircuits());
+        assertFalse(guard.refusesClients());
+    }
+
+    @Test
     void aFullCollectionIsAskedForAtMostOncePerHundredOfItsDurations() {
         guard.collectedFull(30 * MB, Duration.ofMillis(50));
         now += Duration.ofMillis(4999).toNanos();
