@@ -5,7 +5,10 @@ import java.util.concurrent.CompletionStage;
 
 import org.nuttssh.registry.ListenerRecord;
 
-/** What a listening client's connection asks of the switchboard: to be found by its names, and to be forgotten. */
+/**
+ * What a listening client's connection asks of the switchboard: to be found by its names, to be unlisted as a drain
+ * lets it go, and to be forgotten.
+ */
 public interface Listeners {
 
     /**

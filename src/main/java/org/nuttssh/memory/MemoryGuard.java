@@ -219,7 +219,7 @@ public final class MemoryGuard implements AutoCloseable {
         return unconfirmed || !live && (clients || circuits);
     }
 
-    /** {@code System.gc()} on a thread of its own: the JVM's notification thread, which calls the guard, is not held. */
+    /** {@code System.gc()} on a thread of its own, not on the JVM's notification thread that calls the guard. */
     private static void collectInBackground() {
         Thread thread = new Thread(System::gc, "memory-guard-full-collection");
         thread.setDaemon(true);

@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * at the drain rate, so that they reconnect to the other nodes as a stream those can take rather than as one wave.
  * The clients still here stay reachable meanwhile; those with circuits are left for the rest of the drain.
  *
- * <p>Each client leaves the registry {@link Listeners#UNLISTED_BEFORE_LEAVING} before it is disconnected: an open that found
- * it by name just before every node heard still reaches it, instead of finding it gone ("stopped listening") after
- * it was resolved, which no node can wait for. Opens from then on wait for it to come back (reconnect-wait).
+ * <p>Each client leaves the registry {@link Listeners#UNLISTED_BEFORE_LEAVING} before it is disconnected: an open
+ * that found it by name just before every node heard still reaches it, instead of finding it gone ("stopped
+ * listening") after it was resolved, which no node can wait for. Opens from then on wait for it to come back
+ * (reconnect-wait).
  */
 final class PacedDisconnects {
 
@@ -29,6 +30,7 @@ final class PacedDisconnects {
      * client; the thread that drains sleeps in between, never an I/O thread.
      */
     static final Duration BATCH_INTERVAL = Duration.ofMillis(100);
+
     private static final Logger log = LoggerFactory.getLogger(PacedDisconnects.class);
 
     private PacedDisconnects() {
@@ -67,7 +69,8 @@ final class PacedDisconnects {
                     unlisted++;
                 }
             }
-            while (!settling.isEmpty() && now - settling.peek().atNanos() >= Listeners.UNLISTED_BEFORE_LEAVING.toNanos()) {
+            long settled = now - Listeners.UNLISTED_BEFORE_LEAVING.toNanos();
+            while (!settling.isEmpty() && settling.peek().atNanos() - settled <= 0) {
                 busy.add(settling.poll().client());
             }
             for (var each = busy.iterator(); each.hasNext(); ) {

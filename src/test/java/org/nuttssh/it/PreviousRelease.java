@@ -68,8 +68,8 @@ final class PreviousRelease {
     }
 
     /**
-     * The release a node of {@code jar} announces to the cluster (what {@code list -c} shows for it): the jar's version,
-     * or {@link ClusterFormats#UNANNOUNCED} for a release from before nodes announced one (0.1, df46318).
+     * The release a node of {@code jar} announces to the cluster (what {@code list -c} shows for it): the jar's
+     * version, or {@link ClusterFormats#UNANNOUNCED} for a release from before nodes announced one (0.1, df46318).
      */
     static String announcedRelease(Path jar) throws IOException {
         try (JarFile file = new JarFile(jar.toFile())) {
