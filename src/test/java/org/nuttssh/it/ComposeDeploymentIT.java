@@ -431,13 +431,19 @@ class ComposeDeploymentIT {
 
     /**
      * Plain ssh listeners through HAProxy, {@code count} at a time with no other connection between them, so that
-     * round robin hands them to {@code count} different nodes, until every node holds one (a node HAProxy has not
-     * yet taken in gets one in the next batch); the nodes list -v names.
+     * round robin hands them to {@code count} different nodes, until every node holds one; the nodes list -v names.
+     * A node HAProxy has not yet taken in (its address resolved again every 2 s, then two health checks 2 s apart)
+     * gets one in a later batch: batches go on, a second apart, for up to {@link #TIMEOUT}.
      */
     private Set<String> listenersOnEveryNode(int count) throws Exception {
         Set<String> nodes = new TreeSet<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         for (int batch = 1; nodes.size() < count; batch++) {
-            assertTrue(batch <= 3, "listeners did not reach all " + count + " nodes: " + list());
+            assertTrue(batch == 1 || System.nanoTime() < deadline, "listeners did not reach all " + count
+                    + " nodes within " + TIMEOUT.toSeconds() + " s: " + list());
+            if (batch > 1) {
+                Thread.sleep(1000);
+            }
             Map<String, SshProcess> listeners = new HashMap<>();
             for (int i = 1; i <= count; i++) {
                 String name = "gw" + count + "-" + batch + "-" + i;
