@@ -81,13 +81,14 @@ final class RelayServerSession extends ServerSessionImpl implements HeardFrom {
     }
 
     /**
-     * After a read of a keepalive's size, the decoder's buffer goes back to the size it started at (MINA's
+     * After a read of a keepalive's size (one that keeps the socket's read buffer small too,
+     * {@link AdaptiveReadSession#IDLE_BUFFER}), the decoder's buffer goes back to the size it started at (MINA's
      * {@link ByteArrayBuffer#DEFAULT_SIZE}, 256 bytes), which such packets fit, if it grew larger and holds no more
      * than that. A connection in bulk, whose reads are larger, keeps its grown buffer.
      */
     @Override
     public void messageReceived(Readable buffer) throws Exception {
-        boolean small = buffer.available() <= ByteArrayBuffer.DEFAULT_SIZE;
+        boolean small = buffer.available() <= AdaptiveReadSession.IDLE_BUFFER;
         super.messageReceived(buffer); // decodes every whole packet and keeps the rest of one at the buffer's start
         if (small) {
             shrinkDecoder();
